@@ -1,0 +1,243 @@
+"""The scenario schema (a frozen pydantic model) and ``load_scenario(path)``.
+
+A scenario enters the simulator once, here; everything after trusts it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field, model_validator
+
+from sim.distributions import Distribution, Gamma
+from sim.schema_parts import (
+    NAME_PATTERN,
+    Hiring,
+    Model,
+    StaffDynamics,
+    StaffPool,
+    Tier,
+    check_shares,
+)
+
+TICKET_LEVELS = ("T1", "T2", "T3")
+COMPLEXITIES = ("low", "medium", "high")
+
+
+class ArrivalStep(Model):
+    """One piece of the growth plan: from this month on, new customers arrive at this rate."""
+
+    from_month: float = Field(ge=0)
+    """Month (from the start of the run) at which this rate starts."""
+    customers_per_month: float = Field(ge=0)
+    """Mean new customers per month (Poisson arrivals)."""
+    mix: dict[str, float] | None = None
+    """Optional tier mix for this piece, overriding each tier's `mix`."""
+
+
+class Growth(Model):
+    """The book at the start and the arrival schedule of new customers."""
+
+    initial_customers: dict[str, int] = {}
+    """Live, onboarded customers per tier at day 0; renewal dates spread over the year."""
+    initial_backlog: dict[str, int] = {}
+    """Signed customers per tier waiting for onboarding at day 0."""
+    initial_tenure_years_max: int = Field(3, ge=0)
+    """Initial customers have survived 0..this many renewals (uniform); their θ is drawn from
+    the posterior Beta(α, β + renewals survived)."""
+    arrivals: tuple[ArrivalStep, ...] = ()
+    """Piecewise-constant schedule of new-customer arrivals."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Growth:
+        months = [step.from_month for step in self.arrivals]
+        if months != sorted(set(months)):
+            raise ValueError(f"arrivals from_month = {months}: must be strictly increasing")
+        for where, counts in (("initial_customers", self.initial_customers),
+                              ("initial_backlog", self.initial_backlog)):
+            for tier, count in counts.items():
+                if count < 0:
+                    raise ValueError(f"growth.{where}.{tier} = {count}: must be >= 0")
+        return self
+
+
+class OnboardingDurations(Model):
+    """Onboarding work duration at full productivity, by complexity (§7.1: 4-8 weeks average)."""
+
+    low: Distribution = Gamma(mean=14.0, cv=0.5)
+    """Low complexity, days."""
+    medium: Distribution = Gamma(mean=42.0, cv=0.5)
+    """Medium complexity, days."""
+    high: Distribution = Gamma(mean=84.0, cv=0.5)
+    """High complexity (weeks to months), days."""
+
+
+class Abandonment(Model):
+    """Churn before go-live: patience ~ Weibull(shape, scale); hazard grows with wait if shape > 1.
+
+    The sources say a 3+ month backlog makes customers churn before they are onboarded (§7.1);
+    the functional form is an assumption.
+    """
+
+    enabled: bool = True
+    """Whether waiting customers can abandon."""
+    shape: float = Field(2.0, gt=0)
+    """Weibull shape; above 1 the hazard grows with the wait."""
+    scale_days: float = Field(240.0, gt=0)
+    """Weibull scale in days (with shape 2: 13% abandon by 90 days of waiting)."""
+
+
+class Onboarding(Model):
+    """How customers get from signature to go-live."""
+
+    durations: OnboardingDurations = OnboardingDurations()
+    """Work duration by complexity; stretched by 1 / productivity of the person doing it."""
+    hours_per_week: float = Field(3.4, ge=0)
+    """Hours of the onboarder's week one onboarding takes (10 slots x 3.4 h = 34 h; assumption)."""
+    abandonment: Abandonment = Abandonment()
+    """Abandonment while waiting in the queue."""
+
+
+class Support(Model):
+    """Support ticket handling (§6.7: route by ticket complexity, not account value)."""
+
+    hours_per_ticket: dict[Literal["T1", "T2", "T3"], float] = {"T1": 0.5, "T2": 2.0, "T3": 6.0}
+    """Engineer hours per ticket by level (assumption)."""
+    complexity_multiplier: dict[Literal["low", "medium", "high"], float] = {
+        "low": 0.5, "medium": 1.0, "high": 2.0}
+    """Ticket-rate multiplier by customer complexity (assumption)."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> Support:
+        for key, values, names in (("hours_per_ticket", self.hours_per_ticket, TICKET_LEVELS),
+                                   ("complexity_multiplier", self.complexity_multiplier,
+                                    COMPLEXITIES)):
+            missing = [name for name in names if name not in values]
+            if missing:
+                raise ValueError(f"support.{key} = {values}: missing {missing}")
+            if any(value <= 0 for value in values.values()):
+                raise ValueError(f"support.{key} = {values}: values must be > 0")
+        return self
+
+
+class Renewals(Model):
+    """Renewal work."""
+
+    window_days: float = Field(90.0, gt=0)
+    """Renewal work can be done in this many days before the renewal date (assumption)."""
+
+
+class ServiceEffects(Model):
+    """Multipliers on a customer's churn odds at renewal; 1 = neutral (all assumptions, §13, §15.1).
+
+    Churn probability = θF / (1 − θ + θF) with F the product of the factors below, so with all
+    factors 1 the model is exactly shifted-beta-geometric.
+    """
+
+    onboarding_wait_per_month: float = Field(1.15, gt=0)
+    """First renewal only: odds x this ** (months waited for onboarding)."""
+    missed_touches: float = Field(2.0, gt=0)
+    """Odds x this ** (share of due touches missed since the last renewal)."""
+    sla_breaches: float = Field(1.5, gt=0)
+    """Odds x this ** (share of tickets that breached SLA since the last renewal)."""
+    csm_change: float = Field(1.2, gt=0)
+    """Odds x this ** (changes of CSM since the last renewal)."""
+    missed_renewal: float = Field(2.0, gt=0)
+    """Odds x this when the renewal work was not done before the date."""
+
+
+class Costs(Model):
+    """Non-staff costs (§3.1)."""
+
+    shared_cost_per_account: float = Field(0.0, ge=0)
+    """Shared-resource allocation per account per year not modelled as staff, USD (§3.1 uses
+    $600 when onboarding and support are not modelled separately)."""
+
+
+class Scenario(Model):
+    """A CS organisation over time: customers, tiers, growth plan, team and costs."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    """Scenario name (lower-case identifier), used for output folders."""
+    description: str = ""
+    """Free text."""
+    horizon_months: int = Field(gt=0, le=240)
+    """Simulated months."""
+    output_period: Literal["monthly", "weekly"] = "monthly"
+    """Granularity of the time series."""
+    org_model: Literal["generalist", "specialist"] = "generalist"
+    """generalist: CSMs onboard and renew their own accounts; specialist: implementation team
+    onboards then hands off, renewals specialists renew (domain.md §9)."""
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    """Customer tiers; ACV bands must be contiguous, without gaps or overlaps."""
+    growth: Growth
+    """Initial book and arrivals."""
+    pools: tuple[StaffPool, ...] = Field(min_length=1)
+    """Staff pools."""
+    hiring: Hiring = Hiring()
+    """Lead time, ramp and backfill."""
+    staff: StaffDynamics = StaffDynamics()
+    """Burnout and attrition."""
+    onboarding: Onboarding = Onboarding()
+    """Onboarding durations, effort and abandonment."""
+    support: Support = Support()
+    """Ticket effort and rates."""
+    renewals: Renewals = Renewals()
+    """Renewal work window."""
+    service_effects: ServiceEffects = ServiceEffects()
+    """Service quality effects on churn."""
+    costs: Costs = Costs()
+    """Non-staff costs."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        from sim.scenario_rules import check_scenario
+
+        check_scenario(self)
+        return self
+
+    def tier_index(self, name: str) -> int:
+        """Position of a tier by name."""
+        return [tier.name for tier in self.tiers].index(name)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises:
+        ScenarioError: the file is missing, unreadable or invalid; the message names the file,
+            the field path and the value.
+    """
+    from sim.errors import ScenarioError
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot read file ({error.strerror or error})") from error
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ScenarioError(f"{path}: unreadable YAML{where}") from error
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: the file must hold a mapping of scenario fields")
+    return parse_scenario(data, source=str(path))
+
+
+def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
+    """Validate a scenario given as a dict, with errors in the same one-line form."""
+    from pydantic import ValidationError
+
+    from sim.errors import ScenarioError, format_validation_error
+
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(format_validation_error(error, source)) from error
+
+
+__all__ = ["NAME_PATTERN", "Scenario", "load_scenario", "parse_scenario"]

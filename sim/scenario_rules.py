@@ -1,0 +1,126 @@
+"""Cross-field rules of a scenario, checked once when it is validated.
+
+Each rule raises ``ValueError`` with ``path = value: reason`` so that the CLI can print one line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.schema_parts import check_shares
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
+
+LEVEL_RANK = {"T1": 1, "T2": 2, "T3": 3}
+
+
+def check_scenario(scenario: Scenario) -> None:
+    """Run every cross-field rule; raise ``ValueError`` on the first broken one."""
+    _check_tiers(scenario)
+    _check_growth(scenario)
+    _check_pools(scenario)
+    _check_onboarding_servers(scenario)
+    _check_support(scenario)
+
+
+def _unique(names: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise ValueError(f"{what}[{index}].name = {name!r}: duplicate name")
+        seen.add(name)
+
+
+def _check_tiers(scenario: Scenario) -> None:
+    _unique([tier.name for tier in scenario.tiers], "tiers")
+    check_shares({tier.name: tier.mix for tier in scenario.tiers}, "tiers[*].mix")
+    order = sorted(range(len(scenario.tiers)), key=lambda i: scenario.tiers[i].acv_min)
+    for previous, current in zip(order, order[1:]):
+        upper = scenario.tiers[previous].acv_max
+        lower = scenario.tiers[current].acv_min
+        if upper is None or upper > lower:
+            raise ValueError(
+                f"tiers[{current}].acv_min = {lower:g}: overlaps the band of tier "
+                f"{scenario.tiers[previous].name!r} (acv_max {upper})")
+        if upper < lower:
+            raise ValueError(
+                f"tiers[{current}].acv_min = {lower:g}: leaves a gap after tier "
+                f"{scenario.tiers[previous].name!r} (acv_max {upper:g})")
+    top = scenario.tiers[order[-1]]
+    if top.acv_max is not None:
+        raise ValueError(f"tiers[{order[-1]}].acv_max = {top.acv_max:g}: the highest band must "
+                         "be open-ended (null)")
+
+
+def _check_growth(scenario: Scenario) -> None:
+    names = {tier.name for tier in scenario.tiers}
+    growth = scenario.growth
+    for where, counts in (("initial_customers", growth.initial_customers),
+                          ("initial_backlog", growth.initial_backlog)):
+        for tier in counts:
+            if tier not in names:
+                raise ValueError(f"growth.{where}.{tier}: unknown tier {tier!r}")
+    for index, step in enumerate(growth.arrivals):
+        if step.mix is None:
+            continue
+        for tier in step.mix:
+            if tier not in names:
+                raise ValueError(f"growth.arrivals[{index}].mix.{tier}: unknown tier {tier!r}")
+        check_shares(step.mix, f"growth.arrivals[{index}].mix")
+
+
+def _check_pools(scenario: Scenario) -> None:
+    _unique([pool.name for pool in scenario.pools], "pools")
+    names = {tier.name for tier in scenario.tiers}
+    owner: dict[str, str] = {}
+    for index, pool in enumerate(scenario.pools):
+        for tier in pool.tiers:
+            if tier not in names:
+                raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: unknown tier "
+                                 f"{tier!r}")
+            if tier in owner:
+                raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: tier {tier!r} is "
+                                 f"already served by pool {owner[tier]!r}")
+            owner[tier] = pool.name
+    for index, tier in enumerate(scenario.tiers):
+        needs_owner = tier.touch_hours > 0 or (
+            scenario.org_model == "generalist" and tier.renewal_hours > 0)
+        if needs_owner and tier.name not in owner:
+            raise ValueError(f"tiers[{index}].name = {tier.name!r}: tier has CSM work "
+                             "(touch_hours or renewal_hours > 0) but no csm pool serves it")
+    roles = {pool.role for pool in scenario.pools}
+    renewal_work = any(tier.renewal_hours > 0 for tier in scenario.tiers)
+    if scenario.org_model == "specialist" and renewal_work and "renewals" not in roles:
+        raise ValueError("org_model = 'specialist': renewal work needs a pool with role "
+                         "'renewals'")
+
+
+def _check_onboarding_servers(scenario: Scenario) -> None:
+    roles = {pool.role for pool in scenario.pools}
+    if roles.isdisjoint({"implementation"}) and scenario.org_model == "specialist":
+        if any(tier.human_onboarding_share > 0 for tier in scenario.tiers):
+            raise ValueError("org_model = 'specialist': human onboarding needs a pool with role "
+                             "'implementation'")
+    if scenario.org_model == "generalist" and "implementation" not in roles:
+        served = {tier for pool in scenario.pools for tier in pool.tiers}
+        for index, tier in enumerate(scenario.tiers):
+            if tier.human_onboarding_share > 0 and tier.name not in served:
+                raise ValueError(f"tiers[{index}].human_onboarding_share = "
+                                 f"{tier.human_onboarding_share:g}: nobody can onboard tier "
+                                 f"{tier.name!r} (no csm pool for it, no implementation pool)")
+
+
+def _check_support(scenario: Scenario) -> None:
+    skills = [pool.skill for pool in scenario.pools if pool.role == "support"]
+    for index, pool in enumerate(scenario.pools):
+        if pool.role == "support" and skills.count(pool.skill) > 1:
+            raise ValueError(f"pools[{index}].skill = {pool.skill!r}: one support pool per skill")
+    best = max((LEVEL_RANK[skill] for skill in skills if skill), default=0)
+    for index, tier in enumerate(scenario.tiers):
+        if tier.tickets_per_month == 0:
+            continue
+        for level, share in tier.ticket_mix.model_dump().items():
+            if share > 0 and LEVEL_RANK[level] > best:
+                raise ValueError(f"tiers[{index}].ticket_mix.{level} = {share:g}: no support "
+                                 f"pool has skill {level} or higher")

@@ -1,0 +1,273 @@
+"""Building blocks of the scenario schema: tiers, staff pools and behavioural parameters.
+
+Every field carries a docstring; pydantic turns it into the JSON-schema description, so
+``cssim schema`` documents the file format. Defaults that the domain sources leave open are
+marked *assumption* in their docstring and listed in the README.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.distributions import Distribution, Fixed
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+SHARE_TOLERANCE = 1e-6
+
+
+class Model(BaseModel):
+    """Base for every scenario model: frozen, strict about unknown keys, self-documenting."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+def check_shares(shares: dict[str, float], what: str) -> None:
+    """Raise ``ValueError`` unless the shares sum to 1."""
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"{what} = {shares}: shares must sum to 1 (they sum to {total:g})")
+
+
+class ComplexityMix(Model):
+    """Share of a tier's new customers at each implementation complexity."""
+
+    low: float = Field(0.3, ge=0, le=1)
+    """Share with low complexity (set-up in hours to days)."""
+    medium: float = Field(0.5, ge=0, le=1)
+    """Share with medium complexity (days to weeks)."""
+    high: float = Field(0.2, ge=0, le=1)
+    """Share with high complexity (weeks to months)."""
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> ComplexityMix:
+        check_shares(self.model_dump(), "complexity_mix")
+        return self
+
+
+class TicketMix(Model):
+    """Share of a tier's support tickets at each complexity level (domain.md §6.7)."""
+
+    T1: float = Field(0.6, ge=0, le=1)
+    """General: how-to, account and billing, first triage."""
+    T2: float = Field(0.3, ge=0, le=1)
+    """Technical: integration troubleshooting, bug investigation."""
+    T3: float = Field(0.1, ge=0, le=1)
+    """Solutions engineering: custom implementation, architecture."""
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> TicketMix:
+        check_shares(self.model_dump(), "ticket_mix")
+        return self
+
+
+class Churn(Model):
+    """Shifted-beta-geometric churn: each customer's churn probability per renewal is θ ~ Beta(α, β).
+
+    With every service effect neutral the surviving share after t renewals is
+    S(t) = B(α, β + t) / B(α, β) (Fader & Hardie 2007). Mean first-renewal churn is α / (α + β).
+    """
+
+    alpha: float = Field(gt=0)
+    """α of the Beta distribution of θ (assumption, calibrated per scenario)."""
+    beta: float = Field(gt=0)
+    """β of the Beta distribution of θ (assumption, calibrated per scenario)."""
+
+
+class RenewalChange(Model):
+    """What a renewing customer does to its contract value (assumption; not in the sources).
+
+    Sizes are log-normal with the given mean and coefficient of variation, so that one
+    pre-drawn normal variate per renewal serves whichever tier the customer is in then.
+    """
+
+    expansion_probability: float = Field(0.25, ge=0, le=1)
+    """Probability that a renewing customer expands."""
+    expansion_mean: float = Field(0.25, gt=0)
+    """Mean relative ACV increase on expansion (0.25 = +25%)."""
+    expansion_cv: float = Field(0.6, ge=0)
+    """Coefficient of variation of the expansion size."""
+    contraction_probability: float = Field(0.08, ge=0, le=1)
+    """Probability that a renewing customer contracts."""
+    contraction_mean: float = Field(0.2, gt=0, lt=1)
+    """Mean relative ACV decrease on contraction."""
+    contraction_cv: float = Field(0.5, ge=0)
+    """Coefficient of variation of the contraction size."""
+    max_contraction: float = Field(0.9, gt=0, lt=1)
+    """Largest relative decrease one contraction can make."""
+
+    @model_validator(mode="after")
+    def _probabilities(self) -> RenewalChange:
+        total = self.expansion_probability + self.contraction_probability
+        if total > 1 + SHARE_TOLERANCE:
+            raise ValueError(
+                f"expansion_probability + contraction_probability = {total:g}: must be at most 1"
+            )
+        return self
+
+
+TOUCH_DEFAULTS: dict[str, dict[str, float]] = {
+    # Cadence: high-touch weekly/biweekly (domain.md §2.1, §5.2), low-touch monthly/quarterly
+    # (§2.2). Hours per touch and per renewal are assumptions sized so that a CSM's book at the
+    # source ratio (12 high-touch, 50 low-touch accounts; §7.1) fills about 85-95% of the week.
+    "high": {"touch_interval_days": 14.0, "touch_hours": 5.0, "renewal_hours": 16.0,
+             "accounts_per_csm": 12.0},
+    "low": {"touch_interval_days": 30.0, "touch_hours": 2.0, "renewal_hours": 4.0,
+            "accounts_per_csm": 50.0},
+    "tech": {"touch_interval_days": 30.0, "touch_hours": 0.0, "renewal_hours": 0.0,
+             "accounts_per_csm": 500.0},
+}
+
+
+class Tier(Model):
+    """A customer tier: an ACV band served with one touch model."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    """Tier name (lower-case identifier), used in outputs."""
+    acv_min: float = Field(ge=0)
+    """Lowest ACV in the band, inclusive (USD per year). Bands are [acv_min, acv_max)."""
+    acv_max: float | None = Field(None, gt=0)
+    """ACV upper bound, exclusive; null for the top tier (unbounded)."""
+    acv: Distribution
+    """ACV distribution of new customers in this tier; draws are clipped into the band."""
+    touch_model: Literal["high", "low", "tech"]
+    """high = dedicated CSM, low = pooled CSMs, tech = automated (domain.md §2)."""
+    mix: float = Field(ge=0, le=1)
+    """Share of new customers that sign in this tier; shares over tiers sum to 1."""
+    complexity_mix: ComplexityMix = ComplexityMix()
+    """Implementation complexity mix of new customers."""
+    accounts_per_csm: float | None = Field(None, gt=0)
+    """Target accounts per CSM (default by touch model: 12 / 50 / 500, domain.md §7.1)."""
+    touch_interval_days: float | None = Field(None, gt=0)
+    """Days between scheduled touches (default by touch model: 14 / 30 / 30)."""
+    touch_hours: float | None = Field(None, ge=0)
+    """CSM hours per touch incl. preparation (default 5 / 2 / 0; assumption). 0 = automated."""
+    renewal_hours: float | None = Field(None, ge=0)
+    """Owner hours needed before a renewal date (default 16 / 4 / 0; assumption)."""
+    churn: Churn
+    """Latent churn distribution (shifted-beta-geometric)."""
+    renewal_change: RenewalChange = RenewalChange()
+    """Expansion and contraction at renewal."""
+    tickets_per_month: float = Field(0.5, ge=0)
+    """Support tickets per live customer per month at medium complexity (assumption)."""
+    ticket_mix: TicketMix = TicketMix()
+    """Complexity mix of this tier's tickets."""
+    sla_response_hours: float = Field(24.0, gt=0)
+    """First-response SLA target for this tier's tickets, in calendar hours."""
+    tooling_cost_per_account: float = Field(200.0, ge=0)
+    """Technology cost per account per year, USD (domain.md §3.1: $200)."""
+    fixed_cost_per_month: float = Field(0.0, ge=0)
+    """Fixed automation/content cost of serving this tier, USD per month (tech-touch, §2.3)."""
+    human_onboarding_share: float = Field(1.0, ge=0, le=1)
+    """Share of new customers needing a human onboarding; the rest self-serve (tech-touch)."""
+    self_serve_onboarding_days: Distribution = Fixed(value=14.0)
+    """Time to go live for self-serve customers (onboarding sequence day 1-14, §5.4)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _touch_defaults(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("touch_model") in TOUCH_DEFAULTS:
+            defaults = TOUCH_DEFAULTS[data["touch_model"]]
+            data = {**{k: v for k, v in defaults.items()}, **{k: v for k, v in data.items()
+                                                              if v is not None}}
+        return data
+
+    @model_validator(mode="after")
+    def _band(self) -> Tier:
+        if self.acv_max is not None and self.acv_max <= self.acv_min:
+            raise ValueError(f"acv_max = {self.acv_max:g}: must exceed acv_min ({self.acv_min:g})")
+        return self
+
+    def contains(self, acv: float) -> bool:
+        """Whether an ACV falls in this tier's band."""
+        return self.acv_min <= acv and (self.acv_max is None or acv < self.acv_max)
+
+
+class PlanStep(Model):
+    """A step of a staffing plan: from this month on, hire up to this headcount."""
+
+    month: float = Field(ge=0)
+    """Month (from the start of the run) at which requisitions are opened."""
+    headcount: int = Field(ge=0)
+    """Target headcount; hires arrive after the hiring lead time and then ramp up."""
+
+
+class StaffPool(Model):
+    """A pool of staff in one role (e.g. the CSMs serving the enterprise tier)."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    """Pool name (lower-case identifier), used as `role` in the workforce table."""
+    role: Literal["csm", "implementation", "support", "renewals", "cs_ops", "leader"]
+    """What the pool does (domain.md §7)."""
+    tiers: tuple[str, ...] = ()
+    """CSM pools only: tiers whose accounts this pool owns."""
+    skill: Literal["T1", "T2", "T3"] | None = None
+    """Support pools only: the highest ticket level the pool handles."""
+    annual_cost: float = Field(gt=0)
+    """Fully-loaded cost per person per year, USD (CSM $100K-$180K, domain.md §2; others assumed)."""
+    weekly_hours: float = Field(40.0, gt=0)
+    """Contracted hours per person per week."""
+    admin_share: float = Field(0.15, ge=0, lt=1)
+    """Share of hours taken by meetings and admin (assumption)."""
+    headcount: int = Field(ge=0)
+    """Headcount at the start of the run (fully ramped)."""
+    onboarding_slots: int | None = Field(None, gt=0)
+    """Concurrent onboardings per person: implementation default 10 (8-15, §7.1); CSMs in the
+    generalist model default 3 (assumption)."""
+    fixed_load: float = Field(0.85, ge=0)
+    """cs_ops and leader pools: share of available hours demanded by work not modelled here."""
+    staffing_plan: tuple[PlanStep, ...] = ()
+    """Headcount targets by month; requisitions open at the step's month."""
+
+    @model_validator(mode="after")
+    def _role_fields(self) -> StaffPool:
+        if self.tiers and self.role != "csm":
+            raise ValueError(f"tiers = {list(self.tiers)}: only csm pools own tiers")
+        if self.role == "csm" and not self.tiers:
+            raise ValueError("tiers = []: a csm pool must name the tiers it serves")
+        if self.skill is not None and self.role != "support":
+            raise ValueError(f"skill = {self.skill}: only support pools have a skill")
+        if self.role == "support" and self.skill is None:
+            raise ValueError("skill = None: a support pool needs a skill (T1, T2 or T3)")
+        months = [step.month for step in self.staffing_plan]
+        if months != sorted(set(months)):
+            raise ValueError(f"staffing_plan months = {months}: must be strictly increasing")
+        return self
+
+    @property
+    def slots_per_person(self) -> int:
+        """Concurrent onboardings per person (0 for roles that do not onboard)."""
+        if self.onboarding_slots is not None:
+            return self.onboarding_slots
+        return {"implementation": 10, "csm": 3}.get(self.role, 0)
+
+
+class Hiring(Model):
+    """How hires arrive (all assumptions: the sources give no lead time or ramp, domain.md §8)."""
+
+    lead_time_days: float = Field(60.0, ge=0)
+    """Days from opening a requisition to the hire's first day."""
+    ramp_days: float = Field(90.0, ge=0)
+    """Days for a new hire to reach full productivity."""
+    ramp_start_productivity: float = Field(0.3, gt=0, le=1)
+    """Productivity on the first day; rises linearly to 1 over `ramp_days`."""
+    backfill: bool = True
+    """Whether each departure opens a requisition for a replacement."""
+
+
+class StaffDynamics(Model):
+    """Burnout and attrition (assumptions; the sources only flag the 70-hour week, §10.1)."""
+
+    overload_threshold: float = Field(0.9, gt=0)
+    """Pressure (hours demanded / hours available) above which burnout builds."""
+    burnout_gain_per_week: float = Field(0.3, ge=0)
+    """Burnout added per week per unit of pressure above the threshold (burnout is 0..1)."""
+    recovery_per_week: float = Field(0.04, ge=0)
+    """Burnout shed per week at or below the threshold."""
+    productivity_loss: float = Field(0.3, ge=0, le=1)
+    """Share of productivity lost at burnout 1 (linear in burnout)."""
+    base_attrition_per_year: float = Field(0.13, ge=0)
+    """Annual quit hazard of a person with no burnout."""
+    burnout_attrition_multiplier: float = Field(3.0, ge=0)
+    """Quit hazard = base x (1 + multiplier x burnout)."""
