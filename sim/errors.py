@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import ValidationError
+
+# A validator message that starts with a field name: ``acv_max = 10: ...``.
+_FIELD_HEAD = re.compile(r"[A-Za-z_][\w.\[\]*]*(?: [\w+]+)*")
 
 
 class ScenarioError(ValueError):
@@ -30,17 +35,38 @@ def format_validation_error(error: ValidationError, source: str) -> str:
     first = problems[0]
     # Drop pydantic's discriminator/union tags from the path (e.g. 'lognormal').
     loc = tuple(part for part in first["loc"] if not _is_tag(part))
-    message = first["msg"].removeprefix("Value error, ")
-    path = _path(loc)
-    if path and first["type"] not in {"value_error", "assertion_error"}:
-        line = f"{source}: {path} = {_short(first.get('input'))}: {message}"
-    elif path:
-        line = f"{source}: {path}: {message}"
-    else:
-        line = f"{source}: {message}"
+    line = f"{source}: {_describe(loc, first)}"
     if len(problems) > 1:
         line += f" (+{len(problems) - 1} more)"
     return line
+
+
+def _describe(loc: tuple, problem: dict) -> str:
+    message = problem["msg"].removeprefix("Value error, ")
+    path = _path(loc)
+    if problem["type"] in {"value_error", "assertion_error"}:
+        return _rule_message(loc, message)
+    if not path:
+        return message
+    if problem["type"] == "missing":
+        # The input of a missing field is the enclosing mapping: not worth printing.
+        return f"{path}: {message}"
+    return f"{path} = {_short(problem.get('input'))}: {message}"
+
+
+def _rule_message(loc: tuple, message: str) -> str:
+    """Attach a model validator's ``field = value: reason`` message to the model's path."""
+    path = _path(loc)
+    head, separator, rest = message.partition(" = ")
+    if not path:
+        return message
+    if not separator or not _FIELD_HEAD.fullmatch(head):
+        return f"{path}: {message}"
+    last = loc[-1]
+    if isinstance(last, str) and (head == last or head.startswith((f"{last}.", f"{last}["))):
+        loc = loc[:-1]  # the message already starts with the model's own name
+    parent = _path(loc)
+    return f"{parent}.{head} = {rest}" if parent else f"{head} = {rest}"
 
 
 def _is_tag(part: object) -> bool:

@@ -94,8 +94,9 @@ class Onboarding(Model):
 
     durations: OnboardingDurations = OnboardingDurations()
     """Work duration by complexity; stretched by 1 / productivity of the person doing it."""
-    hours_per_week: float = Field(3.4, ge=0)
-    """Hours of the onboarder's week one onboarding takes (10 slots x 3.4 h = 34 h; assumption)."""
+    hours_per_week: float = Field(2.9, ge=0)
+    """Hours of the onboarder's week one onboarding takes (assumption: 10 full slots x 2.9 h =
+    29 h, 85% of a 40-hour week after 15% admin)."""
     abandonment: Abandonment = Abandonment()
     """Abandonment while waiting in the queue."""
 

@@ -259,7 +259,7 @@ class Hiring(Model):
 class StaffDynamics(Model):
     """Burnout and attrition (assumptions; the sources only flag the 70-hour week, §10.1)."""
 
-    overload_threshold: float = Field(0.9, gt=0)
+    overload_threshold: float = Field(1.0, gt=0)
     """Pressure (hours demanded / hours available) above which burnout builds."""
     burnout_gain_per_week: float = Field(0.3, ge=0)
     """Burnout added per week per unit of pressure above the threshold (burnout is 0..1)."""

@@ -1,0 +1,135 @@
+"""The ``cssim`` command line: validate a scenario, print its schema, run it.
+
+The commands load, call and print; the model lives in ``sim.model``. Bad input ends with one
+line on stderr (``error: FILE: PATH = VALUE: REASON``) and exit code 2, an unexpected failure
+with exit code 1, Ctrl-C with exit code 130; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from sim.errors import ScenarioError
+from sim.io import write_run
+from sim.report import print_summary
+from sim.results import RunResult
+from sim.scenario import Scenario, load_scenario
+
+EXIT_UNEXPECTED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the full traceback when a command fails.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Simulate a Customer Success organisation: backlog, burnout, churn and cost over time."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, file: Path) -> None:
+    """Check the scenario FILE and print a one-line verdict."""
+    with _reported_errors(ctx):
+        scenario = _load(file)
+    click.echo(f"{file}: ok ({scenario.name}, {len(scenario.tiers)} tiers, "
+               f"{len(scenario.pools)} pools, {scenario.horizon_months} months)")
+
+
+@main.command()
+@click.pass_context
+def schema(ctx: click.Context) -> None:
+    """Print the JSON schema of scenario files."""
+    with _reported_errors(ctx):
+        text = json.dumps(Scenario.model_json_schema(), indent=2)
+    click.echo(text)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Seed of the random streams.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Output directory  [default: results/<scenario>/seed-<SEED>/]")
+@click.pass_context
+def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None) -> None:
+    """Simulate the scenario FILE once, write its tables and print a summary."""
+    with _reported_errors(ctx):
+        scenario = _load(file)
+        simulate = _engine()
+        result = simulate(scenario, seed)
+        written = write_run(result, out_dir or default_out_dir(scenario.name, seed))
+        print_summary(result)
+        click.echo(f"wrote {written}")
+
+
+def default_out_dir(scenario_name: str, seed: int) -> Path:
+    """Where ``cssim run`` writes by default, relative to the working directory."""
+    return Path("results") / scenario_name / f"seed-{seed}"
+
+
+def _load(file: Path) -> Scenario:
+    try:
+        return load_scenario(file)
+    except UnicodeDecodeError as error:
+        raise ScenarioError(f"{file}: not a UTF-8 text file (byte {error.start})") from error
+
+
+def _engine() -> Callable[[Scenario, int], RunResult]:
+    """The engine's ``run``, imported late so that the other commands work without it."""
+    try:
+        from sim.model import run as simulate
+    except ImportError as error:
+        raise _EngineMissingError(
+            f"the simulation engine sim.model cannot be imported ({error})") from error
+    return simulate
+
+
+class _EngineMissingError(RuntimeError):
+    """``sim.model`` is not importable."""
+
+
+@contextmanager
+def _reported_errors(ctx: click.Context) -> Iterator[None]:
+    """Turn exceptions into one line on stderr and an exit code (plus a traceback if debug)."""
+    debug = bool((ctx.obj or {}).get("debug"))
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except KeyboardInterrupt:
+        _fail(ctx, "interrupted", EXIT_INTERRUPTED, debug)
+    except (ValueError, OSError) as error:  # ScenarioError is a ValueError
+        _fail(ctx, _one_line(error), EXIT_BAD_INPUT, debug)
+    except _EngineMissingError as error:
+        _fail(ctx, str(error), EXIT_UNEXPECTED, debug)
+    except Exception as error:
+        hint = "" if debug else " (rerun with --debug for the traceback)"
+        message = f"unexpected {type(error).__name__}: {_one_line(error)}{hint}"
+        _fail(ctx, message, EXIT_UNEXPECTED, debug)
+
+
+def _fail(ctx: click.Context, message: str, code: int, debug: bool) -> NoReturn:
+    """Print the error line (after the traceback of the exception being handled) and exit."""
+    if debug:
+        click.echo(traceback.format_exc(), err=True, nl=False)
+    click.echo(f"error: {message}", err=True)
+    ctx.exit(code)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Customer journeys: arrival, onboarding, engagement, support and renewal."""

@@ -1,0 +1,203 @@
+"""The customer book: every customer's attributes and state as columns of numpy arrays.
+
+All customers of a run, the initial book included, are drawn when the run starts: arrivals do
+not depend on the team, so drawing them up front gives every variant run with the same seed the
+same customers, with the same latent churn probability and the same random numbers at each
+renewal (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.calendar import MONTH_DAYS, YEAR_DAYS
+from sim.scenario import COMPLEXITIES, Scenario
+from sim.streams import Streams
+
+PENDING, WAITING, ONBOARDING, ACTIVE, CHURNED = range(5)
+STATE_NAMES = ("pending", "waiting", "onboarding", "active", "churned")
+
+
+@dataclass
+class Signings:
+    """Who signs when: arrival day, tier and whether the customer starts live."""
+
+    arrival_day: np.ndarray
+    tier: np.ndarray
+    initial_live: np.ndarray
+    tenure: np.ndarray
+
+
+@dataclass
+class CustomerBook:
+    """Columns describing every customer of the run (index = customer id)."""
+
+    arrival_day: np.ndarray
+    initial_live: np.ndarray
+    tier: np.ndarray
+    initial_tier: np.ndarray
+    acv: np.ndarray
+    initial_acv: np.ndarray
+    complexity: np.ndarray
+    theta: np.ndarray
+    onboarding_work: np.ndarray
+    patience: np.ndarray
+    human: np.ndarray
+    self_serve_days: np.ndarray
+    first_renewal_day: np.ndarray
+    touch_phase: np.ndarray
+    renewal_u: np.ndarray
+    change_u: np.ndarray
+    change_z: np.ndarray
+    state: np.ndarray = field(init=False)
+    owner: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.arrival_day)
+        self.state = np.full(n, PENDING, dtype=np.int8)
+        self.owner = np.full(n, -1, dtype=np.int64)
+        for name in ("onboarding_start_day", "golive_day", "churn_day", "wait_days",
+                     "next_touch", "last_touch"):
+            setattr(self, name, np.full(n, np.nan))
+        for name in ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches",
+                     "csm_changes", "renewals_missed", "cycle_touches_due",
+                     "cycle_touches_missed", "cycle_tickets", "cycle_breaches",
+                     "cycle_csm_changes"):
+            setattr(self, name, np.zeros(n, dtype=np.int64))
+        self.abandoned = np.zeros(n, dtype=bool)
+
+    @property
+    def size(self) -> int:
+        """Number of customers in the run."""
+        return len(self.arrival_day)
+
+    def paying(self) -> np.ndarray:
+        """Mask of customers under contract (waiting, onboarding or live)."""
+        return (self.state >= WAITING) & (self.state <= ACTIVE)
+
+    def reset_cycle(self, customer: int) -> None:
+        """Start a new renewal cycle's service counters for one customer."""
+        for name in ("cycle_touches_due", "cycle_touches_missed", "cycle_tickets",
+                     "cycle_breaches", "cycle_csm_changes"):
+            getattr(self, name)[customer] = 0
+
+
+def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
+    """Draw every customer of the run: the initial book, the initial backlog and all arrivals."""
+    signings = _draw_signings(scenario, streams["arrivals"])
+    n = len(signings.arrival_day)
+    horizon = scenario.horizon_months * MONTH_DAYS
+    renewal_slots = math.ceil(horizon / YEAR_DAYS) + 1
+    complexity = _draw_complexity(scenario, signings.tier, streams["arrivals"])
+    acv = _draw_acv(scenario, signings.tier, streams["acv"])
+    onboarding_rng, churn_rng, renewal_rng = (streams[name] for name in
+                                              ("onboarding", "churn", "renewal"))
+    work, patience, human, self_serve = _draw_onboarding(scenario, signings.tier, complexity,
+                                                         onboarding_rng)
+    first_renewal = signings.arrival_day + YEAR_DAYS
+    live = signings.initial_live
+    first_renewal[live] = churn_rng.uniform(0.0, YEAR_DAYS, live.sum()) + 1e-9
+    return CustomerBook(
+        arrival_day=signings.arrival_day, initial_live=live, tier=signings.tier.copy(),
+        initial_tier=signings.tier, acv=acv.copy(), initial_acv=acv, complexity=complexity,
+        theta=_draw_theta(scenario, signings, churn_rng), onboarding_work=work,
+        patience=patience, human=human, self_serve_days=self_serve,
+        first_renewal_day=first_renewal,
+        touch_phase=streams["engagement"].uniform(0.0, 1.0, n),
+        renewal_u=churn_rng.uniform(0.0, 1.0, (n, renewal_slots)),
+        change_u=renewal_rng.uniform(0.0, 1.0, (n, renewal_slots)),
+        change_z=renewal_rng.standard_normal((n, renewal_slots)),
+    )
+
+
+def _draw_signings(scenario: Scenario, rng: np.random.Generator) -> Signings:
+    growth = scenario.growth
+    names = [tier.name for tier in scenario.tiers]
+    live = np.repeat(np.arange(len(names)), [growth.initial_customers.get(n, 0) for n in names])
+    backlog = np.repeat(np.arange(len(names)), [growth.initial_backlog.get(n, 0) for n in names])
+    days, tiers = _draw_arrivals(scenario, rng)
+    tenure = np.zeros(len(live) + len(backlog) + len(days), dtype=np.int64)
+    tenure[: len(live)] = rng.integers(0, growth.initial_tenure_years_max + 1, len(live))
+    return Signings(
+        arrival_day=np.concatenate([np.zeros(len(live) + len(backlog)), days]),
+        tier=np.concatenate([live, backlog, tiers]).astype(np.int64),
+        initial_live=np.concatenate([np.ones(len(live), bool), np.zeros(len(backlog), bool),
+                                     np.zeros(len(days), bool)]),
+        tenure=tenure,
+    )
+
+
+def _draw_arrivals(scenario: Scenario, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson arrivals, piecewise-constant rate, with the tier of each arrival."""
+    horizon = scenario.horizon_months * MONTH_DAYS
+    steps = scenario.growth.arrivals
+    default_mix = np.array([tier.mix for tier in scenario.tiers])
+    days, tiers = [], []
+    for index, step in enumerate(steps):
+        start = step.from_month * MONTH_DAYS
+        end = steps[index + 1].from_month * MONTH_DAYS if index + 1 < len(steps) else horizon
+        end = min(end, horizon)
+        if end <= start:
+            continue
+        count = rng.poisson(step.customers_per_month * (end - start) / MONTH_DAYS)
+        days.append(np.sort(rng.uniform(start, end, count)))
+        mix = default_mix if step.mix is None else np.array(
+            [step.mix.get(tier.name, 0.0) for tier in scenario.tiers])
+        tiers.append(rng.choice(len(mix), size=count, p=mix / mix.sum()))
+    if not days:
+        return np.zeros(0), np.zeros(0, dtype=np.int64)
+    return np.concatenate(days), np.concatenate(tiers)
+
+
+def _draw_complexity(scenario: Scenario, tiers: np.ndarray,
+                     rng: np.random.Generator) -> np.ndarray:
+    complexity = np.zeros(len(tiers), dtype=np.int64)
+    for index, tier in enumerate(scenario.tiers):
+        members = np.flatnonzero(tiers == index)
+        mix = tier.complexity_mix.model_dump()
+        shares = np.array([mix[name] for name in COMPLEXITIES])
+        complexity[members] = rng.choice(len(COMPLEXITIES), size=len(members), p=shares)
+    return complexity
+
+
+def _draw_acv(scenario: Scenario, tiers: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Whole-dollar ACVs drawn from each tier's distribution and clipped into its band."""
+    acv = np.zeros(len(tiers), dtype=np.int64)
+    for index, tier in enumerate(scenario.tiers):
+        members = np.flatnonzero(tiers == index)
+        values = tier.acv.sample(rng, len(members))
+        upper = np.inf if tier.acv_max is None else math.ceil(tier.acv_max) - 1
+        lower = max(math.ceil(tier.acv_min), 1)
+        acv[members] = np.clip(np.rint(values), lower, upper).astype(np.int64)
+    return acv
+
+
+def _draw_theta(scenario: Scenario, signings: Signings, rng: np.random.Generator) -> np.ndarray:
+    """Latent churn probability: Beta(α, β + renewals already survived)."""
+    alpha = np.array([tier.churn.alpha for tier in scenario.tiers])[signings.tier]
+    beta = np.array([tier.churn.beta for tier in scenario.tiers])[signings.tier]
+    return rng.beta(alpha, beta + signings.tenure)
+
+
+def _draw_onboarding(scenario: Scenario, tiers: np.ndarray, complexity: np.ndarray,
+                     rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    n = len(tiers)
+    work = np.zeros(n)
+    durations = scenario.onboarding.durations
+    for index, name in enumerate(COMPLEXITIES):
+        members = np.flatnonzero(complexity == index)
+        work[members] = getattr(durations, name).sample(rng, len(members))
+    abandonment = scenario.onboarding.abandonment
+    patience = abandonment.scale_days * rng.weibull(abandonment.shape, n)
+    if not abandonment.enabled:
+        patience[:] = np.inf
+    human_share = np.array([tier.human_onboarding_share for tier in scenario.tiers])[tiers]
+    human = rng.uniform(0.0, 1.0, n) < human_share
+    self_serve = np.zeros(n)
+    for index, tier in enumerate(scenario.tiers):
+        members = np.flatnonzero(tiers == index)
+        self_serve[members] = tier.self_serve_onboarding_days.sample(rng, len(members))
+    return work, patience, human, self_serve

@@ -1,0 +1,137 @@
+"""Engagement: account ownership and scheduled CSM touches.
+
+A live customer in a tier with human touches belongs to one CSM of the tier's pool (least-loaded
+assignment). Touches fall due every ``touch_interval_days``. Each week every CSM spends the hours
+left after onboarding and renewal work on the touches due, the least recently touched accounts
+first; touches that do not fit are missed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.customers.book import ACTIVE
+from sim.organisation import Person, Pool
+from sim.world import World
+
+
+def assign_owner(world: World, customer: int, preferred: Person | None = None) -> None:
+    """Give a customer a CSM from its tier's pool (or none if the pool is empty)."""
+    book = world.book
+    pool = world.csm_pool(int(book.tier[customer]))
+    person = None
+    if pool is not None:
+        usable = preferred is not None and preferred.active and preferred.pool is pool
+        person = preferred if usable else pool.least_loaded()
+    _release_owner(world, customer)
+    if person is None:
+        return
+    book.owner[customer] = person.id
+    person.accounts += 1
+    task = world.renewal_tasks.get(customer)
+    if task is not None and world.scenario.org_model == "generalist":
+        from sim.customers.renewal import hand_task
+
+        hand_task(world, customer, person)
+
+
+def change_owner(world: World, customer: int) -> None:
+    """Move a customer to another CSM, counting a change of CSM."""
+    book = world.book
+    tier = int(book.tier[customer])
+    book.csm_changes[customer] += 1
+    book.cycle_csm_changes[customer] += 1
+    world.tier_counters.add("csm_changes", tier)
+    world.record("csm_change", customer, int(book.owner[customer]), tier)
+    assign_owner(world, customer)
+
+
+def _release_owner(world: World, customer: int) -> None:
+    owner = int(world.book.owner[customer])
+    if owner >= 0:
+        person = world.people[owner]
+        person.accounts -= 1
+        world.book.owner[customer] = -1
+
+
+def adopt_orphans(world: World, pool: Pool) -> None:
+    """Give live customers of the pool's tiers that have no CSM to the least-loaded CSMs."""
+    book = world.book
+    tiers = np.array(pool.tier_indices)
+    orphans = np.flatnonzero((book.owner < 0) & (book.state == ACTIVE)
+                             & np.isin(book.tier, tiers))
+    for customer in orphans:
+        assign_owner(world, int(customer))
+
+
+def touches_week(world: World, pool: Pool, week_end: float,
+                 capacity: dict[int, float]) -> tuple[dict[int, float], dict[int, float]]:
+    """Do one week of touches for one CSM pool.
+
+    Args:
+        world: the run.
+        pool: the CSM pool.
+        week_end: the day the week ends.
+        capacity: hours each member (by id) has left for touches this week.
+
+    Returns:
+        Hours of touches demanded and hours worked, by member id.
+    """
+    book, tiers = world.book, world.tiers
+    in_pool = np.zeros(len(tiers.touch_hours), dtype=bool)
+    in_pool[list(pool.tier_indices)] = True
+    in_pool &= tiers.touch_hours > 0
+    due = np.flatnonzero((book.state == ACTIVE) & in_pool[book.tier]
+                         & (book.next_touch < week_end))
+    if len(due) == 0:
+        return {}, {}
+    tier = book.tier[due]
+    interval = tiers.touch_interval[tier]
+    count = np.floor((week_end - book.next_touch[due]) / interval).astype(np.int64) + 1
+    book.next_touch[due] += count * interval
+    hours = count * tiers.touch_hours[tier]
+    served = _serve(book.owner[due], book.last_touch[due], hours, capacity)
+    _count_touches(world, due, tier, count, served, week_end)
+    owners = book.owner[due]
+    demanded = _sum_by_owner(owners, hours)
+    worked = _sum_by_owner(owners[served], hours[served])
+    return demanded, worked
+
+
+def _serve(owners: np.ndarray, last_touch: np.ndarray, hours: np.ndarray,
+           capacity: dict[int, float]) -> np.ndarray:
+    """Which due accounts get their touches: per owner, least recently touched first."""
+    order = np.lexsort((np.nan_to_num(last_touch, nan=-np.inf), owners))
+    sorted_owners = owners[order]
+    cumulative = np.cumsum(hours[order])
+    starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])
+    group_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(order)]))
+    before = (cumulative - hours[order])[starts]
+    within = cumulative - before[group_of]
+    limit = np.array([capacity.get(int(owner), 0.0) for owner in sorted_owners[starts]])
+    served_sorted = (within <= limit[group_of] + 1e-9) & (sorted_owners >= 0)
+    served = np.empty(len(order), dtype=bool)
+    served[order] = served_sorted
+    return served
+
+
+def _count_touches(world: World, due: np.ndarray, tier: np.ndarray, count: np.ndarray,
+                   served: np.ndarray, week_end: float) -> None:
+    book = world.book
+    missed = np.where(served, 0, count)
+    book.touches_due[due] += count
+    book.cycle_touches_due[due] += count
+    book.touches_missed[due] += missed
+    book.cycle_touches_missed[due] += missed
+    book.last_touch[due[served]] = week_end
+    size = len(world.tiers.touch_hours)
+    world.tier_counters.add_many("touches_due", np.bincount(tier, count, size))
+    world.tier_counters.add_many("touches_missed", np.bincount(tier, missed, size))
+
+
+def _sum_by_owner(owners: np.ndarray, hours: np.ndarray) -> dict[int, float]:
+    if len(owners) == 0:
+        return {}
+    ids, inverse = np.unique(owners, return_inverse=True)
+    sums = np.bincount(inverse, hours)
+    return {int(owner): float(total) for owner, total in zip(ids, sums) if owner >= 0}

@@ -1,0 +1,161 @@
+"""A customer's life: signature, onboarding (or self-serve), go-live, renewals, churn.
+
+Each customer runs two SimPy processes: the journey to go-live and the renewal cycle. Both sleep
+until the customer's next real event; nothing wakes per customer per day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from sim.calendar import YEAR_DAYS
+from sim.customers.book import ACTIVE, CHURNED, WAITING
+from sim.customers.engagement import assign_owner
+from sim.customers.onboarding import OnboardingDesk, onboard
+from sim.customers.renewal import close_task, open_task, renew
+from sim.organisation import Person
+from sim.world import World
+
+
+def open_book(world: World) -> None:
+    """Day 0: the initial book goes live and the initial backlog joins the onboarding queues."""
+    book = world.book
+    for customer in np.flatnonzero(book.arrival_day <= 0):
+        if book.initial_live[customer]:
+            _start_live(world, int(customer))
+        else:
+            _sign(world, int(customer))
+
+
+def arrivals(world: World) -> Generator[simpy.Event, None, None]:
+    """Sign every later customer on its signature day."""
+    book = world.book
+    for customer in np.flatnonzero(book.arrival_day > 0):
+        yield world.env.timeout(book.arrival_day[customer] - world.now)
+        _sign(world, int(customer))
+
+
+def _start_live(world: World, customer: int) -> None:
+    book = world.book
+    tier = int(book.tier[customer])
+    book.state[customer] = ACTIVE
+    book.golive_day[customer] = 0.0
+    world.paying_level.change(tier, +1, world.now)
+    _schedule_touches(world, customer)
+    assign_owner(world, customer)
+    world.env.process(renewal_cycle(world, customer))
+
+
+def _sign(world: World, customer: int) -> None:
+    book = world.book
+    tier = int(book.tier[customer])
+    book.state[customer] = WAITING
+    world.paying_level.change(tier, +1, world.now)
+    if book.arrival_day[customer] > 0:
+        world.tier_counters.add("new_customers", tier)
+        world.tier_counters.add("arr_new", tier, float(book.acv[customer]))
+        world.record("arrival", customer, tier=tier, amount=float(book.acv[customer]))
+    world.journeys[customer] = world.env.process(journey(world, customer))
+    world.env.process(renewal_cycle(world, customer))
+
+
+def journey(world: World, customer: int) -> Generator[simpy.Event, object, None]:
+    """From signature to go-live: a human onboarding or a self-serve one."""
+    book = world.book
+    desk = onboarding_desk(world, int(book.tier[customer])) if book.human[customer] else None
+    onboarder: Person | None = None
+    if desk is None:
+        try:
+            yield world.env.timeout(float(book.self_serve_days[customer]))
+        except simpy.Interrupt:
+            return
+    else:
+        live, onboarder = yield from onboard(world, desk, customer)
+        if not live:
+            world.journeys.pop(customer, None)
+            if book.state[customer] != CHURNED:
+                churn(world, customer, "abandon")
+            return
+    world.journeys.pop(customer, None)
+    go_live(world, customer, onboarder)
+
+
+def onboarding_desk(world: World, tier: int) -> OnboardingDesk | None:
+    """The queue that onboards a tier's customers (its CSM pool's in the generalist model)."""
+    pool = None
+    if world.scenario.org_model == "generalist":
+        csm_pool = world.csm_pool(tier)
+        if csm_pool is not None and csm_pool.spec.slots_per_person > 0:
+            pool = csm_pool
+    if pool is None:
+        implementation = world.pools_with_role("implementation")
+        pool = implementation[0] if implementation else None
+    if pool is None:
+        return None
+    if pool.index not in world.desks:
+        world.desks[pool.index] = OnboardingDesk(world, pool)
+    return world.desks[pool.index]
+
+
+def go_live(world: World, customer: int, onboarder: Person | None) -> None:
+    """The customer is live: it joins a CSM's book and its touches start."""
+    book = world.book
+    tier = int(book.tier[customer])
+    book.state[customer] = ACTIVE
+    book.golive_day[customer] = world.now
+    world.tier_counters.add("go_lives", tier)
+    world.record("go_live", customer, onboarder.id if onboarder else -1, tier,
+                 world.now - book.arrival_day[customer])
+    _schedule_touches(world, customer)
+    preferred = onboarder if world.scenario.org_model == "generalist" else None
+    assign_owner(world, customer, preferred)
+
+
+def _schedule_touches(world: World, customer: int) -> None:
+    book = world.book
+    interval = world.tiers.touch_interval[book.tier[customer]]
+    book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
+    book.last_touch[customer] = world.now
+
+
+def renewal_cycle(world: World, customer: int) -> Generator[simpy.Event, None, None]:
+    """Open the renewal work ahead of each anniversary and decide the renewal on the date."""
+    book, env = world.book, world.env
+    due = float(book.first_renewal_day[customer])
+    window = world.scenario.renewals.window_days
+    while due < world.horizon:
+        if due - window > env.now:
+            yield env.timeout(due - window - env.now)
+        if book.state[customer] == CHURNED:
+            return
+        open_task(world, customer, due)
+        yield env.timeout(due - env.now)
+        if book.state[customer] == CHURNED or not renew(world, customer):
+            return
+        due += YEAR_DAYS
+
+
+def churn(world: World, customer: int, kind: str) -> None:
+    """The customer leaves: before go-live (``abandon``) or at a renewal (``churn``)."""
+    book = world.book
+    tier = int(book.tier[customer])
+    book.state[customer] = CHURNED
+    book.churn_day[customer] = world.now
+    book.abandoned[customer] = kind == "abandon"
+    world.tier_counters.add("churned_customers", tier)
+    world.tier_counters.add("arr_churned", tier, float(book.acv[customer]))
+    if kind == "abandon":
+        world.tier_counters.add("abandoned_customers", tier)
+    world.paying_level.change(tier, -1, world.now)
+    world.record(kind, customer, int(book.owner[customer]), tier, float(book.acv[customer]))
+    close_task(world, customer)
+    owner = int(book.owner[customer])
+    if owner >= 0:
+        world.people[owner].accounts -= 1
+        book.owner[customer] = -1
+    process = world.journeys.pop(customer, None)
+    if process is not None and process.is_alive:
+        process.interrupt("churned")

@@ -1,0 +1,77 @@
+"""Unit economics and retention: cost to serve, its allocation to tiers, GRR and NRR.
+
+GRR and NRR use the standard cohort definitions (domain.md §0 glossary): the cohort is the
+customers paying a year ago; NRR = their ARR now / their ARR then; GRR is the same with each
+customer's ARR capped at its value a year ago (expansion excluded, churn at zero).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.calendar import MONTH_DAYS, YEAR_DAYS
+from sim.scenario import Scenario
+
+
+def cost_per_customer(csm_annual_cost: float, accounts_per_csm: float,
+                      shared_cost: float, tooling_cost: float) -> float:
+    """Annual CS cost per customer (domain.md §3.1): CSM cost / accounts + shared + tooling."""
+    return csm_annual_cost / accounts_per_csm + shared_cost + tooling_cost
+
+
+def cost_share_of_revenue(annual_cost_per_customer: float, acv: float) -> float:
+    """CS cost as a share of the customer's annual revenue."""
+    return annual_cost_per_customer / acv
+
+
+def retention(base_arr: np.ndarray, base_tier: np.ndarray, now_arr: np.ndarray,
+              n_tiers: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cohort GRR and NRR per tier (by tier a year ago) and overall (last element).
+
+    Args:
+        base_arr: every customer's ARR a year ago (0 if not paying then).
+        base_tier: every customer's tier a year ago.
+        now_arr: every customer's ARR now (0 if churned).
+        n_tiers: number of tiers.
+
+    Returns:
+        Two arrays of length ``n_tiers + 1``: GRR and NRR (NaN where the cohort is empty).
+    """
+    cohort = base_arr > 0
+    base = base_arr[cohort].astype(float)
+    now = now_arr[cohort].astype(float)
+    tier = base_tier[cohort]
+    denominator = np.append(np.bincount(tier, base, n_tiers), base.sum())
+    kept = np.minimum(now, base)
+    gross = np.append(np.bincount(tier, kept, n_tiers), kept.sum())
+    net = np.append(np.bincount(tier, now, n_tiers), now.sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return gross / denominator, net / denominator
+
+
+def allocate_staff_cost(scenario: Scenario, person_days: np.ndarray,
+                        customer_days: np.ndarray) -> np.ndarray:
+    """Staff cost of a period by tier.
+
+    A CSM pool's cost goes to the tiers it serves, other pools' cost to all tiers, in proportion
+    to customer-days under contract (equal shares when there were none).
+    """
+    n_tiers = len(scenario.tiers)
+    cost = np.zeros(n_tiers)
+    for index, pool in enumerate(scenario.pools):
+        amount = person_days[index] * pool.annual_cost / YEAR_DAYS
+        served = ([scenario.tier_index(name) for name in pool.tiers] if pool.role == "csm"
+                  else list(range(n_tiers)))
+        weights = customer_days[served]
+        if weights.sum() <= 0:
+            weights = np.ones(len(served))
+        cost[served] += amount * weights / weights.sum()
+    return cost
+
+
+def other_costs(scenario: Scenario, customer_days: np.ndarray, days: float) -> np.ndarray:
+    """Tooling, shared and fixed automation cost of a period by tier."""
+    tooling = np.array([tier.tooling_cost_per_account for tier in scenario.tiers])
+    fixed = np.array([tier.fixed_cost_per_month for tier in scenario.tiers])
+    per_account = tooling + scenario.costs.shared_cost_per_account
+    return customer_days * per_account / YEAR_DAYS + fixed * days / MONTH_DAYS

@@ -1,0 +1,169 @@
+"""The period recorder: closes each output period and turns the run into tidy tables."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from sim.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
+from sim.clock import LAST, OrderedTimeout
+from sim.customers.book import ACTIVE, ONBOARDING, WAITING
+from sim.economics import allocate_staff_cost, other_costs, retention
+from sim.world import World
+
+ADDITIVE = (
+    "new_customers", "churned_customers", "abandoned_customers", "go_lives", "arr_new",
+    "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in", "arr_migration_out",
+    "touches_due", "touches_missed", "tickets_opened", "tickets_resolved", "sla_breaches",
+    "renewals_due", "renewals_missed", "onboarding_starts", "migrations_in", "migrations_out",
+    "csm_changes",
+)
+
+
+class Recorder:
+    """Closes output periods and keeps their rows.
+
+    Args:
+        world: the run.
+    """
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.days = period_days(world.scenario.output_period)
+        self.lookback = periods_per_year(world.scenario.output_period)
+        self.tier_rows: list[dict] = []
+        self.pool_rows: list[dict] = []
+        self.snapshots: list[tuple[np.ndarray, np.ndarray]] = []
+        self.previous_arr = np.zeros(len(world.scenario.tiers))
+
+    def start(self) -> None:
+        """Take the day-0 snapshot (the initial book and backlog)."""
+        arr_by_tier, snapshot = self._arr()
+        self.previous_arr = arr_by_tier
+        self.snapshots.append(snapshot)
+
+    def run(self) -> Generator[simpy.Event, None, None]:
+        """Close every period at its end, after all other events at that instant."""
+        world = self.world
+        period = 0
+        while world.now < world.horizon - 1e-9:
+            end = min((period + 1) * self.days, world.horizon)
+            yield OrderedTimeout(world.env, end - world.now, LAST)
+            self._close(period + 1, end - period * self.days)
+            period += 1
+
+    def _arr(self) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        book = self.world.book
+        paying = book.paying()
+        arr = np.where(paying, book.acv, 0)
+        size = len(self.world.scenario.tiers)
+        return np.bincount(book.tier, arr.astype(float), size), (arr, book.tier.copy())
+
+    def _close(self, period: int, length: float) -> None:
+        world = self.world
+        counters = world.tier_counters.take()
+        arr_by_tier, snapshot = self._arr()
+        self.snapshots.append(snapshot)
+        customer_days = world.paying_level.take_area(world.now)
+        backlog_area = world.waiting_level.take_area(world.now)
+        person_days = world.headcount_level.take_area(world.now)
+        cost = allocate_staff_cost(world.scenario, person_days, customer_days) + other_costs(
+            world.scenario, customer_days, length)
+        grr, nrr = self._retention(period, snapshot)
+        self._tier_rows(period, length, counters, arr_by_tier, backlog_area, cost, grr, nrr)
+        self._pool_rows(period, person_days)
+        self.previous_arr = arr_by_tier
+
+    def _retention(self, period: int, snapshot: tuple) -> tuple[np.ndarray, np.ndarray]:
+        size = len(self.world.scenario.tiers) + 1
+        if period < self.lookback:
+            return np.full(size, np.nan), np.full(size, np.nan)
+        base_arr, base_tier = self.snapshots[period - self.lookback]
+        return retention(base_arr, base_tier, snapshot[0], size - 1)
+
+    def _tier_rows(self, period: int, length: float, counters: dict, arr: np.ndarray,
+                   backlog_area: np.ndarray, cost: np.ndarray, grr: np.ndarray,
+                   nrr: np.ndarray) -> None:
+        world, book = self.world, self.world.book
+        size = len(world.scenario.tiers)
+        states = {state: np.bincount(book.tier[book.state == state], minlength=size)
+                  for state in (WAITING, ONBOARDING, ACTIVE)}
+        backlog_weeks = self._backlog_weeks()
+        csms = self._csm_headcount()
+        for tier in range(size + 1):
+            pick = slice(None) if tier == size else tier
+            row = {name: float(np.sum(counters[name][pick])) for name in ADDITIVE}
+            row.update(
+                period=period, day=world.now,
+                tier="all" if tier == size else world.scenario.tiers[tier].name,
+                customers_active=int(np.sum(states[ACTIVE][pick])),
+                customers_onboarding=int(np.sum(states[ONBOARDING][pick])),
+                onboarding_backlog=int(np.sum(states[WAITING][pick])),
+                onboarding_backlog_mean=float(np.sum(backlog_area[pick])) / length,
+                onboarding_backlog_weeks=float(np.max(backlog_weeks[pick])),
+                onboarding_wait_sum=float(np.sum(counters["onboarding_wait_sum"][pick])),
+                response_hours_sum=float(np.sum(counters["response_hours_sum"][pick])),
+                arr_start=float(np.sum(self.previous_arr[pick])), arr=float(np.sum(arr[pick])),
+                grr_ttm=float(grr[tier]), nrr_ttm=float(nrr[tier]),
+                csm_headcount=float(np.sum(csms[pick])) if tier == size else float(csms[tier]),
+                tickets_open=int(np.sum(world.support.open_tickets()[pick])),
+                cs_cost=float(np.sum(cost[pick])), period_days=length,
+            )
+            self.tier_rows.append(row)
+
+    def _backlog_weeks(self) -> np.ndarray:
+        """Weeks the current queue of each tier's onboarding team would take with all slots."""
+        from sim.customers.journey import onboarding_desk
+
+        weeks = np.zeros(len(self.world.scenario.tiers))
+        for tier in range(len(weeks)):
+            desk = onboarding_desk(self.world, tier)
+            if desk is None or not desk.waiting:
+                continue
+            slots = desk.total_slots()
+            weeks[tier] = desk.queued_work() / slots / WEEK_DAYS if slots else np.inf
+        return weeks
+
+    def _csm_headcount(self) -> np.ndarray:
+        """Headcount of the CSM pool serving each tier."""
+        heads = np.zeros(len(self.world.scenario.tiers))
+        for pool in self.world.pools_with_role("csm"):
+            for tier in pool.tier_indices:
+                heads[tier] = len(pool.members)
+        return heads
+
+    def _pool_rows(self, period: int, person_days: np.ndarray) -> None:
+        world = self.world
+        counters = world.pool_counters.take()
+        for pool in world.pools:
+            burnout = [person.burnout for person in pool.members]
+            weeks = counters["utilisation_weeks"][pool.index]
+            self.pool_rows.append(dict(
+                period=period, day=world.now, role=pool.name, role_kind=pool.role,
+                headcount=len(pool.members),
+                hires=int(counters["hires"][pool.index]),
+                departures=int(counters["departures"][pool.index]),
+                utilisation_mean=counters["utilisation_sum"][pool.index] / weeks
+                if weeks else np.nan,
+                utilisation_max=counters["utilisation_max"][pool.index] if weeks else np.nan,
+                burnout_mean=float(np.mean(burnout)) if burnout else np.nan,
+                burnout_max=float(np.max(burnout)) if burnout else np.nan,
+                hours_demanded=counters["hours_demanded"][pool.index],
+                hours_available=counters["hours_available"][pool.index],
+                hours_worked=counters["hours_worked"][pool.index],
+                cost=person_days[pool.index] * pool.spec.annual_cost / YEAR_DAYS,
+                open_requisitions=pool.open_requisitions,
+            ))
+
+    def timeseries(self) -> pd.DataFrame:
+        """The (period, tier) table with derived ratios."""
+        from sim.tables import derive_timeseries
+
+        return derive_timeseries(pd.DataFrame(self.tier_rows), self.world.scenario)
+
+    def workforce(self) -> pd.DataFrame:
+        """The (period, pool) table."""
+        return pd.DataFrame(self.pool_rows)

@@ -1,0 +1,135 @@
+"""A short human summary of one run: headline figures and one line per staff pool.
+
+The figures come from the run's ``summary`` table (one row) and ``workforce`` table. Ratios
+(GRR, NRR, utilisation, shares, CS cost as a share of ARR) are fractions, printed as percentages;
+burnout is on its 0..1 scale. Missing values print as ``n/a``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import pandas as pd
+from rich.console import Console, Group
+from rich.table import Table
+
+from sim.results import RunResult
+
+NOT_AVAILABLE = "n/a"
+
+
+def summary_table(result: RunResult) -> Table:
+    """Headline figures of a run: customers, ARR, retention, backlog, service and cost."""
+    table = Table(title=_title(result.manifest), title_justify="left")
+    table.add_column("Measure")
+    table.add_column("Value", justify="right")
+    for label, value in headline_rows(_summary_row(result.summary)):
+        table.add_row(label, value)
+    return table
+
+
+def pools_table(result: RunResult) -> Table:
+    """One row per staff pool: headcount, peak utilisation and burnout, hires, departures."""
+    table = Table(title="Staff pools", title_justify="left")
+    table.add_column("Pool")
+    table.add_column("Role")
+    for header in ("Headcount", "Peak utilisation", "Peak burnout", "Worst burnout",
+                   "Hires", "Departures"):
+        table.add_column(header, justify="right")
+    for row in pool_rows(result.workforce):
+        table.add_row(*row)
+    return table
+
+
+def print_summary(result: RunResult, console: Console | None = None) -> None:
+    """Print the summary; colour only when the console is a terminal (rich decides)."""
+    (console or Console()).print(Group(summary_table(result), pools_table(result)))
+
+
+def format_summary(result: RunResult, width: int = 100) -> str:
+    """The summary as plain text, without colour codes."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False,
+                      highlight=False)
+    print_summary(result, console)
+    return buffer.getvalue()
+
+
+def headline_rows(row: Mapping[str, object]) -> list[tuple[str, str]]:
+    """Label and formatted value of each headline figure, from the summary row."""
+    return [
+        ("Customers (start -> end)",
+         f"{_count(row.get('customers_start'))} -> {_count(row.get('customers_end'))}"),
+        ("Churned / abandoned before go-live",
+         f"{_count(row.get('churned_customers'))} / {_count(row.get('abandoned_customers'))}"),
+        ("ARR (start -> end)", f"{_money(row.get('arr_start'))} -> {_money(row.get('arr_end'))}"),
+        ("GRR, last 12 months", _percent(row.get("grr_ttm_last"))),
+        ("NRR, last 12 months", _percent(row.get("nrr_ttm_last"))),
+        ("Peak onboarding backlog",
+         f"{_number(row.get('onboarding_backlog_weeks_peak'))} weeks "
+         f"({_count(row.get('onboarding_backlog_peak'))} customers)"),
+        ("Missed renewals", _count(row.get("missed_renewals"))),
+        ("Touches missed / SLA breaches",
+         f"{_percent(row.get('touches_missed_share'))} / "
+         f"{_percent(row.get('sla_breach_share'))}"),
+        ("Peak utilisation / burnout",
+         f"{_percent(row.get('utilisation_peak'))} / {_number(row.get('burnout_peak'), 2)}"),
+        ("Hires / departures", f"{_count(row.get('hires'))} / {_count(row.get('departures'))}"),
+        ("CS cost, whole run", _money(row.get("total_cs_cost"))),
+        ("CS cost % of ARR, last year", _percent(row.get("cs_cost_pct_arr_last_year"))),
+    ]
+
+
+def pool_rows(workforce: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Formatted figures per staff pool, in the order the pools first appear."""
+    if workforce.empty:
+        return []
+    rows = []
+    for pool, periods in workforce.groupby("role", sort=False):
+        periods = periods.sort_values("day")
+        headcount = periods["headcount"]
+        rows.append((
+            str(pool),
+            str(periods["role_kind"].iloc[0]),
+            f"{_count(headcount.iloc[0])} -> {_count(headcount.iloc[-1])}",
+            _percent(periods["utilisation_mean"].max()),
+            _number(periods["burnout_mean"].max(), 2),
+            _number(periods["burnout_max"].max(), 2),
+            _count(periods["hires"].sum(min_count=1)),
+            _count(periods["departures"].sum(min_count=1)),
+        ))
+    return rows
+
+
+def _summary_row(summary: pd.DataFrame) -> Mapping[str, object]:
+    return summary.iloc[0].to_dict() if len(summary) else {}
+
+
+def _title(manifest: Mapping[str, object]) -> str:
+    scenario = manifest.get("scenario")
+    name = scenario.get("name", "?") if isinstance(scenario, Mapping) else "?"
+    return f"Run summary: {name}, seed {manifest.get('seed', '?')}"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _count(value: object) -> str:
+    return NOT_AVAILABLE if _missing(value) else f"{round(float(value)):,}"
+
+
+def _number(value: object, digits: int = 1) -> str:
+    return NOT_AVAILABLE if _missing(value) else f"{float(value):,.{digits}f}"
+
+
+def _percent(value: object) -> str:
+    return NOT_AVAILABLE if _missing(value) else f"{float(value) * 100:.1f}%"
+
+
+def _money(value: object) -> str:
+    if _missing(value):
+        return NOT_AVAILABLE
+    amount = float(value)
+    return f"{'-' if amount < 0 else ''}${abs(amount):,.0f}"

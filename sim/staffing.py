@@ -1,0 +1,142 @@
+"""Hiring, departures and the weekly workload accounting of every staff pool.
+
+Requisitions open from the staffing plan and (if backfill is on) on each departure; a hire
+arrives after the lead time and ramps up. Each week every person's hours demanded, available and
+worked are accounted, burnout moves with the pressure (demanded / available) and each person may
+quit with a hazard that rises with burnout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from sim.calendar import MONTH_DAYS, WEEK_DAYS
+from sim.customers.engagement import adopt_orphans, change_owner
+from sim.customers.renewal import adopt_orphan_tasks, hand_task
+from sim.organisation import Person, Pool
+from sim.world import World
+
+
+def staff_up(world: World) -> None:
+    """Put each pool's starting headcount on staff (fully ramped) and start its processes."""
+    for pool in world.pools:
+        for _ in range(pool.spec.headcount):
+            join(world, pool, hired_day=-np.inf, announce=False)
+        if pool.spec.staffing_plan:
+            world.env.process(staffing_plan(world, pool))
+
+
+def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> Person:
+    """A person joins a pool and picks up work nobody holds."""
+    person = Person(world.next_person_id, pool, hired_day,
+                    world.streams.for_person(world.next_person_id))
+    world.next_person_id += 1
+    world.people[person.id] = person
+    pool.members.append(person)
+    world.headcount_level.change(pool.index, +1, world.now)
+    if announce:
+        world.pool_counters.add("hires", pool.index)
+        world.record("hire", staff=person.id, pool=pool.index)
+    if pool.role == "csm":
+        adopt_orphans(world, pool)
+    if pool.role == "renewals":
+        adopt_orphan_tasks(world, person)
+    desk = world.desks.get(pool.index)
+    if desk is not None:
+        desk.dispatch()
+    return person
+
+
+def open_requisition(world: World, pool: Pool) -> None:
+    """Start hiring one person into a pool; they arrive after the lead time."""
+    pool.open_requisitions += 1
+    world.record("requisition", pool=pool.index)
+    world.env.process(_hire_after_lead_time(world, pool))
+
+
+def _hire_after_lead_time(world: World, pool: Pool) -> Generator[simpy.Event, None, None]:
+    yield world.env.timeout(world.scenario.hiring.lead_time_days)
+    pool.open_requisitions -= 1
+    join(world, pool, hired_day=world.now)
+
+
+def staffing_plan(world: World, pool: Pool) -> Generator[simpy.Event, None, None]:
+    """Open requisitions so that headcount plus open requisitions reach each plan step."""
+    for step in pool.spec.staffing_plan:
+        day = step.month * MONTH_DAYS
+        if day >= world.horizon:
+            return
+        if day > world.now:
+            yield world.env.timeout(day - world.now)
+        shortfall = step.headcount - len(pool.members) - pool.open_requisitions
+        for _ in range(max(0, shortfall)):
+            open_requisition(world, pool)
+
+
+def depart(world: World, person: Person) -> None:
+    """A person leaves: accounts move (a CSM change each), onboardings and renewals are handed on."""
+    pool = person.pool
+    person.active = False
+    pool.members.remove(person)
+    world.headcount_level.change(pool.index, -1, world.now)
+    world.pool_counters.add("departures", pool.index)
+    world.record("departure", staff=person.id, amount=person.burnout, pool=pool.index)
+    for customer in np.flatnonzero(world.book.owner == person.id):
+        change_owner(world, int(customer))
+    for customer in sorted(person.renewal_tasks):
+        hand_task(world, customer, None)
+        if pool.role == "renewals":
+            from sim.customers.renewal import _holder_for
+
+            hand_task(world, customer, _holder_for(world, customer))
+    for customer in sorted(person.onboardings):
+        process = world.journeys.get(customer)
+        if process is not None and process.is_alive:
+            process.interrupt("handover")
+    if world.scenario.hiring.backfill:
+        open_requisition(world, pool)
+
+
+def weekly_accounting(world: World, pool: Pool) -> Generator[simpy.Event, None, None]:
+    """Every week: hours demanded, available and worked per person; burnout; attrition."""
+    from sim.workload import week_of_work
+
+    while world.now + WEEK_DAYS <= world.horizon + 1e-9:
+        start = world.now
+        available = {person.id: person.hours_available(start, world.scenario.hiring,
+                                                       world.scenario.staff)
+                     for person in pool.members}
+        yield world.env.timeout(WEEK_DAYS)
+        members = [person for person in pool.members if person.id in available]
+        demanded, worked = week_of_work(world, pool, members, available, start)
+        _account(world, pool, members, available, demanded, worked)
+        for person in members:
+            _burn_and_maybe_quit(world, person, demanded[person.id], available[person.id])
+
+
+def _account(world: World, pool: Pool, members: list[Person], available: dict[int, float],
+             demanded: dict[int, float], worked: dict[int, float]) -> None:
+    counters = world.pool_counters
+    total_available = sum(available[p.id] for p in members)
+    counters.add("hours_available", pool.index, total_available)
+    counters.add("hours_demanded", pool.index, sum(demanded[p.id] for p in members))
+    counters.add("hours_worked", pool.index, sum(worked[p.id] for p in members))
+    for person in members:
+        utilisation = worked[person.id] / available[person.id] if available[person.id] else 0.0
+        counters.add("utilisation_sum", pool.index, utilisation)
+        counters.add("utilisation_weeks", pool.index)
+        counters.maximum("utilisation_max", pool.index, utilisation)
+
+
+def _burn_and_maybe_quit(world: World, person: Person, demanded: float,
+                         available: float) -> None:
+    from sim.organisation import update_burnout, weekly_quit_probability
+
+    dynamics = world.scenario.staff
+    pressure = demanded / available if available > 0 else 0.0
+    person.burnout = update_burnout(person.burnout, pressure, dynamics)
+    if person.rng.uniform() < weekly_quit_probability(person.burnout, dynamics):
+        depart(world, person)

@@ -1,0 +1,134 @@
+"""Output tables: derived ratios, the customer and event tables, and the one-row summary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.calendar import WEEK_DAYS, YEAR_DAYS
+from sim.customers.book import STATE_NAMES, CustomerBook
+from sim.scenario import COMPLEXITIES, Scenario
+
+TIMESERIES_ORDER = (
+    "period", "day", "tier", "customers_active", "customers_onboarding", "onboarding_backlog",
+    "customers_total", "onboarding_backlog_mean", "onboarding_backlog_weeks",
+    "onboarding_wait_days_mean", "onboarding_starts", "go_lives", "new_customers",
+    "churned_customers", "abandoned_customers", "arr_start", "arr_new", "arr_expansion",
+    "arr_contraction", "arr_churned", "arr_migration_net", "arr", "grr_ttm", "nrr_ttm",
+    "csm_headcount", "accounts_per_csm", "touches_due", "touches_missed", "tickets_opened",
+    "tickets_resolved", "tickets_open", "ticket_response_hours_mean", "sla_breaches",
+    "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
+    "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
+)
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    return (numerator / denominator.where(denominator > 0)).astype(float)
+
+
+def derive_timeseries(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Add derived columns (means, ratios, annualised cost) and fix the column order."""
+    frame = rows.copy()
+    frame["customers_total"] = (frame["customers_active"] + frame["customers_onboarding"]
+                                + frame["onboarding_backlog"])
+    frame["onboarding_wait_days_mean"] = _ratio(frame["onboarding_wait_sum"],
+                                                frame["onboarding_starts"])
+    frame["ticket_response_hours_mean"] = _ratio(frame["response_hours_sum"],
+                                                 frame["tickets_resolved"])
+    frame["arr_migration_net"] = frame["arr_migration_in"] - frame["arr_migration_out"]
+    human = {tier.name for tier in scenario.tiers if tier.touch_hours > 0}
+    served = frame["tier"].isin(human) | (frame["tier"] == "all")
+    active_human = frame["customers_active"].where(served, np.nan)
+    if "all" in set(frame["tier"]):
+        human_active = frame[frame["tier"].isin(human)].groupby("period")["customers_active"].sum()
+        is_all = frame["tier"] == "all"
+        active_human[is_all] = frame.loc[is_all, "period"].map(human_active).fillna(0).values
+    frame["accounts_per_csm"] = _ratio(active_human, frame["csm_headcount"])
+    annual = frame["cs_cost"] * YEAR_DAYS / frame["period_days"]
+    frame["cost_per_customer"] = _ratio(annual, frame["customers_total"].astype(float))
+    frame["cs_cost_pct_arr"] = 100.0 * _ratio(annual, frame["arr"])
+    for name in ("arr_start", "arr", "arr_new", "arr_expansion", "arr_contraction",
+                 "arr_churned", "arr_migration_net"):
+        frame[name] = frame[name].round().astype(np.int64)
+    counts = ("new_customers", "churned_customers", "abandoned_customers", "go_lives",
+              "touches_due", "touches_missed", "tickets_opened", "tickets_resolved",
+              "sla_breaches", "renewals_due", "renewals_missed", "onboarding_starts",
+              "migrations_in", "migrations_out", "csm_changes")
+    for name in counts:
+        frame[name] = frame[name].round().astype(np.int64)
+    return frame[list(TIMESERIES_ORDER)].reset_index(drop=True)
+
+
+def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
+    """One row per customer that signed during the run (or was in the initial book)."""
+    names = np.array([tier.name for tier in scenario.tiers])
+    signed = np.flatnonzero(book.state > 0)
+    columns = {
+        "customer": signed, "tier": names[book.tier[signed]],
+        "initial_tier": names[book.initial_tier[signed]],
+        "state": np.array(STATE_NAMES)[book.state[signed]],
+        "complexity": np.array(COMPLEXITIES)[book.complexity[signed]],
+        "initial_book": book.initial_live[signed], "acv_initial": book.initial_acv[signed],
+        "acv": book.acv[signed], "theta": book.theta[signed],
+        "arrival_day": book.arrival_day[signed],
+        "onboarding_start_day": book.onboarding_start_day[signed],
+        "golive_day": book.golive_day[signed], "churn_day": book.churn_day[signed],
+        "abandoned": book.abandoned[signed], "wait_days": book.wait_days[signed],
+        "human_onboarding": book.human[signed] & ~book.initial_live[signed],
+    }
+    for name in ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches",
+                 "csm_changes", "renewals_missed", "owner"):
+        columns[name] = getattr(book, name)[signed]
+    return pd.DataFrame(columns).rename(columns={"breaches": "sla_breaches",
+                                                 "renewals_done": "renewals"})
+
+
+def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
+    """The event log with tier and pool names."""
+    frame = pd.DataFrame(events, columns=["time", "kind", "customer", "staff", "tier",
+                                          "amount", "pool"])
+    tiers = {index: tier.name for index, tier in enumerate(scenario.tiers)}
+    pools = {index: pool.name for index, pool in enumerate(scenario.pools)}
+    frame["tier"] = frame["tier"].map(tiers).fillna("").astype(str)
+    frame["pool"] = frame["pool"].map(pools).fillna("").astype(str)
+    frame["time"] = frame["time"].astype(float)
+    frame["amount"] = frame["amount"].astype(float)
+    return frame.astype({"customer": np.int64, "staff": np.int64, "kind": str})
+
+
+def summary_table(timeseries: pd.DataFrame, workforce: pd.DataFrame, customers: pd.DataFrame,
+                  scenario: Scenario, seed: int) -> pd.DataFrame:
+    """One row of headline KPIs."""
+    total = timeseries[timeseries["tier"] == "all"].reset_index(drop=True)
+    last = total.iloc[-1]
+    year = total[total["day"] > last["day"] - YEAR_DAYS + 1e-6]
+    year_days = year["period_days"].sum()
+    due, tickets = total["touches_due"].sum(), total["tickets_opened"].sum()
+    over_six = total.loc[total["onboarding_backlog_weeks"] > 6, "period_days"].sum()
+    row = {
+        "scenario": scenario.name, "seed": seed, "periods": len(total),
+        "customers_start": int(total.loc[0, "customers_total"] - total.loc[0, "new_customers"]
+                               + total.loc[0, "churned_customers"]),
+        "customers_end": int(last["customers_total"]),
+        "arr_start": int(total.loc[0, "arr_start"]), "arr_end": int(last["arr"]),
+        "grr_ttm_last": float(last["grr_ttm"]), "nrr_ttm_last": float(last["nrr_ttm"]),
+        "onboarding_backlog_peak": int(total["onboarding_backlog"].max()),
+        "onboarding_backlog_weeks_peak": float(total["onboarding_backlog_weeks"].max()),
+        "weeks_backlog_over_6": float(over_six / WEEK_DAYS),
+        "onboarding_wait_days_mean": float(customers["wait_days"].mean()),
+        "utilisation_peak": float(workforce["utilisation_max"].max()),
+        "burnout_peak": float(workforce["burnout_max"].max()),
+        "departures": int(workforce["departures"].sum()), "hires": int(workforce["hires"].sum()),
+        "headcount_end": int(workforce.loc[workforce["period"] == last["period"],
+                                           "headcount"].sum()),
+        "churned_customers": int(total["churned_customers"].sum()),
+        "abandoned_customers": int(total["abandoned_customers"].sum()),
+        "renewals_due": int(total["renewals_due"].sum()),
+        "missed_renewals": int(total["renewals_missed"].sum()),
+        "touches_missed_share": float(total["touches_missed"].sum() / due) if due else np.nan,
+        "sla_breach_share": float(total["sla_breaches"].sum() / tickets) if tickets else np.nan,
+        "total_cs_cost": float(total["cs_cost"].sum()),
+        "cs_cost_pct_arr_last_year": float(100.0 * year["cs_cost"].sum() * YEAR_DAYS / year_days
+                                           / last["arr"]) if last["arr"] else np.nan,
+    }
+    return pd.DataFrame([row])

@@ -1,0 +1,121 @@
+"""The state of one run, passed explicitly to every process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from sim.calendar import MONTH_DAYS
+from sim.customers.book import CustomerBook
+from sim.monitors import Counters, LevelMonitor
+from sim.organisation import Person, Pool
+from sim.scenario import Scenario
+from sim.streams import Streams
+
+TIER_COUNTERS = (
+    "new_customers", "churned_customers", "abandoned_customers", "go_lives",
+    "arr_new", "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in",
+    "arr_migration_out", "touches_due", "touches_missed", "tickets_opened", "tickets_resolved",
+    "sla_breaches", "response_hours_sum", "renewals_due", "renewals_missed",
+    "onboarding_starts", "onboarding_wait_sum", "migrations_in", "migrations_out",
+    "csm_changes",
+)
+POOL_COUNTERS = (
+    "hires", "departures", "hours_demanded", "hours_available", "hours_worked",
+    "utilisation_sum", "utilisation_weeks", "utilisation_max",
+)
+
+
+@dataclass(frozen=True)
+class TierTable:
+    """Per-tier parameters as arrays indexed by tier, for vectorised work."""
+
+    touch_interval: np.ndarray
+    touch_hours: np.ndarray
+    renewal_hours: np.ndarray
+    sla_hours: np.ndarray
+    acv_min: np.ndarray
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> TierTable:
+        """Build the table from a scenario."""
+        tiers = scenario.tiers
+        return cls(
+            touch_interval=np.array([tier.touch_interval_days for tier in tiers]),
+            touch_hours=np.array([tier.touch_hours for tier in tiers]),
+            renewal_hours=np.array([tier.renewal_hours for tier in tiers]),
+            sla_hours=np.array([tier.sla_response_hours for tier in tiers]),
+            acv_min=np.array([tier.acv_min for tier in tiers]),
+        )
+
+    def tier_of(self, acv: float) -> int:
+        """The tier whose band holds ``acv`` (bands are [acv_min, acv_max))."""
+        order = np.argsort(self.acv_min)
+        position = int(np.searchsorted(self.acv_min[order], acv, side="right")) - 1
+        return int(order[max(position, 0)])
+
+
+@dataclass(eq=False)
+class World:
+    """Everything one run knows: clock, scenario, customers, staff and recorder."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    streams: Streams
+    book: CustomerBook
+    pools: list[Pool]
+    tiers: TierTable
+    horizon: float
+    tier_counters: Counters
+    pool_counters: Counters
+    waiting_level: LevelMonitor
+    paying_level: LevelMonitor
+    headcount_level: LevelMonitor
+    events: list[tuple] = field(default_factory=list)
+    people: dict[int, Person] = field(default_factory=dict)
+    journeys: dict[int, simpy.Process] = field(default_factory=dict)
+    desks: dict[int, object] = field(default_factory=dict)
+    renewal_tasks: dict[int, list] = field(default_factory=dict)
+    support: object = None
+    next_person_id: int = 0
+
+    @classmethod
+    def create(cls, scenario: Scenario, streams: Streams, book: CustomerBook) -> World:
+        """Set up the world at day 0 (no staff yet; see ``sim.staffing.staff_up``)."""
+        pools = [
+            Pool(index, spec, tuple(scenario.tier_index(name) for name in spec.tiers))
+            for index, spec in enumerate(scenario.pools)
+        ]
+        n_tiers, n_pools = len(scenario.tiers), len(pools)
+        return cls(
+            env=simpy.Environment(), scenario=scenario, streams=streams, book=book,
+            pools=pools, tiers=TierTable.of(scenario),
+            horizon=scenario.horizon_months * MONTH_DAYS,
+            tier_counters=Counters(TIER_COUNTERS, n_tiers),
+            pool_counters=Counters(POOL_COUNTERS, n_pools),
+            waiting_level=LevelMonitor(n_tiers), paying_level=LevelMonitor(n_tiers),
+            headcount_level=LevelMonitor(n_pools),
+        )
+
+    @property
+    def now(self) -> float:
+        """Current simulated day."""
+        return self.env.now
+
+    def record(self, kind: str, customer: int = -1, staff: int = -1, tier: int = -1,
+               amount: float = 0.0, pool: int = -1) -> None:
+        """Append one row to the event log."""
+        self.events.append((self.env.now, kind, customer, staff, tier, amount, pool))
+
+    def csm_pool(self, tier: int) -> Pool | None:
+        """The CSM pool owning a tier's accounts, if any."""
+        for pool in self.pools:
+            if tier in pool.tier_indices:
+                return pool
+        return None
+
+    def pools_with_role(self, role: str) -> list[Pool]:
+        """Pools of one role."""
+        return [pool for pool in self.pools if pool.role == role]
