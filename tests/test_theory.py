@@ -1,0 +1,102 @@
+"""The engine against queueing and retention theory.
+
+Tolerances come from the sample: a replication-means confidence interval for the queue, a
+binomial standard error for survival. Nothing here compares with numbers the code printed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import special, stats
+
+from sim import parse_scenario, run
+
+NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
+           "csm_change": 1.0, "missed_renewal": 1.0}
+STEADY_STAFF = {"burnout_gain_per_week": 0.0, "base_attrition_per_year": 0.0}
+
+
+def erlang_c(servers: int, offered_load: float) -> float:
+    """Probability that an arrival waits in an M/M/c queue (offered load a = λ/μ)."""
+    top = offered_load**servers / math.factorial(servers) * servers / (servers - offered_load)
+    bottom = sum(offered_load**k / math.factorial(k) for k in range(servers)) + top
+    return top / bottom
+
+
+def onboarding_only(slots: int, mean_days: float, per_month: float, months: int) -> dict:
+    exponential = {"kind": "exponential", "mean": mean_days}
+    return {
+        "name": "mmc", "horizon_months": months, "org_model": "specialist",
+        "tiers": [{"name": "all_customers", "acv_min": 0, "acv": {"kind": "fixed", "value": 5000},
+                   "touch_model": "tech", "mix": 1.0, "tickets_per_month": 0.0,
+                   "churn": {"alpha": 1.0, "beta": 5.0}}],
+        "growth": {"arrivals": [{"from_month": 0, "customers_per_month": per_month}]},
+        "pools": [{"name": "implementation", "role": "implementation", "annual_cost": 100000,
+                   "headcount": 1, "onboarding_slots": slots}],
+        "onboarding": {"durations": {"low": exponential, "medium": exponential,
+                                     "high": exponential},
+                       "abandonment": {"enabled": False}},
+        "staff": STEADY_STAFF, "service_effects": NEUTRAL,
+    }
+
+
+@pytest.mark.statistical
+def test_onboarding_queue_matches_erlang_c_and_littles_law() -> None:
+    slots, mean_days, months, warmup, replications = 4, 20.0, 120, 365.0, 30
+    arrival_rate = 0.8 * slots / mean_days  # per day: utilisation 0.8
+    scenario = parse_scenario(onboarding_only(slots, mean_days, arrival_rate * 365 / 12, months))
+    horizon = months * 365 / 12
+    waits, delayed, backlog, little = [], [], [], []
+    for seed in range(replications):
+        result = run(scenario, seed)
+        customers = result.customers
+        window = customers[(customers.arrival_day > warmup)
+                           & (customers.arrival_day < horizon - 180)]
+        assert window.wait_days.notna().all()
+        waits.append(window.wait_days.mean())
+        delayed.append((window.wait_days > 0).mean())
+        series = result.timeseries[(result.timeseries.tier == "all")
+                                   & (result.timeseries.day > warmup + 1)]
+        backlog.append(np.average(series.onboarding_backlog_mean, weights=series.period_days))
+        observed_rate = len(window) / (horizon - 180 - warmup)
+        little.append(backlog[-1] / (observed_rate * waits[-1]))
+    load = arrival_rate * mean_days
+    p_wait = erlang_c(slots, load)
+    mean_wait = p_wait / (slots / mean_days - arrival_rate)
+    t = stats.t.ppf(0.999, replications - 1)
+    for sample, theory in ((waits, mean_wait), (delayed, p_wait),
+                           (backlog, arrival_rate * mean_wait)):
+        half_width = t * np.std(sample, ddof=1) / math.sqrt(replications)
+        assert abs(np.mean(sample) - theory) <= half_width, (np.mean(sample), theory, half_width)
+    half_width = t * np.std(little, ddof=1) / math.sqrt(replications)
+    assert abs(np.mean(little) - 1.0) <= half_width
+
+
+def cohort(alpha: float, beta: float, size: int) -> dict:
+    return {
+        "name": "cohort", "horizon_months": 96,
+        "tiers": [{"name": "book", "acv_min": 0, "acv": {"kind": "fixed", "value": 10000},
+                   "touch_model": "tech", "mix": 1.0, "tickets_per_month": 0.0,
+                   "human_onboarding_share": 0.0, "churn": {"alpha": alpha, "beta": beta},
+                   "renewal_change": {"expansion_probability": 0.0,
+                                      "contraction_probability": 0.0}}],
+        "growth": {"initial_customers": {"book": size}, "initial_tenure_years_max": 0},
+        "pools": [{"name": "leader", "role": "leader", "annual_cost": 200000, "headcount": 1}],
+        "staff": STEADY_STAFF, "service_effects": NEUTRAL,
+    }
+
+
+@pytest.mark.statistical
+@pytest.mark.parametrize(("alpha", "beta"), [(0.704, 1.182), (0.668, 3.806)])
+def test_neutral_service_reduces_to_shifted_beta_geometric(alpha: float, beta: float) -> None:
+    size = 20000
+    customers = run(parse_scenario(cohort(alpha, beta, size)), seed=7).customers
+    assert len(customers) == size
+    for renewals in range(1, 8):
+        theory = math.exp(special.betaln(alpha, beta + renewals) - special.betaln(alpha, beta))
+        observed = (customers.renewals >= renewals).mean()
+        standard_error = math.sqrt(theory * (1 - theory) / size)
+        assert abs(observed - theory) <= 4 * standard_error, (renewals, observed, theory)
