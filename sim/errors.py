@@ -6,6 +6,7 @@ import re
 
 from pydantic import ValidationError
 
+_RULE_ERRORS = frozenset({"value_error", "assertion_error"})
 # A validator message that starts with a field name: ``acv_max = 10: ...``.
 _FIELD_HEAD = re.compile(r"[A-Za-z_][\w.\[\]*]*(?: [\w+]+)*")
 
@@ -33,8 +34,7 @@ def format_validation_error(error: ValidationError, source: str) -> str:
     """Turn a pydantic error into one line: ``FILE: PATH = VALUE: REASON (+N more)``."""
     problems = error.errors(include_url=False)
     first = problems[0]
-    # Drop pydantic's discriminator/union tags from the path (e.g. 'lognormal').
-    loc = tuple(part for part in first["loc"] if not _is_tag(part))
+    loc = _without_tags(tuple(first["loc"]), first["type"])
     line = f"{source}: {_describe(loc, first)}"
     if len(problems) > 1:
         line += f" (+{len(problems) - 1} more)"
@@ -44,7 +44,7 @@ def format_validation_error(error: ValidationError, source: str) -> str:
 def _describe(loc: tuple, problem: dict) -> str:
     message = problem["msg"].removeprefix("Value error, ")
     path = _path(loc)
-    if problem["type"] in {"value_error", "assertion_error"}:
+    if problem["type"] in _RULE_ERRORS:
         return _rule_message(loc, message)
     if not path:
         return message
@@ -67,6 +67,18 @@ def _rule_message(loc: tuple, message: str) -> str:
         loc = loc[:-1]  # the message already starts with the model's own name
     parent = _path(loc)
     return f"{parent}.{head} = {rest}" if parent else f"{head} = {rest}"
+
+
+def _without_tags(loc: tuple, kind: str) -> tuple:
+    """Drop pydantic's discriminator tags (e.g. 'lognormal') from an error location.
+
+    A tag is followed by the field that failed, or ends the location when the distribution's
+    own validator failed. A last part with a tag's name in any other error is a real key (an
+    unknown field ``gamma``, a tier named ``fixed``) and is kept.
+    """
+    last = len(loc) - 1
+    return tuple(part for index, part in enumerate(loc)
+                 if not (_is_tag(part) and (index < last or kind in _RULE_ERRORS)))
 
 
 def _is_tag(part: object) -> bool:

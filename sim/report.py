@@ -1,8 +1,8 @@
 """A short human summary of one run: headline figures and one line per staff pool.
 
-The figures come from the run's ``summary`` table (one row) and ``workforce`` table. Ratios
-(GRR, NRR, utilisation, shares, CS cost as a share of ARR) are fractions, printed as percentages;
-burnout is on its 0..1 scale. Missing values print as ``n/a``.
+The figures come from the run's ``summary`` table (one row) and ``workforce`` table. GRR, NRR,
+utilisation and the shares are fractions, printed as percentages; ``cs_cost_pct_arr_last_year``
+is already a percentage; burnout is on its 0..1 scale. Missing values print as ``n/a``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import io
 from collections.abc import Mapping
 
 import pandas as pd
+from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 
@@ -21,7 +22,7 @@ NOT_AVAILABLE = "n/a"
 
 def summary_table(result: RunResult) -> Table:
     """Headline figures of a run: customers, ARR, retention, backlog, service and cost."""
-    table = Table(title=_title(result.manifest), title_justify="left")
+    table = Table(title=_title(result.manifest), title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Measure")
     table.add_column("Value", justify="right")
     for label, value in headline_rows(_summary_row(result.summary)):
@@ -30,12 +31,15 @@ def summary_table(result: RunResult) -> Table:
 
 
 def pools_table(result: RunResult) -> Table:
-    """One row per staff pool: headcount, peak utilisation and burnout, hires, departures."""
-    table = Table(title="Staff pools", title_justify="left")
-    table.add_column("Pool")
-    table.add_column("Role")
-    for header in ("Headcount", "Peak utilisation", "Peak burnout", "Worst burnout",
-                   "Hires", "Departures"):
+    """One row per staff pool: headcount, peak utilisation and burnout, hires, departures.
+
+    Peak utilisation and peak burnout are the highest pool means over the periods; worst
+    burnout is the highest of any one person.
+    """
+    table = Table(title="Staff pools", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Pool", min_width=12)
+    for header in ("Headcount", "Peak\nutil.", "Peak\nburnout", "Worst\nburnout", "Hires",
+                   "Departures"):
         table.add_column(header, justify="right")
     for row in pool_rows(result.workforce):
         table.add_row(*row)
@@ -53,7 +57,7 @@ def format_summary(result: RunResult, width: int = 100) -> str:
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False,
                       highlight=False)
     print_summary(result, console)
-    return buffer.getvalue()
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
 def headline_rows(row: Mapping[str, object]) -> list[tuple[str, str]]:
@@ -73,11 +77,12 @@ def headline_rows(row: Mapping[str, object]) -> list[tuple[str, str]]:
         ("Touches missed / SLA breaches",
          f"{_percent(row.get('touches_missed_share'))} / "
          f"{_percent(row.get('sla_breach_share'))}"),
-        ("Peak utilisation / burnout",
+        ("Peak utilisation / burnout (any person)",
          f"{_percent(row.get('utilisation_peak'))} / {_number(row.get('burnout_peak'), 2)}"),
         ("Hires / departures", f"{_count(row.get('hires'))} / {_count(row.get('departures'))}"),
         ("CS cost, whole run", _money(row.get("total_cs_cost"))),
-        ("CS cost % of ARR, last year", _percent(row.get("cs_cost_pct_arr_last_year"))),
+        ("CS cost % of ARR, last year",
+         _percent(row.get("cs_cost_pct_arr_last_year"), scale=1.0)),
     ]
 
 
@@ -90,8 +95,7 @@ def pool_rows(workforce: pd.DataFrame) -> list[tuple[str, ...]]:
         periods = periods.sort_values("day")
         headcount = periods["headcount"]
         rows.append((
-            str(pool),
-            str(periods["role_kind"].iloc[0]),
+            _pool_label(str(pool), str(periods["role_kind"].iloc[0])),
             f"{_count(headcount.iloc[0])} -> {_count(headcount.iloc[-1])}",
             _percent(periods["utilisation_mean"].max()),
             _number(periods["burnout_mean"].max(), 2),
@@ -100,6 +104,10 @@ def pool_rows(workforce: pd.DataFrame) -> list[tuple[str, ...]]:
             _count(periods["departures"].sum(min_count=1)),
         ))
     return rows
+
+
+def _pool_label(pool: str, role: str) -> str:
+    return pool if pool == role else f"{pool} ({role})"
 
 
 def _summary_row(summary: pd.DataFrame) -> Mapping[str, object]:
@@ -124,8 +132,8 @@ def _number(value: object, digits: int = 1) -> str:
     return NOT_AVAILABLE if _missing(value) else f"{float(value):,.{digits}f}"
 
 
-def _percent(value: object) -> str:
-    return NOT_AVAILABLE if _missing(value) else f"{float(value) * 100:.1f}%"
+def _percent(value: object, scale: float = 100.0) -> str:
+    return NOT_AVAILABLE if _missing(value) else f"{float(value) * scale:.1f}%"
 
 
 def _money(value: object) -> str:

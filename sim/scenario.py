@@ -19,7 +19,6 @@ from sim.schema_parts import (
     StaffDynamics,
     StaffPool,
     Tier,
-    check_shares,
 )
 
 TICKET_LEVELS = ("T1", "T2", "T3")

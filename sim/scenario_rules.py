@@ -36,7 +36,7 @@ def _check_tiers(scenario: Scenario) -> None:
     _unique([tier.name for tier in scenario.tiers], "tiers")
     check_shares({tier.name: tier.mix for tier in scenario.tiers}, "tiers[*].mix")
     order = sorted(range(len(scenario.tiers)), key=lambda i: scenario.tiers[i].acv_min)
-    for previous, current in zip(order, order[1:]):
+    for previous, current in zip(order, order[1:], strict=False):
         upper = scenario.tiers[previous].acv_max
         lower = scenario.tiers[current].acv_min
         if upper is None or upper > lower:
@@ -98,10 +98,10 @@ def _check_pools(scenario: Scenario) -> None:
 
 def _check_onboarding_servers(scenario: Scenario) -> None:
     roles = {pool.role for pool in scenario.pools}
-    if roles.isdisjoint({"implementation"}) and scenario.org_model == "specialist":
-        if any(tier.human_onboarding_share > 0 for tier in scenario.tiers):
-            raise ValueError("org_model = 'specialist': human onboarding needs a pool with role "
-                             "'implementation'")
+    human = any(tier.human_onboarding_share > 0 for tier in scenario.tiers)
+    if scenario.org_model == "specialist" and "implementation" not in roles and human:
+        raise ValueError("org_model = 'specialist': human onboarding needs a pool with role "
+                         "'implementation'")
     if scenario.org_model == "generalist" and "implementation" not in roles:
         served = {tier for pool in scenario.pools for tier in pool.tiers}
         for index, tier in enumerate(scenario.tiers):

@@ -63,7 +63,7 @@ class TicketMix(Model):
 
 
 class Churn(Model):
-    """Shifted-beta-geometric churn: each customer's churn probability per renewal is θ ~ Beta(α, β).
+    """Shifted-beta-geometric churn: a customer's churn probability per renewal is θ ~ Beta(α, β).
 
     With every service effect neutral the surviving share after t renewals is
     S(t) = B(α, β + t) / B(α, β) (Fader & Hardie 2007). Mean first-renewal churn is α / (α + β).
@@ -205,7 +205,7 @@ class StaffPool(Model):
     skill: Literal["T1", "T2", "T3"] | None = None
     """Support pools only: the highest ticket level the pool handles."""
     annual_cost: float = Field(gt=0)
-    """Fully-loaded cost per person per year, USD (CSM $100K-$180K, domain.md §2; others assumed)."""
+    """Fully-loaded cost per person per year, USD (CSM $100K-$180K, §2; other roles assumed)."""
     weekly_hours: float = Field(40.0, gt=0)
     """Contracted hours per person per week."""
     admin_share: float = Field(0.15, ge=0, lt=1)

@@ -15,7 +15,7 @@ import simpy
 
 from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.customers.engagement import adopt_orphans, change_owner
-from sim.customers.renewal import adopt_orphan_tasks, hand_task
+from sim.customers.renewal import adopt_orphan_tasks, hand_task, task_holder
 from sim.organisation import Person, Pool
 from sim.world import World
 
@@ -77,7 +77,7 @@ def staffing_plan(world: World, pool: Pool) -> Generator[simpy.Event, None, None
 
 
 def depart(world: World, person: Person) -> None:
-    """A person leaves: accounts move (a CSM change each), onboardings and renewals are handed on."""
+    """A person leaves: accounts move (a CSM change each); onboardings and renewals go on."""
     pool = person.pool
     person.active = False
     pool.members.remove(person)
@@ -89,9 +89,7 @@ def depart(world: World, person: Person) -> None:
     for customer in sorted(person.renewal_tasks):
         hand_task(world, customer, None)
         if pool.role == "renewals":
-            from sim.customers.renewal import _holder_for
-
-            hand_task(world, customer, _holder_for(world, customer))
+            hand_task(world, customer, task_holder(world, customer))
     for customer in sorted(person.onboardings):
         process = world.journeys.get(customer)
         if process is not None and process.is_alive:

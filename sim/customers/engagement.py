@@ -134,4 +134,4 @@ def _sum_by_owner(owners: np.ndarray, hours: np.ndarray) -> dict[int, float]:
         return {}
     ids, inverse = np.unique(owners, return_inverse=True)
     sums = np.bincount(inverse, hours)
-    return {int(owner): float(total) for owner, total in zip(ids, sums) if owner >= 0}
+    return {int(owner): float(total) for owner, total in zip(ids, sums, strict=True) if owner >= 0}

@@ -39,12 +39,13 @@ def open_task(world: World, customer: int, due_day: float) -> None:
         return
     task = RenewalTask(customer, due_day, hours)
     world.renewal_tasks[customer] = task
-    holder = _holder_for(world, customer)
+    holder = task_holder(world, customer)
     if holder is not None:
         hand_task(world, customer, holder)
 
 
-def _holder_for(world: World, customer: int) -> Person | None:
+def task_holder(world: World, customer: int) -> Person | None:
+    """Who should do a customer's renewal work: its CSM, or the least-loaded renewals person."""
     if world.scenario.org_model == "generalist":
         owner = int(world.book.owner[customer])
         return world.people[owner] if owner >= 0 else None

@@ -1,0 +1,61 @@
+"""The scenario field reference as Markdown, generated from the schema's field docstrings."""
+
+from __future__ import annotations
+
+import json
+
+from sim.scenario import Scenario
+
+
+def _type_of(spec: dict) -> str:
+    if "$ref" in spec:
+        return spec["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in spec:
+        return " or ".join(_type_of(option) for option in spec["anyOf"])
+    if "oneOf" in spec:
+        return " or ".join(_type_of(option) for option in spec["oneOf"])
+    if "enum" in spec:
+        return " / ".join(json.dumps(value) for value in spec["enum"])
+    if "const" in spec:
+        return json.dumps(spec["const"])
+    kind = spec.get("type", "any")
+    if kind == "array":
+        return f"list of {_type_of(spec.get('items', {}))}"
+    if kind == "object" and "additionalProperties" in spec:
+        return f"map of {_type_of(spec['additionalProperties'])}"
+    return kind
+
+
+def _limits(spec: dict) -> str:
+    words = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
+    return ", ".join(f"{sign} {spec[key]}" for key, sign in words.items() if key in spec)
+
+
+def _default(spec: dict, required: bool) -> str:
+    if required:
+        return "**required**"
+    if "default" not in spec:
+        return ""
+    text = json.dumps(spec["default"])
+    return f"`{text}`" if len(text) <= 60 else "see schema"
+
+
+def _table(name: str, model: dict) -> list[str]:
+    lines = [f"#### `{name}`", "", model.get("description", "").strip(), "",
+             "| field | type | default | meaning |", "|---|---|---|---|"]
+    required = set(model.get("required", []))
+    for field, spec in model.get("properties", {}).items():
+        meaning = " ".join(spec.get("description", "").split())
+        limits = _limits(spec)
+        kind = _type_of(spec) + (f" ({limits})" if limits else "")
+        lines.append(f"| `{field}` | {kind} | {_default(spec, field in required)} | {meaning} |")
+    return lines + [""]
+
+
+def scenario_reference() -> str:
+    """Markdown tables describing every model of the scenario schema."""
+    schema = Scenario.model_json_schema()
+    lines = _table("Scenario", schema)
+    for name, model in sorted(schema.get("$defs", {}).items()):
+        lines += _table(name, model)
+    return "\n".join(lines)
