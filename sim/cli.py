@@ -47,11 +47,19 @@ def validate(ctx: click.Context, file: Path) -> None:
 
 
 @main.command()
+@click.option("--format", "output_format", type=click.Choice(["json", "markdown"]),
+              default="json", show_default=True,
+              help="JSON schema, or the Markdown field reference built from it.")
 @click.pass_context
-def schema(ctx: click.Context) -> None:
-    """Print the JSON schema of scenario files."""
+def schema(ctx: click.Context, output_format: str) -> None:
+    """Print the schema of scenario files."""
+    from sim.docs import scenario_reference
+
     with _reported_errors(ctx):
-        text = json.dumps(Scenario.model_json_schema(), indent=2)
+        if output_format == "markdown":
+            text = scenario_reference()
+        else:
+            text = json.dumps(Scenario.model_json_schema(), indent=2)
     click.echo(text)
 
 

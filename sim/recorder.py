@@ -108,7 +108,7 @@ class Recorder:
                 response_hours_sum=float(np.sum(counters["response_hours_sum"][pick])),
                 arr_start=float(np.sum(self.previous_arr[pick])), arr=float(np.sum(arr[pick])),
                 grr_ttm=float(grr[tier]), nrr_ttm=float(nrr[tier]),
-                csm_headcount=float(np.sum(csms[pick])) if tier == size else float(csms[tier]),
+                csm_headcount=float(csms[tier]),
                 tickets_open=int(np.sum(world.support.open_tickets()[pick])),
                 cs_cost=float(np.sum(cost[pick])), period_days=length,
             )
@@ -128,11 +128,12 @@ class Recorder:
         return weeks
 
     def _csm_headcount(self) -> np.ndarray:
-        """Headcount of the CSM pool serving each tier."""
-        heads = np.zeros(len(self.world.scenario.tiers))
+        """Headcount of the CSM pool serving each tier, then of all CSM pools."""
+        heads = np.zeros(len(self.world.scenario.tiers) + 1)
         for pool in self.world.pools_with_role("csm"):
             for tier in pool.tier_indices:
                 heads[tier] = len(pool.members)
+            heads[-1] += len(pool.members)
         return heads
 
     def _pool_rows(self, period: int, person_days: np.ndarray) -> None:

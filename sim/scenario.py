@@ -217,14 +217,20 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ScenarioError(f"{path}: cannot read file ({error.strerror or error})") from error
+    except UnicodeDecodeError as error:
+        raise ScenarioError(f"{path}: not a UTF-8 text file (byte {error.start})") from error
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ScenarioError(f"{path}: unreadable YAML{where}") from error
+        reason = getattr(error, "problem", None)
+        raise ScenarioError(f"{path}: unreadable YAML{where}"
+                            + (f": {reason}" if reason else "")) from error
     if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: the file must hold a mapping of scenario fields")
+        found = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise ScenarioError(f"{path}: the file must hold a mapping of scenario fields, "
+                            f"found {found}")
     return parse_scenario(data, source=str(path))
 
 

@@ -99,7 +99,12 @@ def depart(world: World, person: Person) -> None:
 
 
 def weekly_accounting(world: World, pool: Pool) -> Generator[simpy.Event, None, None]:
-    """Every week: hours demanded, available and worked per person; burnout; attrition."""
+    """Every week: hours demanded, available and worked per person; burnout; attrition.
+
+    A week's work is planned and done at its start (so work counts for dates within the week);
+    support works day by day and is tallied at the week's end. Burnout and quitting follow at
+    the end of the week.
+    """
     from sim.workload import week_of_work
 
     while world.now + WEEK_DAYS <= world.horizon + 1e-9:
@@ -107,9 +112,12 @@ def weekly_accounting(world: World, pool: Pool) -> Generator[simpy.Event, None, 
         available = {person.id: person.hours_available(start, world.scenario.hiring,
                                                        world.scenario.staff)
                      for person in pool.members}
+        if pool.role != "support":
+            demanded, worked = week_of_work(world, pool, pool.members, available, start)
         yield world.env.timeout(WEEK_DAYS)
         members = [person for person in pool.members if person.id in available]
-        demanded, worked = week_of_work(world, pool, members, available, start)
+        if pool.role == "support":
+            demanded, worked = week_of_work(world, pool, members, available, start)
         _account(world, pool, members, available, demanded, worked)
         for person in members:
             _burn_and_maybe_quit(world, person, demanded[person.id], available[person.id])

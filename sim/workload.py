@@ -15,29 +15,39 @@ def week_of_work(world: World, pool: Pool, members: list[Person], available: Hou
                  start: float) -> tuple[Hours, Hours]:
     """Hours demanded and worked per person in the week that began at ``start``.
 
-    Priorities for a CSM: onboardings in progress, then renewal work (earliest date first), then
-    scheduled touches (least recently touched account first). Hours worked never exceed hours
-    available; what does not fit is missed (touches, renewals) or waits (tickets).
+    Priorities: onboardings in progress, then renewal work at the pace its dates need (earliest
+    date first), then scheduled touches (CSMs; least recently touched account first), then
+    renewal work ahead of pace. Hours worked never exceed hours available; what does not fit is
+    missed (touches, renewals) or waits (tickets).
     """
-    role = pool.role
-    if role == "support":
+    if pool.role == "support":
         return world.support.week_for(pool, members, available)
     demanded: Hours = {}
     worked: Hours = {}
-    left: Hours = {}
     for person in members:
-        onboarding = len(person.onboardings) * world.scenario.onboarding.hours_per_week
-        if role in ("cs_ops", "leader"):
-            onboarding = pool.spec.fixed_load * available[person.id]
-        done = min(onboarding, available[person.id])
-        renewal_demand, renewal_done = work_on_renewals(world, person,
-                                                        available[person.id] - done)
-        demanded[person.id] = onboarding + renewal_demand
-        worked[person.id] = done + renewal_done
-        left[person.id] = available[person.id] - worked[person.id]
-    if role == "csm":
+        demanded[person.id], worked[person.id] = _first_duties(world, pool, person,
+                                                               available[person.id], start)
+    if pool.role == "csm":
+        left = {pid: available[pid] - worked[pid] for pid in worked}
         touch_demand, touch_done = touches_week(world, pool, start + WEEK_DAYS, left)
         for person in members:
             demanded[person.id] += touch_demand.get(person.id, 0.0)
             worked[person.id] += touch_done.get(person.id, 0.0)
+    for person in members:
+        spare = available[person.id] - worked[person.id]
+        if person.renewal_tasks and spare > 0:
+            worked[person.id] += work_on_renewals(world, person, spare, start, paced=False)[1]
     return demanded, worked
+
+
+def _first_duties(world: World, pool: Pool, person: Person, available: float,
+                  start: float) -> tuple[float, float]:
+    """Onboardings (or a fixed load for unmodelled roles), then renewal work at pace."""
+    if pool.role in ("cs_ops", "leader"):
+        onboarding = pool.spec.fixed_load * available
+    else:
+        onboarding = len(person.onboardings) * world.scenario.onboarding.hours_per_week
+    done = min(onboarding, available)
+    renewal_demand, renewal_done = work_on_renewals(world, person, available - done, start,
+                                                    paced=True)
+    return onboarding + renewal_demand, done + renewal_done

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calendar import MONTH_DAYS
+from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.customers.book import ACTIVE, WAITING
 from sim.organisation import Person
 from sim.world import World
@@ -37,6 +37,9 @@ def open_task(world: World, customer: int, due_day: float) -> None:
     hours = float(world.tiers.renewal_hours[world.book.tier[customer]])
     if hours <= 0:
         return
+    if world.now <= 0 and world.book.initial_live[customer]:
+        # The initial book's work before day 0 was done on pace: only the rest remains.
+        hours *= min(1.0, due_day / world.scenario.renewals.window_days)
     task = RenewalTask(customer, due_day, hours)
     world.renewal_tasks[customer] = task
     holder = task_holder(world, customer)
@@ -82,23 +85,37 @@ def adopt_orphan_tasks(world: World, person: Person) -> None:
             hand_task(world, customer, person)
 
 
-def work_on_renewals(world: World, person: Person, hours: float) -> tuple[float, float]:
+def renewal_pace(task: RenewalTask, week_start: float) -> float:
+    """Hours this week the task needs to be done by its date (all of it in its last week)."""
+    weeks_left = 1 + max(0, math.floor((task.due_day - week_start) / WEEK_DAYS))
+    return task.remaining_hours / weeks_left
+
+
+def work_on_renewals(world: World, person: Person, hours: float, week_start: float,
+                     paced: bool) -> tuple[float, float]:
     """Spend up to ``hours`` on a person's renewal work, earliest date first.
 
+    Args:
+        world: the run.
+        person: who does the work.
+        hours: hours available for it.
+        week_start: first day of the week being accounted.
+        paced: only do each task's weekly pace (else work ahead with what is left).
+
     Returns:
-        Hours demanded (all open renewal work) and hours worked.
+        Hours demanded (the weekly pace of all open renewal work) and hours worked.
     """
     tasks = sorted((world.renewal_tasks[c] for c in person.renewal_tasks),
                    key=lambda task: (task.due_day, task.customer))
-    demanded = sum(task.remaining_hours for task in tasks)
+    paces = [renewal_pace(task, week_start) for task in tasks]
     worked = 0.0
-    for task in tasks:
-        step = min(task.remaining_hours, hours - worked)
+    for task, pace in zip(tasks, paces, strict=True):
+        step = min(pace if paced else task.remaining_hours, hours - worked)
         if step <= 0:
-            break
+            continue
         task.remaining_hours -= step
         worked += step
-    return demanded, worked
+    return sum(paces), worked
 
 
 def churn_factor(world: World, customer: int, missed_renewal: bool) -> float:
