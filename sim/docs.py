@@ -59,3 +59,21 @@ def scenario_reference() -> str:
     for name, model in sorted(schema.get("$defs", {}).items()):
         lines += _table(name, model)
     return "\n".join(lines)
+
+
+START, END = "<!-- reference:start -->", "<!-- reference:end -->"
+
+
+def with_reference(readme: str) -> str:
+    """The README text with its reference section regenerated."""
+    head, rest = readme.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    return f"{head}{START}\n{scenario_reference()}\n{END}{tail}"
+
+
+if __name__ == "__main__":  # python -m sim.docs README.md
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1])
+    target.write_text(with_reference(target.read_text(encoding="utf-8")), encoding="utf-8")
