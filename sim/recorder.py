@@ -93,6 +93,7 @@ class Recorder:
                   for state in (WAITING, ONBOARDING, ACTIVE)}
         backlog_weeks = self._backlog_weeks()
         csms = self._csm_headcount()
+        accounts = self._csm_accounts(states[ACTIVE])
         for tier in range(size + 1):
             pick = slice(None) if tier == size else tier
             row = {name: float(np.sum(counters[name][pick])) for name in ADDITIVE}
@@ -108,7 +109,7 @@ class Recorder:
                 response_hours_sum=float(np.sum(counters["response_hours_sum"][pick])),
                 arr_start=float(np.sum(self.previous_arr[pick])), arr=float(np.sum(arr[pick])),
                 grr_ttm=float(grr[tier]), nrr_ttm=float(nrr[tier]),
-                csm_headcount=float(csms[tier]),
+                csm_headcount=float(csms[tier]), csm_accounts=float(accounts[tier]),
                 tickets_open=int(np.sum(world.support.open_tickets()[pick])),
                 cs_cost=float(np.sum(cost[pick])), period_days=length,
             )
@@ -135,6 +136,17 @@ class Recorder:
                 heads[tier] = len(pool.members)
             heads[-1] += len(pool.members)
         return heads
+
+    def _csm_accounts(self, active: np.ndarray) -> np.ndarray:
+        """Live accounts owned by the CSM pool of each tier (all its tiers), then by all pools."""
+        touched = self.world.tiers.touch_hours > 0
+        accounts = np.zeros(len(active) + 1)
+        for pool in self.world.pools_with_role("csm"):
+            tiers = [tier for tier in pool.tier_indices if touched[tier]]
+            owned = float(active[tiers].sum())
+            accounts[list(pool.tier_indices)] = owned
+            accounts[-1] += owned
+        return accounts
 
     def _pool_rows(self, period: int, person_days: np.ndarray) -> None:
         world = self.world

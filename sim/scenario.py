@@ -108,6 +108,9 @@ class Support(Model):
     complexity_multiplier: dict[Literal["low", "medium", "high"], float] = {
         "low": 0.5, "medium": 1.0, "high": 2.0}
     """Ticket-rate multiplier by customer complexity (assumption)."""
+    backlog_clear_weeks: float = Field(2.0, gt=0)
+    """Weekly pressure on engineers counts the new work plus the backlog at the start of the
+    week spread over this many weeks (assumption)."""
 
     @model_validator(mode="after")
     def _complete(self) -> Support:

@@ -212,9 +212,10 @@ class StaffPool(Model):
     """Share of hours taken by meetings and admin (assumption)."""
     headcount: int = Field(ge=0)
     """Headcount at the start of the run (fully ramped)."""
-    onboarding_slots: int | None = Field(None, gt=0)
-    """Concurrent onboardings per person: implementation default 10 (8-15, §7.1); CSMs in the
-    generalist model default 3 (assumption)."""
+    onboarding_slots: int | None = Field(None, ge=0)
+    """Concurrent onboardings per person: implementation default 10 (8-15, §7.1), must be > 0;
+    CSMs in the generalist model default 3 (assumption), 0 = they leave onboarding to an
+    implementation pool."""
     fixed_load: float = Field(0.85, ge=0)
     """cs_ops and leader pools: share of available hours demanded by work not modelled here."""
     staffing_plan: tuple[PlanStep, ...] = ()
@@ -230,6 +231,8 @@ class StaffPool(Model):
             raise ValueError(f"skill = {self.skill}: only support pools have a skill")
         if self.role == "support" and self.skill is None:
             raise ValueError("skill = None: a support pool needs a skill (T1, T2 or T3)")
+        if self.role == "implementation" and self.onboarding_slots == 0:
+            raise ValueError("onboarding_slots = 0: an implementation pool needs slots (> 0)")
         months = [step.month for step in self.staffing_plan]
         if months != sorted(set(months)):
             raise ValueError(f"staffing_plan months = {months}: must be strictly increasing")

@@ -15,7 +15,8 @@ TIMESERIES_ORDER = (
     "onboarding_wait_days_mean", "onboarding_starts", "go_lives", "new_customers",
     "churned_customers", "abandoned_customers", "arr_start", "arr_new", "arr_expansion",
     "arr_contraction", "arr_churned", "arr_migration_net", "arr", "grr_ttm", "nrr_ttm",
-    "csm_headcount", "accounts_per_csm", "touches_due", "touches_missed", "tickets_opened",
+    "csm_headcount", "accounts_per_csm", "accounts_per_csm_target",
+    "touches_due", "touches_missed", "tickets_opened",
     "tickets_resolved", "tickets_open", "ticket_response_hours_mean", "sla_breaches",
     "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
     "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
@@ -38,12 +39,10 @@ def derive_timeseries(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     frame["arr_migration_net"] = frame["arr_migration_in"] - frame["arr_migration_out"]
     human = {tier.name for tier in scenario.tiers if tier.touch_hours > 0}
     served = frame["tier"].isin(human) | (frame["tier"] == "all")
-    active_human = frame["customers_active"].where(served, np.nan)
-    if "all" in set(frame["tier"]):
-        human_active = frame[frame["tier"].isin(human)].groupby("period")["customers_active"].sum()
-        is_all = frame["tier"] == "all"
-        active_human[is_all] = frame.loc[is_all, "period"].map(human_active).fillna(0).values
-    frame["accounts_per_csm"] = _ratio(active_human, frame["csm_headcount"])
+    frame["accounts_per_csm"] = _ratio(frame["csm_accounts"].where(served, np.nan),
+                                       frame["csm_headcount"])
+    targets = {tier.name: tier.accounts_per_csm for tier in scenario.tiers}
+    frame["accounts_per_csm_target"] = frame["tier"].map(targets).astype(float)
     annual = frame["cs_cost"] * YEAR_DAYS / frame["period_days"]
     frame["cost_per_customer"] = _ratio(annual, frame["customers_total"].astype(float))
     frame["cs_cost_pct_arr"] = 100.0 * _ratio(annual, frame["arr"])
@@ -74,6 +73,8 @@ def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
         "onboarding_start_day": book.onboarding_start_day[signed],
         "golive_day": book.golive_day[signed], "churn_day": book.churn_day[signed],
         "abandoned": book.abandoned[signed], "wait_days": book.wait_days[signed],
+        "time_to_value_days": np.where(book.initial_live[signed], np.nan,
+                                       book.golive_day[signed] - book.arrival_day[signed]),
         "human_onboarding": book.human[signed] & ~book.initial_live[signed],
     }
     for name in ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches",

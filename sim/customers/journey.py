@@ -35,6 +35,7 @@ def arrivals(world: World) -> Generator[simpy.Event, None, None]:
     book = world.book
     for customer in np.flatnonzero(book.arrival_day > 0):
         yield world.env.timeout(book.arrival_day[customer] - world.now)
+        book.arrival_day[customer] = world.now  # the clock's sum, to the last bit
         _sign(world, int(customer))
 
 

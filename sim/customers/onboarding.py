@@ -138,7 +138,7 @@ def _wait_for_slot(world: World, desk: OnboardingDesk, customer: int, granted: s
 
 def _record_start(world: World, customer: int) -> None:
     book = world.book
-    wait = world.now - book.arrival_day[customer]
+    wait = max(0.0, world.now - book.arrival_day[customer])
     book.onboarding_start_day[customer] = world.now
     book.wait_days[customer] = wait
     tier = int(book.tier[customer])

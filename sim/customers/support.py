@@ -208,7 +208,8 @@ class SupportDesk:
                  available: dict[int, float]) -> tuple[dict[int, float], dict[int, float]]:
         """Close a support pool's week; split demand and work by each person's hours."""
         queue = self.queues[pool.index]
-        demanded = queue.week_backlog + queue.week_arrived
+        clear_weeks = self.world.scenario.support.backlog_clear_weeks
+        demanded = queue.week_backlog / clear_weeks + queue.week_arrived
         worked = queue.week_worked
         queue.week_arrived = queue.week_worked = 0.0
         queue.week_backlog = queue.outstanding_hours()
