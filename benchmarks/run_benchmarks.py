@@ -53,11 +53,7 @@ import simpy  # noqa: E402
 from simpy.core import NORMAL  # noqa: E402
 
 import sim  # noqa: E402
-from sim.model import build, manifest  # noqa: E402
-from sim.recorder import Recorder  # noqa: E402
-from sim.results import RunResult  # noqa: E402
-from sim.tables import customers_table, events_table, summary_table  # noqa: E402
-from sim.world import World  # noqa: E402
+from sim.model import build, simulate, tabulate  # noqa: E402
 
 GROWTH_FILE = ROOT / "scenarios" / "growth_100_to_500.yaml"
 TECH_SIZES = (1_000, 10_000, 100_000)
@@ -193,29 +189,13 @@ def phased_run(scenario: sim.Scenario, seed: int, count: bool) -> PhasedRun:
     world = build(scenario, seed)
     built = perf_counter()
     counter = ScheduleCounter(world.env) if count else None
-    recorder = Recorder(world)
-    recorder.start()
-    done = world.env.process(recorder.run())
-    world.env.run(until=done)
+    recorder = simulate(world)
     simulated = perf_counter()
-    tabulate(world, recorder, scenario, seed)
+    tabulate(world, recorder, seed)
     finished = perf_counter()
     scheduled = counter.scheduled if counter else 0
     processed = counter.processed if counter else 0
     return PhasedRun(built - start, simulated - built, finished - simulated, scheduled, processed)
-
-
-def tabulate(world: World, recorder: Recorder, scenario: sim.Scenario, seed: int) -> RunResult:
-    """The tables ``sim.model.run`` builds after the simulation."""
-    timeseries = recorder.timeseries()
-    workforce = recorder.workforce()
-    customers = customers_table(world.book, scenario)
-    return RunResult(
-        timeseries=timeseries, workforce=workforce,
-        events=events_table(world.events, scenario), customers=customers,
-        summary=summary_table(timeseries, workforce, customers, scenario, seed),
-        manifest=manifest(scenario, seed),
-    )
 
 
 def ticker(env: simpy.Environment, timeouts: int,

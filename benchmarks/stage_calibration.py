@@ -37,6 +37,11 @@ def measure(name: str, seeds: int) -> dict:
     return figures
 
 
+def band(limits: tuple[float, float] | None) -> str:
+    """A target band as text."""
+    return f"{limits[0]:.0%}-{limits[1]:.0%}" if limits else "-"
+
+
 def verdict(value: float, band: tuple[float, float] | None) -> str:
     """'in', 'low' or 'high' against a target band."""
     if band is None:
@@ -56,7 +61,6 @@ def main() -> None:
         figures = measure(name, seeds)
         grr, grr_hw = figures["grr_ttm_last"]
         nrr, nrr_hw = figures["nrr_ttm_last"]
-        band = (lambda b: f"{b[0]:.0%}-{b[1]:.0%}" if b else "-")
         print(f"{name:20} {grr:>9.1%} ± {grr_hw:.1%} {band(grr_band):>11} "
               f"{verdict(grr, grr_band):4} {nrr:>9.1%} ± {nrr_hw:.1%} {band(nrr_band):>11} "
               f"{verdict(nrr, nrr_band):4} {figures['customers_end'][0]:>9.0f} "

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sim.customers.book import draw_book
 from sim.customers.journey import arrivals, open_book
 from sim.customers.support import SupportDesk, draw_ticket_candidates
@@ -26,10 +30,22 @@ def run(scenario: Scenario, seed: int = 0) -> RunResult:
         The run's tables as pandas DataFrames.
     """
     world = build(scenario, seed)
+    return tabulate(world, simulate(world), seed)
+
+
+def simulate(world: World) -> Recorder:
+    """Run a built world to its horizon; returns the recorder holding the period rows."""
     recorder = Recorder(world)
     recorder.start()
     done = world.env.process(recorder.run())
-    world.env.run(until=done)
+    with _collector_paused():
+        world.env.run(until=done)
+    return recorder
+
+
+def tabulate(world: World, recorder: Recorder, seed: int) -> RunResult:
+    """The run's tables from a simulated world."""
+    scenario = world.scenario
     timeseries = recorder.timeseries()
     workforce = recorder.workforce()
     customers = customers_table(world.book, scenario)
@@ -41,6 +57,24 @@ def run(scenario: Scenario, seed: int = 0) -> RunResult:
         summary=summary_table(timeseries, workforce, customers, scenario, seed),
         manifest=manifest(scenario, seed),
     )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the simulation runs.
+
+    A large run keeps hundreds of thousands of pending events and generators alive; repeated
+    cyclic collections over them cost up to a quarter of the run time and make run time grow
+    faster than linearly. Reference counting still frees everything; the previous state of the
+    collector is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def build(scenario: Scenario, seed: int) -> World:

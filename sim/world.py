@@ -37,6 +37,7 @@ class TierTable:
     renewal_hours: np.ndarray
     sla_hours: np.ndarray
     acv_min: np.ndarray
+    band_order_cache: np.ndarray
 
     @classmethod
     def of(cls, scenario: Scenario) -> TierTable:
@@ -48,13 +49,19 @@ class TierTable:
             renewal_hours=np.array([tier.renewal_hours for tier in tiers]),
             sla_hours=np.array([tier.sla_response_hours for tier in tiers]),
             acv_min=np.array([tier.acv_min for tier in tiers]),
+            band_order_cache=np.argsort([tier.acv_min for tier in tiers], kind="stable"),
         )
 
     def tier_of(self, acv: float) -> int:
         """The tier whose band holds ``acv`` (bands are [acv_min, acv_max))."""
-        order = np.argsort(self.acv_min)
+        order = self.band_order
         position = int(np.searchsorted(self.acv_min[order], acv, side="right")) - 1
         return int(order[max(position, 0)])
+
+    @property
+    def band_order(self) -> np.ndarray:
+        """Tier indices sorted by the lower edge of their band."""
+        return self.band_order_cache
 
 
 @dataclass(eq=False)

@@ -273,6 +273,8 @@ def test_onboarding_never_starts_before_signature(case: Case) -> None:
     started = customers.dropna(subset=["onboarding_start_day"])
     assert (started["wait_days"] >= 0).all()
     assert (started["onboarding_start_day"] >= started["arrival_day"]).all()
+    np.testing.assert_array_equal(started["wait_days"],
+                                  started["onboarding_start_day"] - started["arrival_day"])
     live = started.dropna(subset=["golive_day"])
     assert (live["golive_day"] >= live["onboarding_start_day"]).all()
 
@@ -369,6 +371,7 @@ def test_a_customer_served_on_signature_waits_no_time() -> None:
     for seed in range(5):
         result = run(scenario, seed)
         customers = result.customers
+        assert customers["onboarding_start_day"].notna().all(), "somebody queued"
         early = customers[(customers["wait_days"] < 0)
                           | (customers["onboarding_start_day"] < customers["arrival_day"])]
         starts = result.events.query("kind == 'onboarding_start'")

@@ -128,11 +128,12 @@ def renewal_cycle(world: World, customer: int) -> Generator[simpy.Event, None, N
     due = float(book.first_renewal_day[customer])
     window = world.scenario.renewals.window_days
     while due < world.horizon:
-        if due - window > env.now:
-            yield env.timeout(due - window - env.now)
-        if book.state[customer] == CHURNED:
-            return
-        open_task(world, customer, due)
+        if world.tiers.renewal_hours[book.tier[customer]] > 0:
+            if due - window > env.now:
+                yield env.timeout(due - window - env.now)
+            if book.state[customer] == CHURNED:
+                return
+            open_task(world, customer, due)
         yield env.timeout(due - env.now)
         if book.state[customer] == CHURNED or not renew(world, customer):
             return
