@@ -7,7 +7,7 @@ marked *assumption* in their docstring and listed in the README.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -30,8 +30,21 @@ def check_shares(shares: dict[str, float], what: str) -> None:
         raise ValueError(f"{what} = {shares}: shares must sum to 1 (they sum to {total:g})")
 
 
-class ComplexityMix(Model):
+class Shares(Model):
+    """A mix of shares that must sum to 1."""
+
+    label: ClassVar[str] = "shares"
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Shares:
+        check_shares(self.model_dump(), self.label)
+        return self
+
+
+class ComplexityMix(Shares):
     """Share of a tier's new customers at each implementation complexity."""
+
+    label: ClassVar[str] = "complexity_mix"
 
     low: float = Field(0.3, ge=0, le=1)
     """Share with low complexity (set-up in hours to days)."""
@@ -40,14 +53,11 @@ class ComplexityMix(Model):
     high: float = Field(0.2, ge=0, le=1)
     """Share with high complexity (weeks to months)."""
 
-    @model_validator(mode="after")
-    def _sums_to_one(self) -> ComplexityMix:
-        check_shares(self.model_dump(), "complexity_mix")
-        return self
 
-
-class TicketMix(Model):
+class TicketMix(Shares):
     """Share of a tier's support tickets at each complexity level (domain.md §6.7)."""
+
+    label: ClassVar[str] = "ticket_mix"
 
     T1: float = Field(0.6, ge=0, le=1)
     """General: how-to, account and billing, first triage."""
@@ -55,11 +65,6 @@ class TicketMix(Model):
     """Technical: integration troubleshooting, bug investigation."""
     T3: float = Field(0.1, ge=0, le=1)
     """Solutions engineering: custom implementation, architecture."""
-
-    @model_validator(mode="after")
-    def _sums_to_one(self) -> TicketMix:
-        check_shares(self.model_dump(), "ticket_mix")
-        return self
 
 
 class Churn(Model):
