@@ -62,6 +62,8 @@ class OnboardingDesk:
                 return
             customer, granted = self.waiting.popleft()
             self._set_waiting(customer, -1)
+            if self.world.book.state[customer] == CHURNED:
+                continue  # churned at a renewal this instant; its journey is being stopped
             self.world.book.state[customer] = ONBOARDING
             person.onboardings.add(customer)
             granted.succeed(person)
