@@ -37,7 +37,7 @@ def pools_table(result: RunResult) -> Table:
     burnout is the highest of any one person.
     """
     table = Table(title="Staff pools", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Pool", min_width=12)
+    table.add_column("Pool", min_width=12, no_wrap=True)
     for header in ("Headcount", "Peak\nutil.", "Peak\nburnout", "Worst\nburnout", "Hires",
                    "Departures"):
         table.add_column(header, justify="right")
@@ -107,7 +107,7 @@ def pool_rows(workforce: pd.DataFrame) -> list[tuple[str, ...]]:
 
 
 def _pool_label(pool: str, role: str) -> str:
-    return pool if pool == role else f"{pool} ({role})"
+    return pool if role in pool else f"{pool} ({role})"
 
 
 def _summary_row(summary: pd.DataFrame) -> Mapping[str, object]:

@@ -25,7 +25,7 @@ def test_headline_figures(run_result: RunResult) -> None:
 
 def test_pool_rows(run_result: RunResult) -> None:
     assert pool_rows(run_result.workforce) == [
-        ("csm_mid (csm)", "1 -> 2", "95.0%", "0.25", "0.50", "1", "0"),
+        ("csm_mid", "1 -> 2", "95.0%", "0.25", "0.50", "1", "0"),
         ("support", "1 -> 1", "60.0%", "0.10", "0.10", "0", "1"),
     ]
 
@@ -62,4 +62,4 @@ def test_print_summary_to_a_pipe_has_no_colour_codes(run_result: RunResult) -> N
     buffer = io.StringIO()
     print_summary(run_result, Console(file=buffer, width=100))
     assert "\x1b[" not in buffer.getvalue()
-    assert "csm_mid (csm)" in buffer.getvalue()
+    assert "csm_mid" in buffer.getvalue()
