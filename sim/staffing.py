@@ -15,8 +15,9 @@ import simpy
 
 from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.customers.engagement import adopt_orphans, change_owner
-from sim.customers.renewal import adopt_orphan_tasks, hand_task, task_holder
-from sim.organisation import Person, Pool
+from sim.customers.renewal_work import adopt_orphan_tasks, hand_task, task_holder
+from sim.organisation import Person, Pool, update_burnout, weekly_quit_probability
+from sim.workload import week_of_work
 from sim.world import World
 
 
@@ -105,8 +106,6 @@ def weekly_accounting(world: World, pool: Pool) -> Generator[simpy.Event, None, 
     support works day by day and is tallied at the week's end. Burnout and quitting follow at
     the end of the week.
     """
-    from sim.workload import week_of_work
-
     while world.now + WEEK_DAYS <= world.horizon + 1e-9:
         start = world.now
         available = {person.id: person.hours_available(start, world.scenario.hiring,
@@ -139,8 +138,6 @@ def _account(world: World, pool: Pool, members: list[Person], available: dict[in
 
 def _burn_and_maybe_quit(world: World, person: Person, demanded: float,
                          available: float) -> None:
-    from sim.organisation import update_burnout, weekly_quit_probability
-
     dynamics = world.scenario.staff
     pressure = demanded / available if available > 0 else 0.0
     person.burnout = update_burnout(person.burnout, pressure, dynamics)

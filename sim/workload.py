@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.calendar import WEEK_DAYS
 from sim.customers.engagement import touches_week
-from sim.customers.renewal import work_on_renewals
+from sim.customers.renewal_work import work_on_renewals
 from sim.organisation import Person, Pool
 from sim.world import World
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.customers.book import ACTIVE
+from sim.customers.renewal_work import hand_task
 from sim.organisation import Person, Pool
 from sim.world import World
 
@@ -30,8 +31,6 @@ def assign_owner(world: World, customer: int, preferred: Person | None = None) -
     person.accounts += 1
     task = world.renewal_tasks.get(customer)
     if task is not None and world.scenario.org_model == "generalist":
-        from sim.customers.renewal import hand_task
-
         hand_task(world, customer, person)
 
 

@@ -13,9 +13,11 @@ import simpy
 
 from sim.calendar import YEAR_DAYS
 from sim.customers.book import ACTIVE, CHURNED, WAITING
+from sim.customers.churn import churn
 from sim.customers.engagement import assign_owner
 from sim.customers.onboarding import OnboardingDesk, onboard
-from sim.customers.renewal import close_task, open_task, renew
+from sim.customers.renewal import renew
+from sim.customers.renewal_work import open_task
 from sim.organisation import Person
 from sim.world import World
 
@@ -138,26 +140,3 @@ def renewal_cycle(world: World, customer: int) -> Generator[simpy.Event, None, N
         if book.state[customer] == CHURNED or not renew(world, customer):
             return
         due += YEAR_DAYS
-
-
-def churn(world: World, customer: int, kind: str) -> None:
-    """The customer leaves: before go-live (``abandon``) or at a renewal (``churn``)."""
-    book = world.book
-    tier = int(book.tier[customer])
-    book.state[customer] = CHURNED
-    book.churn_day[customer] = world.now
-    book.abandoned[customer] = kind == "abandon"
-    world.tier_counters.add("churned_customers", tier)
-    world.tier_counters.add("arr_churned", tier, float(book.acv[customer]))
-    if kind == "abandon":
-        world.tier_counters.add("abandoned_customers", tier)
-    world.paying_level.change(tier, -1, world.now)
-    world.record(kind, customer, int(book.owner[customer]), tier, float(book.acv[customer]))
-    close_task(world, customer)
-    owner = int(book.owner[customer])
-    if owner >= 0:
-        world.people[owner].accounts -= 1
-        book.owner[customer] = -1
-    process = world.journeys.pop(customer, None)
-    if process is not None and process.is_alive:
-        process.interrupt("churned")
