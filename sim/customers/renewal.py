@@ -1,10 +1,9 @@
-"""Renewals: the renewal work before each contract anniversary, and the customer's decision.
+"""The renewal decision at each contract anniversary.
 
-At the date the customer churns with
-probability θF / (1 + θ(F − 1)), where θ ~ Beta(α, β) is its latent churn probability and F the
-product of the service-effect factors: with every factor 1, this is exactly the
-shifted-beta-geometric model. A customer that stays may expand or contract, which can move it to
-another tier.
+On the date the customer churns with probability θF / (1 + θ(F − 1)), where θ ~ Beta(α, β) is its
+latent churn probability and F the product of the service-effect factors: with every factor 1,
+this is exactly the shifted-beta-geometric model. A customer that stays may expand or contract,
+which can move it to another tier. The work before the date is in ``renewal_work``.
 """
 
 from __future__ import annotations
