@@ -72,7 +72,6 @@ def test_a_hire_ramps_up_from_its_first_day() -> None:
     data["pools"][0]["staffing_plan"] = [{"month": 1, "headcount": 3}]
     result = run(parse_scenario(data), seed=1)
     hire_day = result.events.query("kind == 'hire'").time.iloc[0]
-
     world = build(parse_scenario(data), 1)
     world.env.run(until=hire_day + 35.0)
     newcomer = world.pools[0].members[-1]
