@@ -42,7 +42,8 @@ def _check_tiers(scenario: Scenario) -> None:
         if upper is None or upper > lower:
             raise ValueError(
                 f"tiers[{current}].acv_min = {lower:g}: overlaps the band of tier "
-                f"{scenario.tiers[previous].name!r} (acv_max {upper})")
+                f"{scenario.tiers[previous].name!r} (acv_max "
+                f"{'null' if upper is None else format(upper, 'g')})")
         if upper < lower:
             raise ValueError(
                 f"tiers[{current}].acv_min = {lower:g}: leaves a gap after tier "
