@@ -8,11 +8,11 @@ recorder must run after everything else due at the period's end.
 from __future__ import annotations
 
 import simpy
-from simpy.core import NORMAL, URGENT
+from simpy.core import NORMAL, URGENT, EventPriority
 
-FIRST = URGENT
+FIRST = EventPriority(URGENT)
 """Before ordinary events at the same instant."""
-LAST = NORMAL + 1
+LAST = EventPriority(NORMAL + 1)
 """After ordinary events at the same instant."""
 
 
@@ -25,7 +25,7 @@ class OrderedTimeout(simpy.events.Timeout):
         priority: ``FIRST`` or ``LAST``.
     """
 
-    def __init__(self, env: simpy.Environment, delay: float, priority: int) -> None:
+    def __init__(self, env: simpy.Environment, delay: float, priority: EventPriority) -> None:
         if delay < 0:
             raise ValueError(f'"delay" must be >= 0, got {delay}')
         self.env = env

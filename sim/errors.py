@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -41,7 +43,7 @@ def format_validation_error(error: ValidationError, source: str) -> str:
     return line
 
 
-def _describe(loc: tuple, problem: dict) -> str:
+def _describe(loc: tuple, problem: Mapping[str, Any]) -> str:
     message = problem["msg"].removeprefix("Value error, ")
     path = _path(loc)
     if problem["type"] in _RULE_ERRORS:

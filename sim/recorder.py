@@ -96,7 +96,8 @@ class Recorder:
         accounts = self._csm_accounts(states[ACTIVE])
         for tier in range(size + 1):
             pick = slice(None) if tier == size else tier
-            row = {name: float(np.sum(counters[name][pick])) for name in ADDITIVE}
+            row: dict[str, object] = {name: float(np.sum(counters[name][pick]))
+                                      for name in ADDITIVE}
             row.update(
                 period=period, day=world.now,
                 tier="all" if tier == size else world.scenario.tiers[tier].name,
@@ -110,7 +111,7 @@ class Recorder:
                 arr_start=float(np.sum(self.previous_arr[pick])), arr=float(np.sum(arr[pick])),
                 grr_ttm=float(grr[tier]), nrr_ttm=float(nrr[tier]),
                 csm_headcount=float(csms[tier]), csm_accounts=float(accounts[tier]),
-                tickets_open=int(np.sum(world.support.open_tickets()[pick])),
+                tickets_open=int(np.sum(world.support_desk.open_tickets()[pick])),
                 cs_cost=float(np.sum(cost[pick])), period_days=length,
             )
             self.tier_rows.append(row)

@@ -90,7 +90,7 @@ def pool_rows(workforce: pd.DataFrame) -> list[tuple[str, ...]]:
     """Formatted figures per staff pool, in the order the pools first appear."""
     if workforce.empty:
         return []
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for pool, periods in workforce.groupby("role", sort=False):
         periods = periods.sort_values("day")
         headcount = periods["headcount"]
@@ -120,24 +120,30 @@ def _title(manifest: Mapping[str, object]) -> str:
     return f"Run summary: {name}, seed {manifest.get('seed', '?')}"
 
 
-def _missing(value: object) -> bool:
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+def _as_float(value: object) -> float | None:
+    """The value as a float, or None when it is missing (None, NaN, NA)."""
+    if value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
+        return None
+    return float(value)  # type: ignore[arg-type]  # numbers and numpy scalars
 
 
 def _count(value: object) -> str:
-    return NOT_AVAILABLE if _missing(value) else f"{round(float(value)):,}"
+    number = _as_float(value)
+    return NOT_AVAILABLE if number is None else f"{round(number):,}"
 
 
 def _number(value: object, digits: int = 1) -> str:
-    return NOT_AVAILABLE if _missing(value) else f"{float(value):,.{digits}f}"
+    number = _as_float(value)
+    return NOT_AVAILABLE if number is None else f"{number:,.{digits}f}"
 
 
 def _percent(value: object, scale: float = 100.0) -> str:
-    return NOT_AVAILABLE if _missing(value) else f"{float(value) * scale:.1f}%"
+    number = _as_float(value)
+    return NOT_AVAILABLE if number is None else f"{number * scale:.1f}%"
 
 
 def _money(value: object) -> str:
-    if _missing(value):
+    amount = _as_float(value)
+    if amount is None:
         return NOT_AVAILABLE
-    amount = float(value)
     return f"{'-' if amount < 0 else ''}${abs(amount):,.0f}"

@@ -21,8 +21,10 @@ from sim.schema_parts import (
     Tier,
 )
 
-TICKET_LEVELS = ("T1", "T2", "T3")
-COMPLEXITIES = ("low", "medium", "high")
+TicketLevel = Literal["T1", "T2", "T3"]
+Complexity = Literal["low", "medium", "high"]
+TICKET_LEVELS: tuple[TicketLevel, ...] = ("T1", "T2", "T3")
+COMPLEXITIES: tuple[Complexity, ...] = ("low", "medium", "high")
 
 
 class ArrivalStep(Model):

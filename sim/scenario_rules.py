@@ -76,22 +76,22 @@ def _check_pools(scenario: Scenario) -> None:
     names = {tier.name for tier in scenario.tiers}
     owner: dict[str, str] = {}
     for index, pool in enumerate(scenario.pools):
-        for tier in pool.tiers:
-            if tier not in names:
+        for served in pool.tiers:
+            if served not in names:
                 raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: unknown tier "
-                                 f"{tier!r}")
-            if tier in owner:
-                raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: tier {tier!r} is "
-                                 f"already served by pool {owner[tier]!r}")
-            owner[tier] = pool.name
+                                 f"{served!r}")
+            if served in owner:
+                raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: tier {served!r} "
+                                 f"is already served by pool {owner[served]!r}")
+            owner[served] = pool.name
     for index, tier in enumerate(scenario.tiers):
-        needs_owner = tier.touch_hours > 0 or (
-            scenario.org_model == "generalist" and tier.renewal_hours > 0)
+        needs_owner = (tier.touch_hours or 0) > 0 or (
+            scenario.org_model == "generalist" and (tier.renewal_hours or 0) > 0)
         if needs_owner and tier.name not in owner:
             raise ValueError(f"tiers[{index}].name = {tier.name!r}: tier has CSM work "
                              "(touch_hours or renewal_hours > 0) but no csm pool serves it")
     roles = {pool.role for pool in scenario.pools}
-    renewal_work = any(tier.renewal_hours > 0 for tier in scenario.tiers)
+    renewal_work = any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers)
     if scenario.org_model == "specialist" and renewal_work and "renewals" not in roles:
         raise ValueError("org_model = 'specialist': renewal work needs a pool with role "
                          "'renewals'")

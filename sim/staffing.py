@@ -85,8 +85,8 @@ def depart(world: World, person: Person) -> None:
     world.headcount_level.change(pool.index, -1, world.now)
     world.pool_counters.add("departures", pool.index)
     world.record("departure", staff=person.id, amount=person.burnout, pool=pool.index)
-    for customer in np.flatnonzero(world.book.owner == person.id):
-        change_owner(world, int(customer))
+    for account in np.flatnonzero(world.book.owner == person.id):
+        change_owner(world, int(account))
     for customer in sorted(person.renewal_tasks):
         hand_task(world, customer, None)
         if pool.role == "renewals":

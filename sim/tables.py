@@ -37,7 +37,7 @@ def derive_timeseries(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     frame["ticket_response_hours_mean"] = _ratio(frame["response_hours_sum"],
                                                  frame["tickets_resolved"])
     frame["arr_migration_net"] = frame["arr_migration_in"] - frame["arr_migration_out"]
-    human = {tier.name for tier in scenario.tiers if tier.touch_hours > 0}
+    human = {tier.name for tier in scenario.tiers if (tier.touch_hours or 0) > 0}
     served = frame["tier"].isin(human) | (frame["tier"] == "all")
     frame["accounts_per_csm"] = _ratio(frame["csm_accounts"].where(served, np.nan),
                                        frame["csm_headcount"])

@@ -21,7 +21,7 @@ def week_of_work(world: World, pool: Pool, members: list[Person], available: Hou
     missed (touches, renewals) or waits (tickets).
     """
     if pool.role == "support":
-        return world.support.week_for(pool, members, available)
+        return world.support_desk.week_for(pool, members, available)
     demanded: Hours = {}
     worked: Hours = {}
     for person in members:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
@@ -13,6 +14,11 @@ from sim.monitors import Counters, LevelMonitor
 from sim.organisation import Person, Pool
 from sim.scenario import Scenario
 from sim.streams import Streams
+
+if TYPE_CHECKING:
+    from sim.customers.onboarding import OnboardingDesk
+    from sim.customers.renewal_work import RenewalTask
+    from sim.customers.support import SupportDesk
 
 TIER_COUNTERS = (
     "new_customers", "churned_customers", "abandoned_customers", "go_lives",
@@ -83,9 +89,9 @@ class World:
     events: list[tuple] = field(default_factory=list)
     people: dict[int, Person] = field(default_factory=dict)
     journeys: dict[int, simpy.Process] = field(default_factory=dict)
-    desks: dict[int, object] = field(default_factory=dict)
-    renewal_tasks: dict[int, list] = field(default_factory=dict)
-    support: object = None
+    desks: dict[int, OnboardingDesk] = field(default_factory=dict)
+    renewal_tasks: dict[int, RenewalTask] = field(default_factory=dict)
+    support: SupportDesk | None = None
     next_person_id: int = 0
 
     @classmethod
@@ -115,6 +121,13 @@ class World:
                amount: float = 0.0, pool: int = -1) -> None:
         """Append one row to the event log."""
         self.events.append((self.env.now, kind, customer, staff, tier, amount, pool))
+
+    @property
+    def support_desk(self) -> SupportDesk:
+        """The run's support desk (set up by ``sim.model.build``)."""
+        if self.support is None:
+            raise RuntimeError("the support desk is set up by sim.model.build")
+        return self.support
 
     def csm_pool(self, tier: int) -> Pool | None:
         """The CSM pool owning a tier's accounts, if any."""

@@ -19,6 +19,12 @@ from sim.streams import Streams
 
 PENDING, WAITING, ONBOARDING, ACTIVE, CHURNED = range(5)
 STATE_NAMES = ("pending", "waiting", "onboarding", "active", "churned")
+TIMES = ("onboarding_start_day", "golive_day", "churn_day", "wait_days", "next_touch",
+         "last_touch")
+TOTALS = ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches", "csm_changes",
+          "renewals_missed")
+CYCLE_COUNTERS = ("cycle_touches_due", "cycle_touches_missed", "cycle_tickets",
+                  "cycle_breaches", "cycle_csm_changes")
 
 
 @dataclass
@@ -54,18 +60,33 @@ class CustomerBook:
     change_z: np.ndarray
     state: np.ndarray = field(init=False)
     owner: np.ndarray = field(init=False)
+    onboarding_start_day: np.ndarray = field(init=False)
+    golive_day: np.ndarray = field(init=False)
+    churn_day: np.ndarray = field(init=False)
+    wait_days: np.ndarray = field(init=False)
+    next_touch: np.ndarray = field(init=False)
+    last_touch: np.ndarray = field(init=False)
+    abandoned: np.ndarray = field(init=False)
+    renewals_done: np.ndarray = field(init=False)
+    touches_due: np.ndarray = field(init=False)
+    touches_missed: np.ndarray = field(init=False)
+    tickets: np.ndarray = field(init=False)
+    breaches: np.ndarray = field(init=False)
+    csm_changes: np.ndarray = field(init=False)
+    renewals_missed: np.ndarray = field(init=False)
+    cycle_touches_due: np.ndarray = field(init=False)
+    cycle_touches_missed: np.ndarray = field(init=False)
+    cycle_tickets: np.ndarray = field(init=False)
+    cycle_breaches: np.ndarray = field(init=False)
+    cycle_csm_changes: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = len(self.arrival_day)
         self.state = np.full(n, PENDING, dtype=np.int8)
         self.owner = np.full(n, -1, dtype=np.int64)
-        for name in ("onboarding_start_day", "golive_day", "churn_day", "wait_days",
-                     "next_touch", "last_touch"):
+        for name in TIMES:
             setattr(self, name, np.full(n, np.nan))
-        for name in ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches",
-                     "csm_changes", "renewals_missed", "cycle_touches_due",
-                     "cycle_touches_missed", "cycle_tickets", "cycle_breaches",
-                     "cycle_csm_changes"):
+        for name in (*TOTALS, *CYCLE_COUNTERS):
             setattr(self, name, np.zeros(n, dtype=np.int64))
         self.abandoned = np.zeros(n, dtype=bool)
 
@@ -80,8 +101,7 @@ class CustomerBook:
 
     def reset_cycle(self, customer: int) -> None:
         """Start a new renewal cycle's service counters for one customer."""
-        for name in ("cycle_touches_due", "cycle_touches_missed", "cycle_tickets",
-                     "cycle_breaches", "cycle_csm_changes"):
+        for name in CYCLE_COUNTERS:
             getattr(self, name)[customer] = 0
 
 

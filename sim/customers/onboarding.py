@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Generator
+from typing import cast
 
 import simpy
 
@@ -99,7 +100,7 @@ def onboard(world: World, desk: OnboardingDesk,
             person = yield from _wait_for_slot(world, desk, customer, granted, first)
         except simpy.Interrupt:
             if granted.triggered:
-                desk.finish(granted.value, customer)
+                desk.finish(cast(Person, granted.value), customer)
             else:
                 desk.withdraw(customer)
             return False, None
@@ -127,10 +128,10 @@ def _wait_for_slot(world: World, desk: OnboardingDesk, customer: int, granted: s
     """Wait in the queue; on the first wait the customer may abandon (None)."""
     book = world.book
     if not first:
-        return (yield granted)
+        return cast(Person, (yield granted))
     patience_ends = book.arrival_day[customer] + book.patience[customer]
     if patience_ends >= world.horizon:
-        return (yield granted)
+        return cast(Person, (yield granted))
     yield granted | world.env.timeout(max(0.0, patience_ends - world.now))
     if granted.triggered:
         return granted.value

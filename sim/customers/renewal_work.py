@@ -46,8 +46,8 @@ def task_holder(world: World, customer: int) -> Person | None:
         owner = int(world.book.owner[customer])
         return world.people[owner] if owner >= 0 else None
     pools = world.pools_with_role("renewals")
-    candidates = [pool.least_loaded("renewals") for pool in pools]
-    candidates = [person for person in candidates if person is not None]
+    candidates = [person for pool in pools
+                  if (person := pool.least_loaded("renewals")) is not None]
     return min(candidates, key=lambda p: (len(p.renewal_tasks), p.id), default=None)
 
 

@@ -24,7 +24,7 @@ from sim.organisation import Person, Pool
 from sim.scenario import COMPLEXITIES, TICKET_LEVELS, Scenario
 from sim.world import World
 
-RANK = {level: index for index, level in enumerate(TICKET_LEVELS)}
+RANK: dict[str, int] = {level: index for index, level in enumerate(TICKET_LEVELS)}
 
 
 @dataclass
@@ -115,9 +115,9 @@ class SupportDesk:
         """Pool index for each ticket level: the least-skilled pool able to handle it."""
         route = np.full(len(TICKET_LEVELS), -1, dtype=np.int64)
         for level, rank in RANK.items():
-            able = [pool for pool in pools if RANK[pool.spec.skill] >= rank]
+            able = [pool for pool in pools if RANK[str(pool.spec.skill)] >= rank]
             if able:
-                route[RANK[level]] = min(able, key=lambda p: RANK[p.spec.skill]).index
+                route[RANK[level]] = min(able, key=lambda p: RANK[str(p.spec.skill)]).index
         return route
 
     def run(self) -> Generator[simpy.Event, None, None]:
