@@ -50,11 +50,6 @@ class Counters:
         """Add to one counter at one index."""
         self._values[name][index] += amount
 
-    def maximum(self, name: str, index: int, value: float) -> None:
-        """Keep the largest value seen this period."""
-        values = self._values[name]
-        values[index] = max(values[index], value)
-
     def add_many(self, name: str, amounts: np.ndarray) -> None:
         """Add an array of amounts (one per index)."""
         self._values[name] += amounts

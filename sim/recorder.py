@@ -154,20 +154,13 @@ class Recorder:
         counters = world.pool_counters.take()
         for pool in world.pools:
             burnout = [person.burnout for person in pool.members]
-            weeks = counters["utilisation_weeks"][pool.index]
             self.pool_rows.append(dict(
                 period=period, day=world.now, role=pool.name, role_kind=pool.role,
                 headcount=len(pool.members),
                 hires=int(counters["hires"][pool.index]),
                 departures=int(counters["departures"][pool.index]),
-                utilisation_mean=counters["utilisation_sum"][pool.index] / weeks
-                if weeks else np.nan,
-                utilisation_max=counters["utilisation_max"][pool.index] if weeks else np.nan,
                 burnout_mean=float(np.mean(burnout)) if burnout else np.nan,
                 burnout_max=float(np.max(burnout)) if burnout else np.nan,
-                hours_demanded=counters["hours_demanded"][pool.index],
-                hours_available=counters["hours_available"][pool.index],
-                hours_worked=counters["hours_worked"][pool.index],
                 cost=person_days[pool.index] * pool.spec.annual_cost / YEAR_DAYS,
                 open_requisitions=pool.open_requisitions,
             ))
@@ -179,5 +172,14 @@ class Recorder:
         return derive_timeseries(pd.DataFrame(self.tier_rows), self.world.scenario)
 
     def workforce(self) -> pd.DataFrame:
-        """The (period, pool) table."""
-        return pd.DataFrame(self.pool_rows)
+        """The (period, pool) table, with each week's hours shared by the periods it spans."""
+        from sim.tables import WORKFORCE_ORDER, spread_weeks
+
+        frame = pd.DataFrame(self.pool_rows)
+        ends = np.array(sorted(set(frame["day"])))
+        hours = spread_weeks(self.world.weeks, ends, len(self.world.pools))
+        pool_index = frame["role"].map({pool.name: pool.index for pool in self.world.pools})
+        row, column = frame["period"].to_numpy() - 1, pool_index.to_numpy()
+        for name, values in hours.items():
+            frame[name] = values[row, column]
+        return frame[list(WORKFORCE_ORDER)]

@@ -18,7 +18,7 @@ from sim.customers.engagement import adopt_orphans, change_owner
 from sim.customers.renewal_work import adopt_orphan_tasks, hand_task, task_holder
 from sim.organisation import Person, Pool, update_burnout, weekly_quit_probability
 from sim.workload import week_of_work
-from sim.world import World
+from sim.world import PoolWeek, World
 
 
 def staff_up(world: World) -> None:
@@ -124,16 +124,12 @@ def weekly_accounting(world: World, pool: Pool) -> Generator[simpy.Event, None, 
 
 def _account(world: World, pool: Pool, members: list[Person], available: dict[int, float],
              demanded: dict[int, float], worked: dict[int, float]) -> None:
-    counters = world.pool_counters
-    total_available = sum(available[p.id] for p in members)
-    counters.add("hours_available", pool.index, total_available)
-    counters.add("hours_demanded", pool.index, sum(demanded[p.id] for p in members))
-    counters.add("hours_worked", pool.index, sum(worked[p.id] for p in members))
-    for person in members:
-        utilisation = worked[person.id] / available[person.id] if available[person.id] else 0.0
-        counters.add("utilisation_sum", pool.index, utilisation)
-        counters.add("utilisation_weeks", pool.index)
-        counters.maximum("utilisation_max", pool.index, utilisation)
+    utilisation = tuple(worked[p.id] / available[p.id] if available[p.id] else 0.0
+                        for p in members)
+    world.weeks.append(PoolWeek(
+        pool.index, world.now - WEEK_DAYS, sum(demanded[p.id] for p in members),
+        sum(available[p.id] for p in members), sum(worked[p.id] for p in members),
+        utilisation))
 
 
 def _burn_and_maybe_quit(world: World, person: Person, demanded: float,

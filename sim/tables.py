@@ -8,6 +8,7 @@ import pandas as pd
 from sim.calendar import WEEK_DAYS, YEAR_DAYS
 from sim.customers.book import STATE_NAMES, CustomerBook
 from sim.scenario import COMPLEXITIES, Scenario
+from sim.world import PoolWeek
 
 TIMESERIES_ORDER = (
     "period", "day", "tier", "customers_active", "customers_onboarding", "onboarding_backlog",
@@ -21,6 +22,46 @@ TIMESERIES_ORDER = (
     "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
     "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
 )
+
+
+WORKFORCE_ORDER = (
+    "period", "day", "role", "role_kind", "headcount", "hires", "departures",
+    "utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max", "hours_demanded",
+    "hours_available", "hours_worked", "cost", "open_requisitions",
+)
+
+
+def spread_weeks(weeks: list[PoolWeek], period_ends: np.ndarray,
+                 n_pools: int) -> dict[str, np.ndarray]:
+    """Share each accounted week among the output periods it overlaps, by days of overlap.
+
+    Returns (period, pool) arrays: hours demanded, available and worked; the mean utilisation
+    of the person-weeks weighted by overlap; and the highest utilisation of any person-week
+    overlapping the period (NaN where no week overlaps).
+    """
+    shape = (len(period_ends), n_pools)
+    totals = {name: np.zeros(shape) for name in ("hours_demanded", "hours_available",
+                                                 "hours_worked", "weight", "weighted")}
+    peak = np.full(shape, np.nan)
+    starts = np.r_[0.0, period_ends[:-1]]
+    for week in weeks:
+        end = week.start + WEEK_DAYS
+        overlap = np.clip(np.minimum(end, period_ends) - np.maximum(week.start, starts), 0, None)
+        share = overlap / WEEK_DAYS
+        for name, value in (("hours_demanded", week.demanded), ("hours_available",
+                            week.available), ("hours_worked", week.worked)):
+            totals[name][:, week.pool] += share * value
+        totals["weight"][:, week.pool] += share * len(week.utilisation)
+        totals["weighted"][:, week.pool] += share * sum(week.utilisation)
+        if week.utilisation:
+            touched = share > 0
+            peak[touched, week.pool] = np.fmax(peak[touched, week.pool], max(week.utilisation))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(totals["weight"] > 0, totals["weighted"] / totals["weight"], np.nan)
+    return {"hours_demanded": totals["hours_demanded"],
+            "hours_available": totals["hours_available"],
+            "hours_worked": totals["hours_worked"],
+            "utilisation_mean": mean, "utilisation_max": peak}
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:

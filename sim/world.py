@@ -28,10 +28,23 @@ TIER_COUNTERS = (
     "onboarding_starts", "onboarding_wait_sum", "migrations_in", "migrations_out",
     "csm_changes",
 )
-POOL_COUNTERS = (
-    "hires", "departures", "hours_demanded", "hours_available", "hours_worked",
-    "utilisation_sum", "utilisation_weeks", "utilisation_max",
-)
+POOL_COUNTERS = ("hires", "departures")
+
+
+@dataclass(frozen=True)
+class PoolWeek:
+    """One pool's accounted week.
+
+    Hours demanded, available and worked by the pool, and each person's utilisation (hours
+    worked / hours available).
+    """
+
+    pool: int
+    start: float
+    demanded: float
+    available: float
+    worked: float
+    utilisation: tuple[float, ...]
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,7 @@ class World:
     paying_level: LevelMonitor
     headcount_level: LevelMonitor
     events: list[tuple] = field(default_factory=list)
+    weeks: list[PoolWeek] = field(default_factory=list)
     people: dict[int, Person] = field(default_factory=dict)
     journeys: dict[int, simpy.Process] = field(default_factory=dict)
     desks: dict[int, OnboardingDesk] = field(default_factory=dict)
