@@ -57,6 +57,8 @@ class Pool:
     tier_indices: tuple[int, ...]
     members: list[Person] = field(default_factory=list)
     open_requisitions: int = 0
+    changes: int = 0
+    """Count of joins and departures (lets derived figures know when to refresh)."""
 
     @property
     def name(self) -> str:

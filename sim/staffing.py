@@ -37,6 +37,7 @@ def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> P
     world.next_person_id += 1
     world.people[person.id] = person
     pool.members.append(person)
+    pool.changes += 1
     world.headcount_level.change(pool.index, +1, world.now)
     if announce:
         world.pool_counters.add("hires", pool.index)
@@ -82,6 +83,7 @@ def depart(world: World, person: Person) -> None:
     pool = person.pool
     person.active = False
     pool.members.remove(person)
+    pool.changes += 1
     world.headcount_level.change(pool.index, -1, world.now)
     world.pool_counters.add("departures", pool.index)
     world.record("departure", staff=person.id, amount=person.burnout, pool=pool.index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,7 +57,8 @@ class TierTable:
     renewal_hours: np.ndarray
     sla_hours: np.ndarray
     acv_min: np.ndarray
-    band_order_cache: np.ndarray
+    band_edges: list[float]
+    band_tiers: list[int]
 
     @classmethod
     def of(cls, scenario: Scenario) -> TierTable:
@@ -68,19 +70,14 @@ class TierTable:
             renewal_hours=np.array([tier.renewal_hours for tier in tiers]),
             sla_hours=np.array([tier.sla_response_hours for tier in tiers]),
             acv_min=np.array([tier.acv_min for tier in tiers]),
-            band_order_cache=np.argsort([tier.acv_min for tier in tiers], kind="stable"),
+            band_edges=sorted(tier.acv_min for tier in tiers),
+            band_tiers=sorted(range(len(tiers)), key=lambda index: tiers[index].acv_min),
         )
 
     def tier_of(self, acv: float) -> int:
         """The tier whose band holds ``acv`` (bands are [acv_min, acv_max))."""
-        order = self.band_order
-        position = int(np.searchsorted(self.acv_min[order], acv, side="right")) - 1
-        return int(order[max(position, 0)])
-
-    @property
-    def band_order(self) -> np.ndarray:
-        """Tier indices sorted by the lower edge of their band."""
-        return self.band_order_cache
+        position = bisect.bisect_right(self.band_edges, acv) - 1
+        return self.band_tiers[max(position, 0)]
 
 
 @dataclass(eq=False)

@@ -101,8 +101,11 @@ class CustomerBook:
 
     def reset_cycle(self, customer: int) -> None:
         """Start a new renewal cycle's service counters for one customer."""
-        for name in CYCLE_COUNTERS:
-            getattr(self, name)[customer] = 0
+        self.cycle_touches_due[customer] = 0
+        self.cycle_touches_missed[customer] = 0
+        self.cycle_tickets[customer] = 0
+        self.cycle_breaches[customer] = 0
+        self.cycle_csm_changes[customer] = 0
 
 
 def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:

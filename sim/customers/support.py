@@ -109,6 +109,7 @@ class SupportDesk:
         self.hours = np.array([scenario.support.hours_per_ticket[lvl] for lvl in TICKET_LEVELS])
         self.queues = {pool.index: TicketQueue() for pool in world.pools_with_role("support")}
         self.route = self._routing(world.pools_with_role("support"))
+        self.rates: dict[int, tuple[tuple[int, int], float]] = {}
 
     @staticmethod
     def _routing(pools: list[Pool]) -> np.ndarray:
@@ -154,9 +155,7 @@ class SupportDesk:
 
     def _serve(self, pool: Pool, day_start: float, day_end: float) -> None:
         queue = self.queues[pool.index]
-        world = self.world
-        rate = sum(person.hours_available(day_start, world.scenario.hiring, world.scenario.staff)
-                   for person in pool.members) / WEEK_DAYS
+        rate = self._rate(pool, day_start)
         served = 0
         if rate > 0 and len(queue.hours):
             before = np.cumsum(queue.hours) - queue.hours
@@ -176,6 +175,24 @@ class SupportDesk:
             queue.week_worked += done
             queue.carry_hours -= done
         self._flag_overdue(queue, day_end)
+
+    def _rate(self, pool: Pool, day: float) -> float:
+        """Productive hours per day of the pool as of the start of the week.
+
+        Like every role's weekly hours; recomputed when someone joins or leaves.
+        """
+        week = int(day // WEEK_DAYS)
+        key = (week, pool.changes)
+        cached = self.rates.get(pool.index)
+        if cached is None or cached[0] != key:
+            start = week * WEEK_DAYS
+            scenario = self.world.scenario
+            rate = sum(person.hours_available(max(start, person.hired_day), scenario.hiring,
+                                              scenario.staff)
+                       for person in pool.members) / WEEK_DAYS
+            cached = (key, rate)
+            self.rates[pool.index] = cached
+        return cached[1]
 
     def _respond(self, opened: np.ndarray, customer: np.ndarray, start: np.ndarray,
                  flagged: np.ndarray) -> None:
