@@ -78,7 +78,8 @@ def test_onboarding_queue_matches_erlang_c_and_littles_law() -> None:
 def cohort(alpha: float, beta: float, size: int) -> dict:
     return {
         "name": "cohort", "horizon_months": 96,
-        "tiers": [{"name": "book", "acv_min": 0, "acv": {"kind": "fixed", "value": 10000},
+        "tiers": [{"name": "book", "acv_min": 0, "acv_max": 1e9,
+                   "acv": {"kind": "fixed", "value": 10000},
                    "touch_model": "tech", "mix": 1.0, "tickets_per_month": 0.0,
                    "human_onboarding_share": 0.0, "churn": {"alpha": alpha, "beta": beta},
                    "renewal_change": {"expansion_probability": 0.0,
@@ -100,3 +101,60 @@ def test_neutral_service_reduces_to_shifted_beta_geometric(alpha: float, beta: f
         observed = (customers.renewals >= renewals).mean()
         standard_error = math.sqrt(theory * (1 - theory) / size)
         assert abs(observed - theory) <= 4 * standard_error, (renewals, observed, theory)
+
+
+def no_onboarders(per_month: float, shape: float, scale_days: float) -> dict:
+    scenario = onboarding_only(4, 20.0, per_month, 24)
+    scenario["pools"][0]["headcount"] = 0
+    scenario["onboarding"]["abandonment"] = {"shape": shape, "scale_days": scale_days}
+    return scenario
+
+
+@pytest.mark.statistical
+def test_abandonment_follows_the_weibull_patience() -> None:
+    """Nobody onboards, so every customer waits until its patience runs out (or the run ends)."""
+    shape, scale = 2.0, 120.0
+    customers = run(parse_scenario(no_onboarders(200.0, shape, scale)), seed=11).customers
+    horizon = 24 * 365 / 12
+    for wait in (30.0, 90.0, 180.0, 300.0):
+        exposed = customers[customers.arrival_day < horizon - wait]
+        left = (exposed.churn_day - exposed.arrival_day <= wait) & exposed.abandoned
+        theory = 1 - math.exp(-((wait / scale) ** shape))
+        standard_error = math.sqrt(theory * (1 - theory) / len(exposed))
+        assert abs(left.mean() - theory) <= 4 * standard_error, (wait, left.mean(), theory)
+
+
+def ticket_book(rate: float) -> dict:
+    return {
+        "name": "tickets", "horizon_months": 12,
+        "tiers": [{"name": "book", "acv_min": 0, "acv_max": 1e9,
+                   "acv": {"kind": "fixed", "value": 10000},
+                   "touch_model": "tech", "mix": 1.0, "tickets_per_month": rate,
+                   "human_onboarding_share": 0.0, "churn": {"alpha": 1.0, "beta": 1e6},
+                   "complexity_mix": {"low": 0.3, "medium": 0.5, "high": 0.2}},
+                  {"name": "big", "acv_min": 1e9, "acv": {"kind": "fixed", "value": 2e9},
+                   "touch_model": "tech", "mix": 0.0, "tickets_per_month": 4 * rate,
+                   "human_onboarding_share": 0.0,
+                   "churn": {"alpha": 1.0, "beta": 9.0}}],
+        "growth": {"initial_customers": {"book": 3000}},
+        "pools": [{"name": "support", "role": "support", "skill": "T3", "annual_cost": 90000,
+                   "headcount": 30}],
+        "staff": STEADY_STAFF, "service_effects": NEUTRAL,
+    }
+
+
+@pytest.mark.statistical
+def test_ticket_arrivals_match_the_tier_rate_after_thinning() -> None:
+    """Candidates are drawn at the highest tier rate (4x here) and thinned to the book's rate:
+    tickets per customer-month must match rate x mean complexity multiplier (Poisson error)."""
+    rate = 0.5
+    result = run(parse_scenario(ticket_book(rate)), seed=12)
+    series = result.timeseries[result.timeseries.tier == "book"]
+    customer_months = (series.customers_active * series.period_days / (365 / 12)).sum()
+    multiplier = 0.3 * 0.5 + 0.5 * 1.0 + 0.2 * 2.0
+    expected = rate * multiplier * customer_months
+    observed = series.tickets_opened.sum()
+    # Poisson variance, inflated for the spread of customers' complexity multipliers.
+    spread = 0.3 * 0.5**2 + 0.5 * 1.0 + 0.2 * 2.0**2
+    standard_error = math.sqrt(expected + (rate * 12) ** 2 * 3000 * (spread - multiplier**2))
+    assert abs(observed - expected) <= 4 * standard_error, (observed, expected)
