@@ -78,8 +78,7 @@ def test_onboarding_queue_matches_erlang_c_and_littles_law() -> None:
 def cohort(alpha: float, beta: float, size: int) -> dict:
     return {
         "name": "cohort", "horizon_months": 96,
-        "tiers": [{"name": "book", "acv_min": 0, "acv_max": 1e9,
-                   "acv": {"kind": "fixed", "value": 10000},
+        "tiers": [{"name": "book", "acv_min": 0, "acv": {"kind": "fixed", "value": 10000},
                    "touch_model": "tech", "mix": 1.0, "tickets_per_month": 0.0,
                    "human_onboarding_share": 0.0, "churn": {"alpha": alpha, "beta": beta},
                    "renewal_change": {"expansion_probability": 0.0,
