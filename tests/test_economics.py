@@ -21,6 +21,9 @@ def test_high_touch_worked_examples() -> None:
     assert cost_per_customer(150_000, 12, 0, 0) == 12_500
     assert cost_share_of_revenue(12_500, 100_000) == 0.125
     assert cost_per_customer(120_000, 40, 0, 0) == 3_000
+    assert cost_share_of_revenue(3_000, 30_000) == pytest.approx(0.10)
+    assert cost_per_customer(100_000, 100, 0, 0) == 1_000
+    assert cost_per_customer(140_000, 40, 0, 0) == 3_500
     assert cost_per_customer(120_000, 15, 0, 0) == 8_000
     assert cost_per_customer(180_000, 8, 0, 0) == 22_500
 
