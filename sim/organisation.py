@@ -70,13 +70,9 @@ class Pool:
         """The pool's role."""
         return self.spec.role
 
-    def least_loaded(self, load: str = "accounts") -> Person | None:
-        """The member with the lightest load (ties: earliest hire); None if nobody is on staff."""
-        if not self.members:
-            return None
-        if load == "accounts":
-            return min(self.members, key=lambda person: (person.accounts, person.id))
-        return min(self.members, key=lambda person: (len(person.renewal_tasks), person.id))
+    def least_loaded(self) -> Person | None:
+        """The member with the fewest accounts (ties: earliest hire); None if nobody is on staff."""
+        return min(self.members, key=lambda person: (person.accounts, person.id), default=None)
 
 
 def update_burnout(burnout: float, pressure: float, dynamics: StaffDynamics) -> float:

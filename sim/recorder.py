@@ -11,16 +11,10 @@ import simpy
 from sim.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
 from sim.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
+from sim.customers.journey import onboarding_desk
 from sim.economics import allocate_staff_cost, other_costs, retention
+from sim.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
 from sim.world import World
-
-ADDITIVE = (
-    "new_customers", "churned_customers", "abandoned_customers", "go_lives", "arr_new",
-    "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in", "arr_migration_out",
-    "touches_due", "touches_missed", "tickets_opened", "tickets_resolved", "sla_breaches",
-    "renewals_due", "renewals_missed", "onboarding_starts", "migrations_in", "migrations_out",
-    "csm_changes",
-)
 
 
 class Recorder:
@@ -94,10 +88,11 @@ class Recorder:
         backlog_weeks = self._backlog_weeks()
         csms = self._csm_headcount()
         accounts = self._csm_accounts(states[ACTIVE])
+        tickets_open = world.support_desk.open_tickets()
         for tier in range(size + 1):
             pick = slice(None) if tier == size else tier
             row: dict[str, object] = {name: float(np.sum(counters[name][pick]))
-                                      for name in ADDITIVE}
+                                      for name in (*ADDITIVE, *SUMS)}
             row.update(
                 period=period, day=world.now,
                 tier="all" if tier == size else world.scenario.tiers[tier].name,
@@ -106,27 +101,27 @@ class Recorder:
                 onboarding_backlog=int(np.sum(states[WAITING][pick])),
                 onboarding_backlog_mean=float(np.sum(backlog_area[pick])) / length,
                 onboarding_backlog_weeks=float(np.max(backlog_weeks[pick])),
-                onboarding_wait_sum=float(np.sum(counters["onboarding_wait_sum"][pick])),
-                response_hours_sum=float(np.sum(counters["response_hours_sum"][pick])),
                 arr_start=float(np.sum(self.previous_arr[pick])), arr=float(np.sum(arr[pick])),
                 grr_ttm=float(grr[tier]), nrr_ttm=float(nrr[tier]),
                 csm_headcount=float(csms[tier]), csm_accounts=float(accounts[tier]),
-                tickets_open=int(np.sum(world.support_desk.open_tickets()[pick])),
+                tickets_open=int(np.sum(tickets_open[pick])),
                 cs_cost=float(np.sum(cost[pick])), period_days=length,
             )
             self.tier_rows.append(row)
 
     def _backlog_weeks(self) -> np.ndarray:
         """Weeks the current queue of each tier's onboarding team would take with all slots."""
-        from sim.customers.journey import onboarding_desk
-
         weeks = np.zeros(len(self.world.scenario.tiers))
+        of_desk: dict[int, float] = {}
         for tier in range(len(weeks)):
             desk = onboarding_desk(self.world, tier)
             if desk is None or not desk.waiting:
                 continue
-            slots = desk.total_slots()
-            weeks[tier] = desk.queued_work() / slots / WEEK_DAYS if slots else np.inf
+            if desk.pool.index not in of_desk:
+                slots = desk.total_slots()
+                of_desk[desk.pool.index] = (desk.queued_work() / slots / WEEK_DAYS if slots
+                                            else np.inf)
+            weeks[tier] = of_desk[desk.pool.index]
         return weeks
 
     def _csm_headcount(self) -> np.ndarray:
@@ -167,14 +162,10 @@ class Recorder:
 
     def timeseries(self) -> pd.DataFrame:
         """The (period, tier) table with derived ratios."""
-        from sim.tables import derive_timeseries
-
         return derive_timeseries(pd.DataFrame(self.tier_rows), self.world.scenario)
 
     def workforce(self) -> pd.DataFrame:
         """The (period, pool) table, with each week's hours shared by the periods it spans."""
-        from sim.tables import WORKFORCE_ORDER, spread_weeks
-
         frame = pd.DataFrame(self.pool_rows)
         ends = np.array(sorted(set(frame["day"])))
         hours = spread_weeks(self.world.weeks, ends, len(self.world.pools))

@@ -189,6 +189,11 @@ class Tier(Model):
         return self.acv_min <= acv and (self.acv_max is None or acv < self.acv_max)
 
 
+ONBOARDING_SLOTS_DEFAULT = {"implementation": 10, "csm": 3}
+"""Concurrent onboardings per person when a pool does not say: implementation specialists 10
+(8-15, domain.md §7.1); generalist CSMs 3 (assumption)."""
+
+
 class PlanStep(Model):
     """A step of a staffing plan: from this month on, hire up to this headcount."""
 
@@ -248,7 +253,7 @@ class StaffPool(Model):
         """Concurrent onboardings per person (0 for roles that do not onboard)."""
         if self.onboarding_slots is not None:
             return self.onboarding_slots
-        return {"implementation": 10, "csm": 3}.get(self.role, 0)
+        return ONBOARDING_SLOTS_DEFAULT.get(self.role, 0)
 
 
 class Hiring(Model):

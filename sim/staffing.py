@@ -90,9 +90,7 @@ def depart(world: World, person: Person) -> None:
     for account in np.flatnonzero(world.book.owner == person.id):
         change_owner(world, int(account))
     for customer in sorted(person.renewal_tasks):
-        hand_task(world, customer, None)
-        if pool.role == "renewals":
-            hand_task(world, customer, task_holder(world, customer))
+        hand_task(world, customer, task_holder(world, customer))
     for customer in sorted(person.onboardings):
         process = world.journeys.get(customer)
         if process is not None and process.is_alive:

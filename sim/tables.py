@@ -10,6 +10,17 @@ from sim.customers.book import STATE_NAMES, CustomerBook
 from sim.scenario import COMPLEXITIES, Scenario
 from sim.world import PoolWeek
 
+ADDITIVE = (
+    "new_customers", "churned_customers", "abandoned_customers", "go_lives", "arr_new",
+    "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in", "arr_migration_out",
+    "touches_due", "touches_missed", "tickets_opened", "tickets_resolved", "sla_breaches",
+    "renewals_due", "renewals_missed", "onboarding_starts", "migrations_in", "migrations_out",
+    "csm_changes",
+)
+"""Whole-number counts and dollar flows per period that add up over tiers."""
+SUMS = ("onboarding_wait_sum", "response_hours_sum")
+"""Per-period sums behind the mean wait and mean response time."""
+
 TIMESERIES_ORDER = (
     "period", "day", "tier", "customers_active", "customers_onboarding", "onboarding_backlog",
     "customers_total", "onboarding_backlog_mean", "onboarding_backlog_weeks",
@@ -87,14 +98,7 @@ def derive_timeseries(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     annual = frame["cs_cost"] * YEAR_DAYS / frame["period_days"]
     frame["cost_per_customer"] = _ratio(annual, frame["customers_total"].astype(float))
     frame["cs_cost_pct_arr"] = 100.0 * _ratio(annual, frame["arr"])
-    for name in ("arr_start", "arr", "arr_new", "arr_expansion", "arr_contraction",
-                 "arr_churned", "arr_migration_net"):
-        frame[name] = frame[name].round().astype(np.int64)
-    counts = ("new_customers", "churned_customers", "abandoned_customers", "go_lives",
-              "touches_due", "touches_missed", "tickets_opened", "tickets_resolved",
-              "sla_breaches", "renewals_due", "renewals_missed", "onboarding_starts",
-              "migrations_in", "migrations_out", "csm_changes")
-    for name in counts:
+    for name in (*ADDITIVE, "arr_start", "arr", "arr_migration_net"):
         frame[name] = frame[name].round().astype(np.int64)
     return frame[list(TIMESERIES_ORDER)].reset_index(drop=True)
 

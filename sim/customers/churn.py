@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sim.customers.book import CHURNED
+from sim.customers.engagement import release_owner
 from sim.customers.renewal_work import close_task
 from sim.world import World
 
@@ -21,10 +22,7 @@ def churn(world: World, customer: int, kind: str) -> None:
     world.paying_level.change(tier, -1, world.now)
     world.record(kind, customer, int(book.owner[customer]), tier, float(book.acv[customer]))
     close_task(world, customer)
-    owner = int(book.owner[customer])
-    if owner >= 0:
-        world.people[owner].accounts -= 1
-        book.owner[customer] = -1
+    release_owner(world, customer)
     process = world.journeys.pop(customer, None)
     if process is not None and process.is_alive:
         process.interrupt("churned")

@@ -24,7 +24,7 @@ def assign_owner(world: World, customer: int, preferred: Person | None = None) -
     if pool is not None:
         usable = preferred is not None and preferred.active and preferred.pool is pool
         person = preferred if usable else pool.least_loaded()
-    _release_owner(world, customer)
+    release_owner(world, customer)
     if person is None:
         return
     book.owner[customer] = person.id
@@ -45,7 +45,8 @@ def change_owner(world: World, customer: int) -> None:
     assign_owner(world, customer)
 
 
-def _release_owner(world: World, customer: int) -> None:
+def release_owner(world: World, customer: int) -> None:
+    """Take a customer off its CSM's book (if it has one)."""
     owner = int(world.book.owner[customer])
     if owner >= 0:
         person = world.people[owner]

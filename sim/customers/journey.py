@@ -42,13 +42,8 @@ def arrivals(world: World) -> Generator[simpy.Event, None, None]:
 
 
 def _start_live(world: World, customer: int) -> None:
-    book = world.book
-    tier = int(book.tier[customer])
-    book.state[customer] = ACTIVE
-    book.golive_day[customer] = 0.0
-    world.paying_level.change(tier, +1, world.now)
-    _schedule_touches(world, customer)
-    assign_owner(world, customer)
+    world.paying_level.change(int(world.book.tier[customer]), +1, world.now)
+    _activate(world, customer, None)
     world.env.process(renewal_cycle(world, customer))
 
 
@@ -74,16 +69,15 @@ def journey(world: World, customer: int) -> Generator[simpy.Event, object, None]
         try:
             yield world.env.timeout(float(book.self_serve_days[customer]))
         except simpy.Interrupt:
-            return
+            return  # churned at a renewal; churn() already took it off the journeys
+        live = True
     else:
         live, onboarder = yield from onboard(world, desk, customer)
-        if not live:
-            world.journeys.pop(customer, None)
-            if book.state[customer] != CHURNED:
-                churn(world, customer, "abandon")
-            return
     world.journeys.pop(customer, None)
-    go_live(world, customer, onboarder)
+    if live:
+        go_live(world, customer, onboarder)
+    elif book.state[customer] != CHURNED:
+        churn(world, customer, "abandon")
 
 
 def onboarding_desk(world: World, tier: int) -> OnboardingDesk | None:
@@ -105,23 +99,23 @@ def onboarding_desk(world: World, tier: int) -> OnboardingDesk | None:
 
 def go_live(world: World, customer: int, onboarder: Person | None) -> None:
     """The customer is live: it joins a CSM's book and its touches start."""
-    book = world.book
-    tier = int(book.tier[customer])
-    book.state[customer] = ACTIVE
-    book.golive_day[customer] = world.now
+    tier = int(world.book.tier[customer])
     world.tier_counters.add("go_lives", tier)
     world.record("go_live", customer, onboarder.id if onboarder else -1, tier,
-                 world.now - book.arrival_day[customer])
-    _schedule_touches(world, customer)
+                 world.now - world.book.arrival_day[customer])
     preferred = onboarder if world.scenario.org_model == "generalist" else None
-    assign_owner(world, customer, preferred)
+    _activate(world, customer, preferred)
 
 
-def _schedule_touches(world: World, customer: int) -> None:
+def _activate(world: World, customer: int, preferred: Person | None) -> None:
+    """Make a customer live now: touches scheduled, a CSM assigned."""
     book = world.book
+    book.state[customer] = ACTIVE
+    book.golive_day[customer] = world.now
     interval = world.tiers.touch_interval[book.tier[customer]]
     book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
     book.last_touch[customer] = world.now
+    assign_owner(world, customer, preferred)
 
 
 def renewal_cycle(world: World, customer: int) -> Generator[simpy.Event, None, None]:

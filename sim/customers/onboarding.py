@@ -81,7 +81,7 @@ class OnboardingDesk:
 
     def total_slots(self) -> int:
         """Slots of everyone currently on staff."""
-        return sum(person.pool.spec.slots_per_person for person in self.pool.members)
+        return self.pool.spec.slots_per_person * len(self.pool.members)
 
     def _set_waiting(self, customer: int, delta: int) -> None:
         tier = int(self.world.book.tier[customer])

@@ -45,10 +45,8 @@ def task_holder(world: World, customer: int) -> Person | None:
     if world.scenario.org_model == "generalist":
         owner = int(world.book.owner[customer])
         return world.people[owner] if owner >= 0 else None
-    pools = world.pools_with_role("renewals")
-    candidates = [person for pool in pools
-                  if (person := pool.least_loaded("renewals")) is not None]
-    return min(candidates, key=lambda p: (len(p.renewal_tasks), p.id), default=None)
+    staff = [person for pool in world.pools_with_role("renewals") for person in pool.members]
+    return min(staff, key=lambda person: (len(person.renewal_tasks), person.id), default=None)
 
 
 def hand_task(world: World, customer: int, person: Person | None) -> None:
