@@ -99,6 +99,11 @@ def _check_pools(scenario: Scenario) -> None:
 
 def _check_onboarding_servers(scenario: Scenario) -> None:
     roles = {pool.role for pool in scenario.pools}
+    implementation = [index for index, pool in enumerate(scenario.pools)
+                      if pool.role == "implementation"]
+    if len(implementation) > 1:
+        raise ValueError(f"pools[{implementation[1]}].role = 'implementation': one "
+                         "implementation pool serves every tier's onboarding queue")
     human = any(tier.human_onboarding_share > 0 for tier in scenario.tiers)
     if scenario.org_model == "specialist" and "implementation" not in roles and human:
         raise ValueError("org_model = 'specialist': human onboarding needs a pool with role "

@@ -45,7 +45,7 @@ def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> P
     if pool.role == "csm":
         adopt_orphans(world, pool)
     if pool.role == "renewals":
-        adopt_orphan_tasks(world, person)
+        adopt_orphan_tasks(world)
     desk = world.desks.get(pool.index)
     if desk is not None:
         desk.dispatch()

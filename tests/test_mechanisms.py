@@ -141,3 +141,25 @@ def test_service_effects_only_ever_raise_churn_under_common_random_numbers() -> 
     churned_harsh = set(harsh.customer[harsh.state == "churned"])
     assert churned_neutral <= churned_harsh
     assert len(churned_harsh) > len(churned_neutral)
+
+
+def test_renewal_work_left_without_a_holder_goes_to_the_next_renewals_hire() -> None:
+    data = small(hiring={"lead_time_days": 0.0})
+    data["pools"][2]["headcount"] = 0
+    data["pools"][2]["staffing_plan"] = [{"month": 2, "headcount": 1}]
+    series = run(parse_scenario(data), seed=7).timeseries.query("tier == 'all'")
+    before, after = series[series.period <= 2], series[series.period >= 4]
+    assert before.renewals_due.sum() > 0
+    assert (before.renewals_missed == before.renewals_due).all()
+    assert after.renewals_missed.sum() < after.renewals_due.sum()
+
+
+def test_in_the_generalist_model_renewals_stay_with_the_account_owner() -> None:
+    """A renewals hire does not pick up the renewal work of accounts that have no CSM."""
+    data = small(org_model="generalist", hiring={"lead_time_days": 0.0})
+    data["pools"][0]["headcount"] = 0
+    data["pools"][2]["headcount"] = 0
+    data["pools"][2]["staffing_plan"] = [{"month": 1, "headcount": 1}]
+    series = run(parse_scenario(data), seed=7).timeseries.query("tier == 'all'")
+    assert series.renewals_due.sum() > 0
+    assert (series.renewals_missed == series.renewals_due).all()

@@ -69,11 +69,11 @@ def close_task(world: World, customer: int) -> RenewalTask | None:
     return task
 
 
-def adopt_orphan_tasks(world: World, person: Person) -> None:
-    """A new renewals specialist takes the renewal work nobody holds."""
+def adopt_orphan_tasks(world: World) -> None:
+    """Hand the renewal work nobody holds to whoever should do it now (see ``task_holder``)."""
     for customer, task in world.renewal_tasks.items():
         if task.holder is None:
-            hand_task(world, customer, person)
+            hand_task(world, customer, task_holder(world, customer))
 
 
 def renewal_pace(task: RenewalTask, week_start: float) -> float:
