@@ -44,10 +44,10 @@ def _first_duties(world: World, pool: Pool, person: Person, available: float,
                   start: float) -> tuple[float, float]:
     """Onboardings (or a fixed load for unmodelled roles), then renewal work at pace."""
     if pool.role in ("cs_ops", "leader"):
-        onboarding = pool.spec.fixed_load * available
+        first = pool.spec.fixed_load * available
     else:
-        onboarding = len(person.onboardings) * world.scenario.onboarding.hours_per_week
-    done = min(onboarding, available)
+        first = len(person.onboardings) * world.scenario.onboarding.hours_per_week
+    done = min(first, available)
     renewal_demand, renewal_done = work_on_renewals(world, person, available - done, start,
                                                     paced=True)
-    return onboarding + renewal_demand, done + renewal_done
+    return first + renewal_demand, done + renewal_done
