@@ -75,3 +75,21 @@ def other_costs(scenario: Scenario, customer_days: np.ndarray, days: float) -> n
     fixed = np.array([tier.fixed_cost_per_month for tier in scenario.tiers])
     per_account = tooling + scenario.costs.shared_cost_per_account
     return customer_days * per_account / YEAR_DAYS + fixed * days / MONTH_DAYS
+
+
+def costs_over_time(entries: list[tuple[float, float, float, int]], start: float, end: float,
+                    customer_days: np.ndarray) -> np.ndarray:
+    """Cost by tier in [start, end) of entries (from day, to day, USD per day, tier or -1).
+
+    An entry for all tiers (-1) is shared in proportion to customer-days under contract.
+    """
+    cost = np.zeros(len(customer_days))
+    weights = customer_days / customer_days.sum() if customer_days.sum() > 0 else (
+        np.full(len(customer_days), 1.0 / len(customer_days)))
+    for begin, finish, rate, tier in entries:
+        amount = rate * max(0.0, min(end, finish) - max(start, begin))
+        if tier < 0:
+            cost += amount * weights
+        else:
+            cost[tier] += amount
+    return cost

@@ -13,6 +13,7 @@ from sim.recorder import Recorder
 from sim.results import RunResult
 from sim.scenario import Scenario
 from sim.staffing import staff_up, weekly_accounting
+from sim.strategy import review
 from sim.streams import Streams
 from sim.tables import customers_table, events_table, summary_table
 from sim.version import __version__
@@ -90,6 +91,7 @@ def build(scenario: Scenario, seed: int) -> World:
     env = world.env
     env.process(arrivals(world))
     env.process(world.support.run())
+    env.process(review(world))
     for pool in world.pools:
         env.process(weekly_accounting(world, pool))
     return world

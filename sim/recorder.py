@@ -12,9 +12,30 @@ from sim.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
 from sim.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
 from sim.customers.journey import onboarding_desk
-from sim.economics import allocate_staff_cost, other_costs, retention
+from sim.economics import allocate_staff_cost, costs_over_time, other_costs, retention
 from sim.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
 from sim.world import World
+
+
+def onboarding_backlog_weeks(world: World) -> np.ndarray:
+    """Weeks the current queue of each tier's onboarding team would take with all its slots.
+
+    While a strategy change is under way a tier can be onboarded by two teams; the longer
+    queue counts.
+    """
+    weeks = np.zeros(len(world.scenario.tiers))
+    of_desk: dict[int, float] = {}
+    for org_model in sorted(set(world.profiles.org_models)):
+        for tier in range(len(weeks)):
+            desk = onboarding_desk(world, tier, org_model)
+            if desk is None or not desk.waiting:
+                continue
+            if desk.pool.index not in of_desk:
+                slots = desk.total_slots()
+                of_desk[desk.pool.index] = (desk.queued_work() / slots / WEEK_DAYS if slots
+                                            else np.inf)
+            weeks[tier] = max(weeks[tier], of_desk[desk.pool.index])
+    return weeks
 
 
 class Recorder:
@@ -64,12 +85,32 @@ class Recorder:
         customer_days = world.paying_level.take_area(world.now)
         backlog_area = world.waiting_level.take_area(world.now)
         person_days = world.headcount_level.take_area(world.now)
+        strategy_cost = costs_over_time(world.costs_over_time, world.now - length, world.now,
+                                        customer_days)
         cost = allocate_staff_cost(world.scenario, person_days, customer_days) + other_costs(
-            world.scenario, customer_days, length)
+            world.scenario, customer_days, length) + strategy_cost
         grr, nrr = self._retention(period, snapshot)
         self._tier_rows(period, length, counters, arr_by_tier, backlog_area, cost, grr, nrr)
+        self._strategy_columns(strategy_cost)
         self._pool_rows(period, person_days)
         self.previous_arr = arr_by_tier
+
+    def _strategy_columns(self, strategy_cost: np.ndarray) -> None:
+        """The newest strategy change, its phase, its share of customers and its cost."""
+        world, book = self.world, self.world.book
+        size = len(world.scenario.tiers)
+        latest = world.changes[-1] if world.changes else None
+        paying = book.paying()
+        on_latest = paying & (book.profile == (latest.profile if latest else 0))
+        counts = np.bincount(book.tier[paying], minlength=size)
+        moved = np.bincount(book.tier[on_latest], minlength=size)
+        for tier, row in enumerate(self.tier_rows[-(size + 1):]):
+            pick = slice(None) if tier == size else tier
+            total = float(np.sum(counts[pick]))
+            row.update(strategy=latest.rule.name if latest else "base",
+                       strategy_phase=latest.phase(world.now) if latest else "",
+                       strategy_share=float(np.sum(moved[pick])) / total if total else np.nan,
+                       strategy_cost=float(np.sum(strategy_cost[pick])))
 
     def _retention(self, period: int, snapshot: tuple) -> tuple[np.ndarray, np.ndarray]:
         size = len(self.world.scenario.tiers) + 1
@@ -85,7 +126,7 @@ class Recorder:
         size = len(world.scenario.tiers)
         states = {state: np.bincount(book.tier[book.state == state], minlength=size)
                   for state in (WAITING, ONBOARDING, ACTIVE)}
-        backlog_weeks = self._backlog_weeks()
+        backlog_weeks = onboarding_backlog_weeks(world)
         csms = self._csm_headcount()
         accounts = self._csm_accounts(states[ACTIVE])
         tickets_open = world.support_desk.open_tickets()
@@ -108,21 +149,6 @@ class Recorder:
                 cs_cost=float(np.sum(cost[pick])), period_days=length,
             )
             self.tier_rows.append(row)
-
-    def _backlog_weeks(self) -> np.ndarray:
-        """Weeks the current queue of each tier's onboarding team would take with all slots."""
-        weeks = np.zeros(len(self.world.scenario.tiers))
-        of_desk: dict[int, float] = {}
-        for tier in range(len(weeks)):
-            desk = onboarding_desk(self.world, tier)
-            if desk is None or not desk.waiting:
-                continue
-            if desk.pool.index not in of_desk:
-                slots = desk.total_slots()
-                of_desk[desk.pool.index] = (desk.queued_work() / slots / WEEK_DAYS if slots
-                                            else np.inf)
-            weeks[tier] = of_desk[desk.pool.index]
-        return weeks
 
     def _csm_headcount(self) -> np.ndarray:
         """Headcount of the CSM pool serving each tier, then of all CSM pools."""

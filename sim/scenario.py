@@ -20,6 +20,7 @@ from sim.schema_parts import (
     StaffPool,
     Tier,
 )
+from sim.schema_strategy import Strategies
 
 TicketLevel = Literal["T1", "T2", "T3"]
 Complexity = Literal["low", "medium", "high"]
@@ -195,6 +196,8 @@ class Scenario(Model):
     """Service quality effects on churn."""
     costs: Costs = Costs()
     """Non-staff costs."""
+    strategies: Strategies = Strategies()
+    """Rules that change the org model or touch models during the run (none by default)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

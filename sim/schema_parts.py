@@ -114,10 +114,14 @@ class RenewalChange(Model):
 
 TOUCH_DEFAULTS: dict[str, dict[str, float]] = {
     # Cadence: high-touch weekly/biweekly (domain.md §2.1, §5.2), low-touch monthly/quarterly
-    # (§2.2). Hours per touch and per renewal are assumptions sized so that a CSM's book at the
-    # source ratio (12 high-touch, 50 low-touch accounts; §7.1) fills about 85-95% of the week.
+    # (§2.2); medium-touch (the $50-100K "dedicated" tier of §4.2, 1 CSM per 30-50 accounts) with
+    # monthly check-ins and QBRs. Hours per touch and per renewal are assumptions sized so that a
+    # CSM's book at the source ratio (12 high-touch, 40 medium, 50 low-touch accounts; §7.1,
+    # §4.2) fills about 80-100% of the week.
     "high": {"touch_interval_days": 14.0, "touch_hours": 5.0, "renewal_hours": 16.0,
              "accounts_per_csm": 12.0},
+    "medium": {"touch_interval_days": 30.0, "touch_hours": 3.0, "renewal_hours": 8.0,
+               "accounts_per_csm": 40.0},
     "low": {"touch_interval_days": 30.0, "touch_hours": 2.0, "renewal_hours": 4.0,
             "accounts_per_csm": 50.0},
     "tech": {"touch_interval_days": 30.0, "touch_hours": 0.0, "renewal_hours": 0.0,
@@ -136,20 +140,29 @@ class Tier(Model):
     """ACV upper bound, exclusive; null for the top tier (unbounded)."""
     acv: Distribution
     """ACV distribution of new customers in this tier; draws are clipped into the band."""
-    touch_model: Literal["high", "low", "tech"]
-    """high = dedicated CSM, low = pooled CSMs, tech = automated (domain.md §2)."""
+    touch_model: Literal["high", "medium", "low", "tech"]
+    """high = weekly/biweekly 1:1 CSM (§2.1), medium = monthly check-ins and QBRs (§4.2
+    $50-100K), low = monthly/quarterly (§2.2), tech = automated, no scheduled human touch (§2.3).
+    Sets the defaults of the touch fields below."""
+    coverage: Literal["dedicated", "pooled"] = "dedicated"
+    """dedicated: each account has its own CSM; when that CSM leaves the account changes CSM
+    (a CSM change, see service_effects.csm_change). pooled: the pool shares the tier's touches
+    (the least recently touched account first, on the pool's combined hours, §2.2 "assignment
+    is dynamic by need") and a departure is no change of CSM for the account."""
     mix: float = Field(ge=0, le=1)
     """Share of new customers that sign in this tier; shares over tiers sum to 1."""
     complexity_mix: ComplexityMix = ComplexityMix()
     """Implementation complexity mix of new customers."""
     accounts_per_csm: float | None = Field(None, gt=0)
-    """Target accounts per CSM (default by touch model: 12 / 50 / 500, domain.md §7.1)."""
+    """Target accounts per CSM (default by touch model high / medium / low / tech: 12 / 40 / 50 /
+    500, domain.md §7.1, §4.2)."""
     touch_interval_days: float | None = Field(None, gt=0)
-    """Days between scheduled touches (default by touch model: 14 / 30 / 30)."""
+    """Days between scheduled touches (default by touch model: 14 / 30 / 30 / 30)."""
     touch_hours: float | None = Field(None, ge=0)
-    """CSM hours per touch incl. preparation (default 5 / 2 / 0; assumption). 0 = automated."""
+    """CSM hours per touch incl. preparation (default 5 / 3 / 2 / 0; assumption). 0 =
+    automated."""
     renewal_hours: float | None = Field(None, ge=0)
-    """Owner hours needed before a renewal date (default 16 / 4 / 0; assumption)."""
+    """Owner hours needed before a renewal date (default 16 / 8 / 4 / 0; assumption)."""
     churn: Churn
     """Latent churn distribution (shifted-beta-geometric)."""
     renewal_change: RenewalChange = RenewalChange()

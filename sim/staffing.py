@@ -14,7 +14,7 @@ import numpy as np
 import simpy
 
 from sim.calendar import MONTH_DAYS, WEEK_DAYS
-from sim.customers.engagement import adopt_orphans, change_owner
+from sim.customers.engagement import adopt_orphans, reassign
 from sim.customers.renewal_work import adopt_orphan_tasks, hand_task, task_holder
 from sim.organisation import Person, Pool, update_burnout, weekly_quit_probability
 from sim.workload import week_of_work
@@ -88,7 +88,7 @@ def depart(world: World, person: Person) -> None:
     world.pool_counters.add("departures", pool.index)
     world.record("departure", staff=person.id, amount=person.burnout, pool=pool.index)
     for account in np.flatnonzero(world.book.owner == person.id):
-        change_owner(world, int(account))
+        reassign(world, int(account))
     for customer in sorted(person.renewal_tasks):
         hand_task(world, customer, task_holder(world, customer))
     for customer in sorted(person.onboardings):

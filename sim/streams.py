@@ -18,6 +18,7 @@ STREAM_NAMES = (
     "tickets",
     "engagement",
     "attrition",
+    "strategy",
 )
 
 
@@ -40,6 +41,11 @@ class Streams:
     def __getitem__(self, name: str) -> np.random.Generator:
         """The generator of one named stream."""
         return self._generators[name]
+
+    def keyed(self, name: str, key: int) -> np.random.Generator:
+        """A generator of its own for one item of a named stream (e.g. one strategy rule)."""
+        spawn_key = (STREAM_NAMES.index(name), key)
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=spawn_key))
 
     def for_person(self, person_id: int) -> np.random.Generator:
         """A generator of a staff member's own (attrition) draws."""

@@ -32,6 +32,7 @@ TIMESERIES_ORDER = (
     "tickets_resolved", "tickets_open", "ticket_response_hours_mean", "sla_breaches",
     "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
     "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
+    "strategy", "strategy_phase", "strategy_share", "strategy_cost",
 )
 
 

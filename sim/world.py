@@ -13,6 +13,7 @@ from sim.calendar import MONTH_DAYS
 from sim.customers.book import CustomerBook
 from sim.monitors import Counters, LevelMonitor
 from sim.organisation import Person, Pool
+from sim.profiles import ServiceProfiles
 from sim.scenario import Scenario
 from sim.streams import Streams
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from sim.customers.onboarding import OnboardingDesk
     from sim.customers.renewal_work import RenewalTask
     from sim.customers.support import SupportDesk
+    from sim.strategy import Change
 
 TIER_COUNTERS = (
     "new_customers", "churned_customers", "abandoned_customers", "go_lives",
@@ -96,13 +98,19 @@ class World:
     waiting_level: LevelMonitor
     paying_level: LevelMonitor
     headcount_level: LevelMonitor
+    profiles: ServiceProfiles
     events: list[tuple] = field(default_factory=list)
+    costs_over_time: list[tuple[float, float, float, int]] = field(default_factory=list)
+    """Costs outside staff and per-account costs: (from day, to day, USD per day, tier or -1
+    for all tiers), e.g. a strategy change's one-off cost and new fixed automation cost."""
     weeks: list[PoolWeek] = field(default_factory=list)
     people: dict[int, Person] = field(default_factory=dict)
     journeys: dict[int, simpy.Process] = field(default_factory=dict)
     desks: dict[int, OnboardingDesk] = field(default_factory=dict)
     renewal_tasks: dict[int, RenewalTask] = field(default_factory=dict)
     support: SupportDesk | None = None
+    changes: list[Change] = field(default_factory=list)
+    """Strategy changes started so far, in order."""
     next_person_id: int = 0
 
     @classmethod
@@ -120,7 +128,7 @@ class World:
             tier_counters=Counters(TIER_COUNTERS, n_tiers),
             pool_counters=Counters(POOL_COUNTERS, n_pools),
             waiting_level=LevelMonitor(n_tiers), paying_level=LevelMonitor(n_tiers),
-            headcount_level=LevelMonitor(n_pools),
+            headcount_level=LevelMonitor(n_pools), profiles=ServiceProfiles.of(scenario),
         )
 
     @property
@@ -146,6 +154,19 @@ class World:
             if tier in pool.tier_indices:
                 return pool
         return None
+
+    def touch_interval(self, customer: int) -> float:
+        """Days between a customer's scheduled touches on its service profile."""
+        return float(self.profiles.interval[self.book.profile[customer], self.book.tier[customer]])
+
+    def renewal_hours(self, customer: int) -> float:
+        """Owner hours a customer's renewal needs on its service profile."""
+        return float(self.profiles.renewal_hours[self.book.profile[customer],
+                                                 self.book.tier[customer]])
+
+    def org_model_of(self, customer: int) -> str:
+        """The org model serving a customer (its service profile's)."""
+        return self.profiles.org_models[self.book.profile[customer]]
 
     def pools_with_role(self, role: str) -> list[Pool]:
         """Pools of one role."""

@@ -30,7 +30,7 @@ FIELD_CASES = [
     ("string-for-headcount", "pools.0.headcount", "two", ["pools[0].headcount = 'two'"]),
     ("string-for-number", "tiers.0.acv_max", "lots", ["tiers[0].acv_max = 'lots'"]),
     ("mapping-for-list", "tiers", {"smb": 1}, ["tiers = {'smb': 1}"]),
-    ("bad-literal", "tiers.0.touch_model", "medium", ["tiers[0].touch_model = 'medium'"]),
+    ("bad-literal", "tiers.0.touch_model", "ultra", ["tiers[0].touch_model = 'ultra'"]),
     ("bad-distribution-kind", "tiers.0.acv.kind", "weird", ["tiers[0].acv", "'weird'"]),
     ("missing-field", "growth", DELETE, ["growth: Field required"]),
     ("weekly-hours-zero", "pools.0.weekly_hours", 0, ["pools[0].weekly_hours = 0"]),

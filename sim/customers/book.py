@@ -79,6 +79,8 @@ class CustomerBook:
     cycle_tickets: np.ndarray = field(init=False)
     cycle_breaches: np.ndarray = field(init=False)
     cycle_csm_changes: np.ndarray = field(init=False)
+    profile: np.ndarray = field(init=False)
+    """Service profile each customer is on (see ``sim.profiles``)."""
 
     def __post_init__(self) -> None:
         n = len(self.arrival_day)
@@ -89,6 +91,7 @@ class CustomerBook:
         for name in (*TOTALS, *CYCLE_COUNTERS):
             setattr(self, name, np.zeros(n, dtype=np.int64))
         self.abandoned = np.zeros(n, dtype=bool)
+        self.profile = np.zeros(n, dtype=np.int64)
 
     @property
     def size(self) -> int:

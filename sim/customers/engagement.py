@@ -30,7 +30,7 @@ def assign_owner(world: World, customer: int, preferred: Person | None = None) -
     book.owner[customer] = person.id
     person.accounts += 1
     task = world.renewal_tasks.get(customer)
-    if task is not None and world.scenario.org_model == "generalist":
+    if task is not None and world.org_model_of(customer) == "generalist":
         hand_task(world, customer, person)
 
 
@@ -43,6 +43,15 @@ def change_owner(world: World, customer: int) -> None:
     world.tier_counters.add("csm_changes", tier)
     world.record("csm_change", customer, int(book.owner[customer]), tier)
     assign_owner(world, customer)
+
+
+def reassign(world: World, customer: int) -> None:
+    """Give a customer whose CSM left another one: a change of CSM unless coverage is pooled."""
+    book = world.book
+    if world.profiles.pooled[book.profile[customer], book.tier[customer]]:
+        assign_owner(world, customer)
+    else:
+        change_owner(world, customer)
 
 
 def release_owner(world: World, customer: int) -> None:
@@ -77,25 +86,48 @@ def touches_week(world: World, pool: Pool, week_end: float,
     Returns:
         Hours of touches demanded and hours worked, by member id.
     """
-    book, tiers = world.book, world.tiers
-    in_pool = np.zeros(len(tiers.touch_hours), dtype=bool)
+    book, profiles = world.book, world.profiles
+    in_pool = np.zeros(len(world.scenario.tiers), dtype=bool)
     in_pool[list(pool.tier_indices)] = True
-    in_pool &= tiers.touch_hours > 0
-    due = np.flatnonzero((book.state == ACTIVE) & in_pool[book.tier]
-                         & (book.next_touch < week_end))
+    candidates = np.flatnonzero((book.state == ACTIVE) & in_pool[book.tier]
+                                & (book.next_touch < week_end))
+    profile, tier = book.profile[candidates], book.tier[candidates]
+    due = candidates[profiles.hours[profile, tier] > 0]
     if len(due) == 0:
         return {}, {}
-    tier = book.tier[due]
-    interval = tiers.touch_interval[tier]
+    profile, tier = book.profile[due], book.tier[due]
+    interval = profiles.interval[profile, tier]
     count = np.floor((week_end - book.next_touch[due]) / interval).astype(np.int64) + 1
     book.next_touch[due] += count * interval
-    hours = count * tiers.touch_hours[tier]
-    served = _serve(book.owner[due], book.last_touch[due], hours, capacity)
-    _count_touches(world, due, tier, count, served, week_end)
-    owners = book.owner[due]
+    hours = count * profiles.hours[profile, tier]
+    pooled = profiles.pooled[profile, tier]
+    owners = np.where(pooled, -1, book.owner[due])
+    served = _serve(owners, book.last_touch[due], hours, capacity)
     demanded = _sum_by_owner(owners, hours)
     worked = _sum_by_owner(owners[served], hours[served])
+    if pooled.any():
+        served[pooled] = _serve_pooled(book.last_touch[due[pooled]], hours[pooled], capacity,
+                                       demanded, worked)
+    _count_touches(world, due, tier, count, served, week_end)
     return demanded, worked
+
+
+def _serve_pooled(last_touch: np.ndarray, hours: np.ndarray, capacity: dict[int, float],
+                  demanded: dict[int, float], worked: dict[int, float]) -> np.ndarray:
+    """Serve pooled accounts on the hours the pool's members have left, least recently touched
+    first; hours demanded and worked are shared among members in proportion to those hours."""
+    left = {member: max(0.0, hours_free - worked.get(member, 0.0))
+            for member, hours_free in capacity.items()}
+    total = sum(left.values())
+    served = _serve(np.zeros(len(hours), dtype=np.int64), last_touch, hours, {0: total})
+    if total <= 0:
+        share = {member: 1.0 / len(left) for member in left} if left else {}
+    else:
+        share = {member: free / total for member, free in left.items()}
+    for member, fraction in share.items():
+        demanded[member] = demanded.get(member, 0.0) + fraction * float(hours.sum())
+        worked[member] = worked.get(member, 0.0) + fraction * float(hours[served].sum())
+    return served
 
 
 def _serve(owners: np.ndarray, last_touch: np.ndarray, hours: np.ndarray,
@@ -124,7 +156,7 @@ def _count_touches(world: World, due: np.ndarray, tier: np.ndarray, count: np.nd
     book.touches_missed[due] += missed
     book.cycle_touches_missed[due] += missed
     book.last_touch[due[served]] = week_end
-    size = len(world.tiers.touch_hours)
+    size = len(world.scenario.tiers)
     world.tier_counters.add_many("touches_due", np.bincount(tier, count, size))
     world.tier_counters.add_many("touches_missed", np.bincount(tier, missed, size))
 

@@ -51,6 +51,7 @@ def _sign(world: World, customer: int) -> None:
     book = world.book
     tier = int(book.tier[customer])
     book.state[customer] = WAITING
+    book.profile[customer] = world.profiles.for_new
     world.paying_level.change(tier, +1, world.now)
     if book.arrival_day[customer] > 0:
         world.tier_counters.add("new_customers", tier)
@@ -63,7 +64,8 @@ def _sign(world: World, customer: int) -> None:
 def journey(world: World, customer: int) -> Generator[simpy.Event, object, None]:
     """From signature to go-live: a human onboarding or a self-serve one."""
     book = world.book
-    desk = onboarding_desk(world, int(book.tier[customer])) if book.human[customer] else None
+    desk = (onboarding_desk(world, int(book.tier[customer]), world.org_model_of(customer))
+            if book.human[customer] else None)
     onboarder: Person | None = None
     if desk is None:
         try:
@@ -80,10 +82,14 @@ def journey(world: World, customer: int) -> Generator[simpy.Event, object, None]
         churn(world, customer, "abandon")
 
 
-def onboarding_desk(world: World, tier: int) -> OnboardingDesk | None:
-    """The queue that onboards a tier's customers (its CSM pool's in the generalist model)."""
+def onboarding_desk(world: World, tier: int,
+                    org_model: str | None = None) -> OnboardingDesk | None:
+    """The queue that onboards a tier's customers (its CSM pool's in the generalist model).
+
+    ``org_model`` defaults to the newest service profile's.
+    """
     pool = None
-    if world.scenario.org_model == "generalist":
+    if (org_model or world.profiles.org_models[-1]) == "generalist":
         csm_pool = world.csm_pool(tier)
         if csm_pool is not None and csm_pool.spec.slots_per_person > 0:
             pool = csm_pool
@@ -103,7 +109,7 @@ def go_live(world: World, customer: int, onboarder: Person | None) -> None:
     world.tier_counters.add("go_lives", tier)
     world.record("go_live", customer, onboarder.id if onboarder else -1, tier,
                  world.now - world.book.arrival_day[customer])
-    preferred = onboarder if world.scenario.org_model == "generalist" else None
+    preferred = onboarder if world.org_model_of(customer) == "generalist" else None
     _activate(world, customer, preferred)
 
 
@@ -112,7 +118,7 @@ def _activate(world: World, customer: int, preferred: Person | None) -> None:
     book = world.book
     book.state[customer] = ACTIVE
     book.golive_day[customer] = world.now
-    interval = world.tiers.touch_interval[book.tier[customer]]
+    interval = world.touch_interval(customer)
     book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
     book.last_touch[customer] = world.now
     assign_owner(world, customer, preferred)
@@ -124,7 +130,7 @@ def renewal_cycle(world: World, customer: int) -> Generator[simpy.Event, None, N
     due = float(book.first_renewal_day[customer])
     window = world.scenario.renewals.window_days
     while due < world.horizon:
-        if world.tiers.renewal_hours[book.tier[customer]] > 0:
+        if world.renewal_hours(customer) > 0:
             if due - window > env.now:
                 yield env.timeout(due - window - env.now)
             if book.state[customer] == CHURNED:

@@ -115,7 +115,7 @@ def _migrate(world: World, customer: int, old_tier: int, new_tier: int) -> None:
     book.tier[customer] = new_tier
     world.record("migration", customer, tier=new_tier, amount=float(old_tier))
     if book.state[customer] == ACTIVE:
-        interval = world.tiers.touch_interval[new_tier]
+        interval = world.touch_interval(customer)
         book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
         if world.csm_pool(old_tier) is not world.csm_pool(new_tier):
             change_owner(world, customer)

@@ -27,7 +27,7 @@ class RenewalTask:
 
 def open_task(world: World, customer: int, due_day: float) -> None:
     """Open the renewal work for a customer's next renewal, if its tier needs any."""
-    hours = float(world.tiers.renewal_hours[world.book.tier[customer]])
+    hours = world.renewal_hours(customer)
     if hours <= 0:
         return
     if world.now <= 0 and world.book.initial_live[customer]:
@@ -42,7 +42,7 @@ def open_task(world: World, customer: int, due_day: float) -> None:
 
 def task_holder(world: World, customer: int) -> Person | None:
     """Who should do a customer's renewal work: its CSM, or the least-loaded renewals person."""
-    if world.scenario.org_model == "generalist":
+    if world.org_model_of(customer) == "generalist":
         owner = int(world.book.owner[customer])
         return world.people[owner] if owner >= 0 else None
     staff = [person for pool in world.pools_with_role("renewals") for person in pool.members]
