@@ -22,6 +22,7 @@ def check_scenario(scenario: Scenario) -> None:
     _check_pools(scenario)
     _check_onboarding_servers(scenario)
     _check_support(scenario)
+    _check_strategies(scenario)
 
 
 def _unique(names: list[str], what: str) -> None:
@@ -130,3 +131,40 @@ def _check_support(scenario: Scenario) -> None:
             if share > 0 and LEVEL_RANK[level] > best:
                 raise ValueError(f"tiers[{index}].ticket_mix.{level} = {share:g}: no support "
                                  f"pool has skill {level} or higher")
+
+
+def _check_strategies(scenario: Scenario) -> None:
+    """Strategy rules name real tiers and pools, and leave every tier served after the change."""
+    rules = scenario.strategies.rules
+    _unique([rule.name for rule in rules], "strategies.rules")
+    tiers = {tier.name: tier for tier in scenario.tiers}
+    pools = {pool.name: pool for pool in scenario.pools}
+    csm_tiers = {name for pool in scenario.pools for name in pool.tiers}
+    for index, rule in enumerate(rules):
+        where = f"strategies.rules[{index}]"
+        for name in rule.touch_models:
+            if name not in tiers:
+                raise ValueError(f"{where}.touch_models.{name}: unknown tier {name!r}")
+        for name in rule.hire:
+            if name not in pools:
+                raise ValueError(f"{where}.hire.{name}: unknown pool {name!r}")
+        for name, change in rule.touch_models.items():
+            human = (change.touch_hours or 0) > 0 or (
+                change.touch_hours is None and change.touch_model not in (None, "tech"))
+            if human and name not in csm_tiers:
+                raise ValueError(f"{where}.touch_models.{name}: the new touch model needs CSM "
+                                 f"touches but no csm pool serves tier {name!r}")
+        _check_org_change(scenario, rule.org_model, where)
+
+
+def _check_org_change(scenario: Scenario, org_model: str | None, where: str) -> None:
+    roles = {pool.role for pool in scenario.pools}
+    if org_model != "specialist":
+        return
+    if "implementation" not in roles and any(tier.human_onboarding_share > 0
+                                             for tier in scenario.tiers):
+        raise ValueError(f"{where}.org_model = 'specialist': human onboarding needs a pool with "
+                         "role 'implementation' (it may start with headcount 0 and be hired)")
+    if "renewals" not in roles and any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers):
+        raise ValueError(f"{where}.org_model = 'specialist': renewal work needs a pool with role "
+                         "'renewals' (it may start with headcount 0 and be hired)")

@@ -47,8 +47,11 @@ class Condition(Model):
 
 
 class TouchChange(Model):
-    """A tier's new service model after the change (unset fields keep the tier's current value,
-    except that a new touch model brings its own defaults, as in a tier)."""
+    """A tier's new service model after the change.
+
+    Unset fields keep the tier's current value, except that a new touch model brings its own
+    defaults, as in a tier.
+    """
 
     touch_model: Literal["high", "medium", "low", "tech"] | None = None
     """New touch model of the tier."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

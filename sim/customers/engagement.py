@@ -114,8 +114,11 @@ def touches_week(world: World, pool: Pool, week_end: float,
 
 def _serve_pooled(last_touch: np.ndarray, hours: np.ndarray, capacity: dict[int, float],
                   demanded: dict[int, float], worked: dict[int, float]) -> np.ndarray:
-    """Serve pooled accounts on the hours the pool's members have left, least recently touched
-    first; hours demanded and worked are shared among members in proportion to those hours."""
+    """Serve pooled accounts on the hours the pool's members have left.
+
+    The least recently touched accounts go first; hours demanded and worked are shared among
+    members in proportion to the hours they had left.
+    """
     left = {member: max(0.0, hours_free - worked.get(member, 0.0))
             for member, hours_free in capacity.items()}
     total = sum(left.values())
