@@ -1,4 +1,4 @@
-"""The ``cssim`` command line: validate a scenario, print its schema, run it.
+"""The ``cssim`` command line: validate a scenario, print its schema, run it, advise a model.
 
 The commands load, call and print; the model lives in ``sim.model``. Bad input ends with one
 line on stderr (``error: FILE: PATH = VALUE: REASON``) and exit code 2, an unexpected failure
@@ -16,6 +16,7 @@ from typing import NoReturn
 
 import click
 
+from sim import advisor
 from sim.errors import ScenarioError
 from sim.io import write_run
 from sim.report import print_summary
@@ -137,6 +138,47 @@ def _fail(ctx: click.Context, message: str, code: int, debug: bool) -> NoReturn:
 
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
+
+
+class _OneLineUsage(click.Command):
+    """A command whose bad flags (unknown value, wrong type) print one line and exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse as usual; a usage error becomes ``error: MESSAGE`` on stderr."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            click.echo(f"error: {error.format_message()}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+
+
+@main.command(cls=_OneLineUsage)
+@click.option("--scenario", "scenario_file", type=click.Path(path_type=Path),
+              help="Derive ACV, complexity, segment and growth stage from this scenario "
+                   "(flags win over it).")
+@click.option("--acv", type=float, help="Average ACV, USD per year.")
+@click.option("--complexity", type=click.Choice(advisor.COMPLEXITIES), help="Product complexity.")
+@click.option("--segment", type=click.Choice(advisor.SEGMENTS),
+              help="Customer segment  [default: from the ACV]")
+@click.option("--margin", type=float,
+              help=f"Gross margin as a share, e.g. 0.65  [default: {advisor.DEFAULT_MARGIN:.2f}]")
+@click.option("--competition", type=click.Choice(advisor.COMPETITIONS),
+              help=f"Competitive positioning  [default: {advisor.DEFAULT_COMPETITION}]")
+@click.option("--customers", type=float, help="Customers now (or planned).")
+@click.option("--stage", type=click.Choice(advisor.STAGE_NAMES),
+              help="Growth stage (domain.md §10.3), instead of or with --customers.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help="Plain text, or JSON for programs.")
+@click.pass_context
+def advise(ctx: click.Context, scenario_file: Path | None, output_format: str,
+           **flags: object) -> None:
+    """Score the six factors of domain.md §11 and recommend a touch model."""
+    with _reported_errors(ctx):
+        facts = advisor.scenario_facts(_load(scenario_file)) if scenario_file else None
+        advice = advisor.advise(advisor.request_from_flags(flags), facts)
+        render = advisor.advice_json if output_format == "json" else advisor.advice_text
+        text = render(advice)
+    click.echo(text.rstrip("\n"))
 
 
 if __name__ == "__main__":
