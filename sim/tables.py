@@ -8,6 +8,7 @@ import pandas as pd
 from sim.calendar import WEEK_DAYS, YEAR_DAYS
 from sim.customers.book import STATE_NAMES, CustomerBook
 from sim.scenario import COMPLEXITIES, Scenario
+from sim.stages import breaking_points, stage_series
 from sim.world import PoolWeek
 
 ADDITIVE = (
@@ -32,7 +33,7 @@ TIMESERIES_ORDER = (
     "tickets_resolved", "tickets_open", "ticket_response_hours_mean", "sla_breaches",
     "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
     "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
-    "strategy", "strategy_phase", "strategy_share", "strategy_cost",
+    "strategy", "strategy_phase", "strategy_share", "strategy_cost", "stage", "breaking_points",
 )
 
 
@@ -101,7 +102,26 @@ def derive_timeseries(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     frame["cs_cost_pct_arr"] = 100.0 * _ratio(annual, frame["arr"])
     for name in (*ADDITIVE, "arr_start", "arr", "arr_migration_net"):
         frame[name] = frame[name].round().astype(np.int64)
+    _add_stage(frame)
     return frame[list(TIMESERIES_ORDER)].reset_index(drop=True)
+
+
+def _add_stage(frame: pd.DataFrame) -> None:
+    """The company's §10.1 stage and the breaking points that fire, each period (all rows).
+
+    Breaking points use the period's customers, CSM headcount, onboarding backlog weeks and
+    renewals missed in the period; the busiest person's account count is not checked.
+    """
+    total = frame[frame["tier"] == "all"]
+    stages = stage_series(total["customers_total"].to_numpy(), "team-structure")
+    flags = [",".join(point.name for point in breaking_points(
+        float(row.customers_total), cs_headcount=float(row.csm_headcount),
+        onboarding_backlog_weeks=float(row.onboarding_backlog_weeks),
+        missed_renewals=float(row.renewals_missed), stage=int(stage)))
+        for row, stage in zip(total.itertuples(), stages, strict=True)]
+    periods = total["period"].to_numpy()
+    frame["stage"] = frame["period"].map(dict(zip(periods, stages, strict=True))).astype(np.int64)
+    frame["breaking_points"] = frame["period"].map(dict(zip(periods, flags, strict=True)))
 
 
 def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
