@@ -16,7 +16,7 @@ def test_stage_follows_the_team_structure_bands() -> None:
                                    side="right")
     assert (total["stage"].to_numpy() == expected).all()
     assert set(total["stage"]) >= {2, 3}
-    for period, group in frame.groupby("period"):
+    for _period, group in frame.groupby("period"):
         assert group["stage"].nunique() == 1 and group["breaking_points"].nunique() == 1
 
 
