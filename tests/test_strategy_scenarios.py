@@ -1,0 +1,55 @@
+"""The shipped strategy scenarios: one common growth path, and the trade-offs the sources name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim import load_scenario, run
+
+FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "strategies"
+FILES = sorted(FOLDER.glob("*.yaml"))
+COMMON = ("horizon_months", "output_period", "tiers", "growth")
+
+
+def _raw(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_every_strategy_scenario_shares_one_growth_path() -> None:
+    assert len(FILES) >= 3
+    first = _raw(FILES[0])
+    for path in FILES[1:]:
+        data = _raw(path)
+        for key in COMMON:
+            assert data[key] == first[key], f"{path.name}: {key} differs from {FILES[0].name}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[path.stem for path in FILES])
+def test_strategy_scenarios_validate(path: Path) -> None:
+    assert load_scenario(path).name == path.stem
+
+
+def _summary(name: str, seed: int) -> dict:
+    return run(load_scenario(FOLDER / f"{name}.yaml"), seed).summary.iloc[0].to_dict()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_specialising_shortens_the_backlog_that_generalists_build(seed: int) -> None:
+    """§9.2/§10.1: generalists past 50-100 accounts build an onboarding backlog and miss
+    renewals; an onboarding and a renewals team relieve both (same customers, CRN)."""
+    generalist = _summary("stay_generalist", seed)
+    specialist = _summary("specialise_at_150", seed)
+    assert specialist["onboarding_backlog_weeks_peak"] < generalist["onboarding_backlog_weeks_peak"]
+    assert specialist["missed_renewals"] <= generalist["missed_renewals"]
+    assert specialist["total_cs_cost"] > generalist["total_cs_cost"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_tiering_the_tail_relieves_the_csms(seed: int) -> None:
+    """§10.2 stage 3: moving the long tail to tech-touch frees CSM hours (fewer misses)."""
+    generalist = _summary("stay_generalist", seed)
+    hybrid = _summary("hybrid_tiers_at_200", seed)
+    assert hybrid["touches_missed_share"] < generalist["touches_missed_share"]
