@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.schema_hiring import check_hiring
 from sim.schema_parts import check_shares
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ def check_scenario(scenario: Scenario) -> None:
     _check_pools(scenario)
     _check_onboarding_servers(scenario)
     _check_support(scenario)
+    check_hiring(scenario)
 
 
 def _unique(names: list[str], what: str) -> None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sim.customers.onboarding import OnboardingDesk
     from sim.customers.renewal_work import RenewalTask
     from sim.customers.support import SupportDesk
+    from sim.leadership import LeadershipLevels
 
 TIER_COUNTERS = (
     "new_customers", "churned_customers", "abandoned_customers", "go_lives",
@@ -104,6 +105,7 @@ class World:
     renewal_tasks: dict[int, RenewalTask] = field(default_factory=dict)
     support: SupportDesk | None = None
     next_person_id: int = 0
+    leadership: LeadershipLevels | None = None
 
     @classmethod
     def create(cls, scenario: Scenario, streams: Streams, book: CustomerBook) -> World:
