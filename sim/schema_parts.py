@@ -255,7 +255,7 @@ class StaffPool(Model):
 
 
 class Hiring(Model):
-    """How hires arrive (all assumptions: the sources give no lead time or ramp, domain.md §8)."""
+    """How hires arrive and what opens requisitions (domain.md §8; lead time, ramp: assumptions)."""
 
     lead_time_days: float = Field(60.0, ge=0)
     """Days from opening a requisition to the hire's first day."""
