@@ -62,11 +62,15 @@ def allocate_staff_cost(scenario: Scenario, person_days: np.ndarray,
         amount = person_days[index] * pool.annual_cost / YEAR_DAYS
         served = ([scenario.tier_index(name) for name in pool.tiers] if pool.role == "csm"
                   else list(range(n_tiers)))
-        weights = customer_days[served]
-        if weights.sum() <= 0:
-            weights = np.ones(len(served))
-        cost[served] += amount * weights / weights.sum()
+        cost[served] += allocate_to_tiers(amount, customer_days[served])
     return cost
+
+
+def allocate_to_tiers(amount: float, weights: np.ndarray) -> np.ndarray:
+    """Share an amount among tiers in proportion to weights (equal shares when all are 0)."""
+    if weights.sum() <= 0:
+        weights = np.ones(len(weights))
+    return amount * weights / weights.sum()
 
 
 def other_costs(scenario: Scenario, customer_days: np.ndarray, days: float) -> np.ndarray:

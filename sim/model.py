@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from sim.customers.book import draw_book
 from sim.customers.journey import arrivals, open_book
 from sim.customers.support import SupportDesk, draw_ticket_candidates
+from sim.hiring_policy import hiring_review
+from sim.leadership import LeadershipLevels
 from sim.recorder import Recorder
 from sim.results import RunResult
 from sim.scenario import Scenario
@@ -86,6 +88,8 @@ def build(scenario: Scenario, seed: int) -> World:
     candidates = draw_ticket_candidates(scenario, book.arrival_day, book.complexity,
                                         streams["tickets"])
     world.support = SupportDesk(world, candidates)
+    if scenario.leadership.derive:
+        world.leadership = LeadershipLevels(scenario.leadership)
     staff_up(world)
     open_book(world)
     env = world.env
@@ -94,6 +98,8 @@ def build(scenario: Scenario, seed: int) -> World:
     env.process(review(world))
     for pool in world.pools:
         env.process(weekly_accounting(world, pool))
+    if scenario.hiring.policy != "fixed":
+        env.process(hiring_review(world))
     return world
 
 

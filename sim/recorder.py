@@ -10,6 +10,7 @@ import simpy
 
 from sim.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
 from sim.clock import LAST, OrderedTimeout
+from sim.cs_ops import csm_productivity_gain
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
 from sim.customers.journey import onboarding_desk
 from sim.economics import allocate_staff_cost, costs_over_time, other_costs, retention
@@ -89,10 +90,16 @@ class Recorder:
                                         customer_days)
         cost = allocate_staff_cost(world.scenario, person_days, customer_days) + other_costs(
             world.scenario, customer_days, length) + strategy_cost
+        leadership_rows: list[dict] = []
+        if world.leadership is not None:
+            leadership_cost, leadership_rows = world.leadership.close(world, period,
+                                                                      customer_days)
+            cost = cost + leadership_cost
         grr, nrr = self._retention(period, snapshot)
         self._tier_rows(period, length, counters, arr_by_tier, backlog_area, cost, grr, nrr)
         self._strategy_columns(strategy_cost)
         self._pool_rows(period, person_days)
+        self.pool_rows.extend(leadership_rows)
         self.previous_arr = arr_by_tier
 
     def _strategy_columns(self, strategy_cost: np.ndarray) -> None:
@@ -184,6 +191,7 @@ class Recorder:
                 burnout_max=float(np.max(burnout)) if burnout else np.nan,
                 cost=person_days[pool.index] * pool.spec.annual_cost / YEAR_DAYS,
                 open_requisitions=pool.open_requisitions,
+                productivity_gain=csm_productivity_gain(world, pool, world.now),
             ))
 
     def timeseries(self) -> pd.DataFrame:
@@ -196,7 +204,10 @@ class Recorder:
         ends = np.array(sorted(set(frame["day"])))
         hours = spread_weeks(self.world.weeks, ends, len(self.world.pools))
         pool_index = frame["role"].map({pool.name: pool.index for pool in self.world.pools})
-        row, column = frame["period"].to_numpy() - 1, pool_index.to_numpy()
+        staffed = pool_index.notna().to_numpy()  # derived leadership rows have no hours
+        row = frame["period"].to_numpy()[staffed] - 1
+        column = pool_index[staffed].to_numpy(dtype=np.int64)
         for name, values in hours.items():
-            frame[name] = values[row, column]
+            frame[name] = np.full(len(frame), np.nan)
+            frame.loc[staffed, name] = values[row, column]
         return frame[list(WORKFORCE_ORDER)]

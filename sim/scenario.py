@@ -12,6 +12,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from sim.distributions import Distribution, Gamma
+from sim.schema_hiring import CsOps, Leadership
 from sim.schema_parts import (
     NAME_PATTERN,
     Hiring,
@@ -198,6 +199,10 @@ class Scenario(Model):
     """Non-staff costs."""
     strategies: Strategies = Strategies()
     """Rules that change the org model or touch models during the run (none by default)."""
+    cs_ops: CsOps = CsOps()
+    """CS Ops productivity gain on CSMs (§7.1)."""
+    leadership: Leadership = Leadership()
+    """Leadership layers derived from spans of control (§7.3)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.schema_hiring import check_hiring
 from sim.schema_parts import check_shares
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ def check_scenario(scenario: Scenario) -> None:
     _check_onboarding_servers(scenario)
     _check_support(scenario)
     _check_strategies(scenario)
+    check_hiring(scenario)
 
 
 def _unique(names: list[str], what: str) -> None:

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from sim.distributions import Distribution, Fixed
+from sim.schema_base import Model
+from sim.schema_hiring import HiringTrigger
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 SHARE_TOLERANCE = 1e-6
-
-
-class Model(BaseModel):
-    """Base for every scenario model: frozen, strict about unknown keys, self-documenting."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def check_shares(shares: dict[str, float], what: str) -> None:
@@ -243,6 +239,8 @@ class StaffPool(Model):
     """cs_ops and leader pools: share of available hours demanded by work not modelled here."""
     staffing_plan: tuple[PlanStep, ...] = ()
     """Headcount targets by month; requisitions open at the step's month."""
+    hiring_trigger: HiringTrigger = HiringTrigger()
+    """When a hiring policy (`hiring.policy`) adds to this pool; defaults by role (§7.1, §8)."""
 
     @model_validator(mode="after")
     def _role_fields(self) -> StaffPool:
@@ -270,7 +268,7 @@ class StaffPool(Model):
 
 
 class Hiring(Model):
-    """How hires arrive (all assumptions: the sources give no lead time or ramp, domain.md §8)."""
+    """How hires arrive and what opens requisitions (domain.md §8; lead time, ramp: assumptions)."""
 
     lead_time_days: float = Field(60.0, ge=0)
     """Days from opening a requisition to the hire's first day."""
@@ -280,6 +278,22 @@ class Hiring(Model):
     """Productivity on the first day; rises linearly to 1 over `ramp_days`."""
     backfill: bool = True
     """Whether each departure opens a requisition for a replacement."""
+    policy: Literal["fixed", "proactive", "reactive"] = "fixed"
+    """fixed: only staffing plans and backfill open requisitions; proactive: a review every
+    `review_days` hires when a pool's trigger metric, forecast one lead time ahead, exceeds its
+    threshold; reactive: hires once the current metric has exceeded it for
+    `reactive_delay_days` (domain.md §8: "hire proactively, not reactively")."""
+    review_days: float = Field(7.0, gt=0)
+    """Days between hiring reviews of the proactive and reactive policies (assumption)."""
+    trend_window_days: float = Field(90.0, gt=0)
+    """proactive: the trend of a trigger's load is measured over the reviews of this many past
+    days (assumption: a quarter)."""
+    reactive_delay_days: float = Field(60.0, ge=0)
+    """reactive: days a trigger metric must stay above its threshold before a hire decision
+    (assumption; §8 "by the time a CSM is drowning, accounts are already lost")."""
+    budget_cap_pct_arr: float | None = Field(None, gt=0)
+    """No requisition (plan, backfill or policy) opens if the annualised CS cost including it
+    would exceed this % of current ARR (null: no cap; §3.2, §15.3 target 5-15%)."""
 
 
 class StaffDynamics(Model):

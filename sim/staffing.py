@@ -1,9 +1,11 @@
 """Hiring, departures and the weekly workload accounting of every staff pool.
 
-Requisitions open from the staffing plan and (if backfill is on) on each departure; a hire
+Requisitions open from the staffing plan, (if backfill is on) on each departure and from a
+hiring policy (``sim.hiring_policy``), unless the budget cap blocks them (``sim.budget``); a hire
 arrives after the lead time and ramps up. Each week every person's hours demanded, available and
-worked are accounted, burnout moves with the pressure (demanded / available) and each person may
-quit with a hazard that rises with burnout.
+worked are accounted (CSMs' available hours raised by the CS Ops gain, ``sim.cs_ops``), burnout
+moves with the pressure (demanded / available) and each person may quit with a hazard that rises
+with burnout.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
+from sim.budget import within_budget
 from sim.calendar import MONTH_DAYS, WEEK_DAYS
+from sim.cs_ops import csm_productivity_gain
 from sim.customers.engagement import adopt_orphans, reassign
 from sim.customers.renewal_work import adopt_orphan_tasks, hand_task, task_holder
+from sim.leadership import follow_csm_headcount
 from sim.organisation import Person, Pool, update_burnout, weekly_quit_probability
 from sim.workload import week_of_work
 from sim.world import PoolWeek, World
@@ -39,6 +44,8 @@ def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> P
     pool.members.append(person)
     pool.changes += 1
     world.headcount_level.change(pool.index, +1, world.now)
+    if pool.role == "csm":
+        follow_csm_headcount(world)
     if announce:
         world.pool_counters.add("hires", pool.index)
         world.record("hire", staff=person.id, pool=pool.index)
@@ -52,11 +59,23 @@ def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> P
     return person
 
 
-def open_requisition(world: World, pool: Pool) -> None:
-    """Start hiring one person into a pool; they arrive after the lead time."""
+def open_requisition(world: World, pool: Pool, metric: float = 0.0) -> bool:
+    """Start hiring one person into a pool; they arrive after the lead time.
+
+    Args:
+        world: the run.
+        pool: the pool to hire into.
+        metric: what triggered it, recorded as the event's amount (0: plan or backfill).
+
+    Returns:
+        Whether the requisition opened (the budget cap may block it).
+    """
+    if not within_budget(world, pool):
+        return False
     pool.open_requisitions += 1
-    world.record("requisition", pool=pool.index)
+    world.record("requisition", pool=pool.index, amount=metric)
     world.env.process(_hire_after_lead_time(world, pool))
+    return True
 
 
 def _hire_after_lead_time(world: World, pool: Pool) -> Generator[simpy.Event, None, None]:
@@ -75,7 +94,8 @@ def staffing_plan(world: World, pool: Pool) -> Generator[simpy.Event, None, None
             yield world.env.timeout(day - world.now)
         shortfall = step.headcount - len(pool.members) - pool.open_requisitions
         for _ in range(max(0, shortfall)):
-            open_requisition(world, pool)
+            if not open_requisition(world, pool):
+                break
 
 
 def depart(world: World, person: Person) -> None:
@@ -85,6 +105,8 @@ def depart(world: World, person: Person) -> None:
     pool.members.remove(person)
     pool.changes += 1
     world.headcount_level.change(pool.index, -1, world.now)
+    if pool.role == "csm":
+        follow_csm_headcount(world)
     world.pool_counters.add("departures", pool.index)
     world.record("departure", staff=person.id, amount=person.burnout, pool=pool.index)
     for account in np.flatnonzero(world.book.owner == person.id):
@@ -108,8 +130,9 @@ def weekly_accounting(world: World, pool: Pool) -> Generator[simpy.Event, None, 
     """
     while world.now + WEEK_DAYS <= world.horizon + 1e-9:
         start = world.now
-        available = {person.id: person.hours_available(start, world.scenario.hiring,
-                                                       world.scenario.staff)
+        boost = 1.0 + csm_productivity_gain(world, pool, start)
+        available = {person.id: boost * person.hours_available(start, world.scenario.hiring,
+                                                               world.scenario.staff)
                      for person in pool.members}
         if pool.role != "support":
             demanded, worked = week_of_work(world, pool, pool.members, available, start)

@@ -40,7 +40,7 @@ TIMESERIES_ORDER = (
 WORKFORCE_ORDER = (
     "period", "day", "role", "role_kind", "headcount", "hires", "departures",
     "utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max", "hours_demanded",
-    "hours_available", "hours_worked", "cost", "open_requisitions",
+    "hours_available", "hours_worked", "cost", "open_requisitions", "productivity_gain",
 )
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sim.customers.onboarding import OnboardingDesk
     from sim.customers.renewal_work import RenewalTask
     from sim.customers.support import SupportDesk
+    from sim.leadership import LeadershipLevels
     from sim.strategy import Change
 
 TIER_COUNTERS = (
@@ -112,6 +113,7 @@ class World:
     changes: list[Change] = field(default_factory=list)
     """Strategy changes started so far, in order."""
     next_person_id: int = 0
+    leadership: LeadershipLevels | None = None
 
     @classmethod
     def create(cls, scenario: Scenario, streams: Streams, book: CustomerBook) -> World:

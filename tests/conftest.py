@@ -119,3 +119,19 @@ def run_result_factory() -> Callable[..., RunResult]:
 def run_result() -> RunResult:
     """A tiny fake run result."""
     return make_run_result()
+
+
+@pytest.fixture
+def one_line_error() -> Callable[[dict], str]:
+    """Parse a bad scenario dict; return its error, checked to be one line naming the source."""
+    from sim.errors import ScenarioError
+    from sim.scenario import parse_scenario
+
+    def parse(data: dict) -> str:
+        with pytest.raises(ScenarioError) as error:
+            parse_scenario(data, source="bad.yaml")
+        line = str(error.value)
+        assert "\n" not in line and line.startswith("bad.yaml: ")
+        return line
+
+    return parse

@@ -66,6 +66,8 @@ class TicketQueue:
     week_arrived: float = 0.0
     week_worked: float = 0.0
     week_backlog: float = 0.0
+    opened: int = 0
+    """Tickets routed to this queue since the start of the run."""
 
     def push(self, open_day: np.ndarray, customer: np.ndarray, hours: np.ndarray) -> None:
         """Add newly opened tickets at the back."""
@@ -74,6 +76,7 @@ class TicketQueue:
         self.hours = np.concatenate([self.hours, hours])
         self.breached = np.concatenate([self.breached, np.zeros(len(open_day), dtype=bool)])
         self.week_arrived += float(hours.sum())
+        self.opened += len(open_day)
 
     def pop(self, count: int) -> tuple[np.ndarray, ...]:
         """Take the ``count`` oldest tickets off the queue."""

@@ -1,0 +1,48 @@
+"""The hiring budget cap: no requisition that would take CS cost above a share of ARR.
+
+With ``hiring.budget_cap_pct_arr`` set, every requisition (staffing plan, backfill or hiring
+policy) is checked when it would open: the annualised CS cost with it -- everybody on staff and
+under way at their annual cost, plus the new person, the derived leadership layers for the CSM
+headcount that results, and the tooling, shared and fixed costs of today's customers -- as a
+percentage of today's ARR. Above the cap the requisition is not opened and a ``hire_blocked``
+event records the percentage it would have reached.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.calendar import YEAR_DAYS
+from sim.economics import other_costs
+from sim.organisation import Pool
+from sim.world import World
+
+
+def within_budget(world: World, pool: Pool) -> bool:
+    """Whether one more requisition for a pool fits under the cap (records ``hire_blocked``)."""
+    cap = world.scenario.hiring.budget_cap_pct_arr
+    if cap is None:
+        return True
+    share = cost_pct_arr_with_hire(world, pool)
+    if share <= cap:
+        return True
+    world.record("hire_blocked", pool=pool.index, amount=share)
+    return False
+
+
+def cost_pct_arr_with_hire(world: World, pool: Pool) -> float:
+    """Annualised CS cost with one more person in a pool, as a percentage of current ARR."""
+    scenario, book = world.scenario, world.book
+    staff = pool.spec.annual_cost + sum(
+        (len(other.members) + other.open_requisitions) * other.spec.annual_cost
+        for other in world.pools)
+    csms = int(pool.role == "csm") + sum(len(csm_pool.members) + csm_pool.open_requisitions
+                                         for csm_pool in world.pools_with_role("csm"))
+    paying = book.paying()
+    customers = np.bincount(book.tier[paying], minlength=len(scenario.tiers))
+    non_staff = float(other_costs(scenario, customers * YEAR_DAYS, YEAR_DAYS).sum())
+    arr = float(book.acv[paying].sum())
+    total = staff + scenario.leadership.annual_cost(csms) + non_staff
+    return 100.0 * total / arr if arr > 0 else math.inf

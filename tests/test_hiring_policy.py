@@ -1,0 +1,282 @@
+"""Hiring policies: triggers fire at the reviews their rules say, the budget cap blocks, the
+fixed policy changes nothing, and bad policy definitions give one clear line.
+
+The mechanism scenarios are deterministic: no arrivals, practically no churn (θ ~ Beta(1e-6, 1)),
+no attrition, fixed onboarding durations and no abandonment, so every trigger load is known at
+every review and the expected requisition days follow from the rules by hand.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import parse_scenario, run
+from sim.calendar import MONTH_DAYS
+from sim.results import RunResult
+
+TABLES = ("timeseries", "workforce", "events", "customers", "summary")
+
+
+def book(**changes: object) -> dict:
+    """130 live low-touch accounts on 10 CSMs (13 each, trigger at 12); nothing else moves."""
+    scenario = {
+        "name": "hiring", "horizon_months": 6, "org_model": "specialist",
+        "tiers": [{"name": "book", "acv_min": 0, "acv": {"kind": "fixed", "value": 20000},
+                   "touch_model": "low", "mix": 1.0, "tickets_per_month": 0.0,
+                   "renewal_hours": 0, "complexity_mix": {"low": 1.0, "medium": 0.0, "high": 0.0},
+                   "churn": {"alpha": 1e-6, "beta": 1.0},
+                   "renewal_change": {"expansion_probability": 0.0,
+                                      "contraction_probability": 0.0}}],
+        "growth": {"initial_customers": {"book": 130}},
+        "pools": [
+            {"name": "csm", "role": "csm", "tiers": ["book"], "annual_cost": 120000,
+             "headcount": 10, "hiring_trigger": {"accounts_per_csm": 12}},
+            {"name": "implementation", "role": "implementation", "annual_cost": 100000,
+             "headcount": 1, "onboarding_slots": 10, "hiring_trigger": {"enabled": False}},
+        ],
+        "onboarding": {"durations": {"low": {"kind": "fixed", "value": 14.0}},
+                       "abandonment": {"enabled": False}},
+        "staff": {"base_attrition_per_year": 0.0},
+        "hiring": {"lead_time_days": 28.0, "review_days": 7.0},
+    }
+    scenario.update(changes)
+    return scenario
+
+
+def with_hiring(data: dict, **hiring: object) -> dict:
+    data["hiring"] = {**data["hiring"], **hiring}
+    return data
+
+
+def requisitions(result: RunResult, pool: str | None = None) -> pd.DataFrame:
+    events = result.events
+    chosen = events[events.kind == "requisition"]
+    return chosen if pool is None else chosen[chosen.pool == pool]
+
+
+def growing_book(**hiring: object) -> dict:
+    """100 live accounts and 40 signed: 10 go live every 14 days (days 14, 28, 42, 56)."""
+    data = book()
+    data["growth"] = {"initial_customers": {"book": 100}, "initial_backlog": {"book": 40}}
+    return with_hiring(data, trend_window_days=28.0, **hiring)
+
+
+def test_proactive_hires_at_the_first_review_with_a_forecast_above_the_threshold() -> None:
+    # Day 0: 13 accounts per CSM > 12 and no trend yet: the target is ceil(130 / 12) = 11.
+    result = run(parse_scenario(with_hiring(book(), policy="proactive")), seed=1)
+    opened = requisitions(result)
+    assert opened.time.tolist() == [0.0]
+    assert opened.amount.tolist() == [13.0]
+
+
+def test_proactive_follows_the_trend_one_lead_time_ahead() -> None:
+    """Load L at reviews 0, 7, ... is 100, 100, 110, 110, 120, 120, 130, 130, 140, ...
+
+    The forecast is L + (L - L_then) / (now - then) x 28 with `then` the oldest review in the
+    28-day window: day 14 -> 130 (target 11), day 28 -> 140 (12), day 42 -> 150 (13), day 56 ->
+    160 (14); every other review's target is already covered by headcount + open requisitions.
+    """
+    result = run(parse_scenario(growing_book(policy="proactive")), seed=1)
+    opened = requisitions(result)
+    assert opened.time.tolist() == [14.0, 28.0, 42.0, 56.0]
+    # Metric = forecast accounts / CSMs on staff (the day-14 hire arrives on day 42, etc.).
+    np.testing.assert_allclose(opened.amount, [130 / 10, 140 / 10, 150 / 11, 160 / 12])
+    hires = result.events.query("kind == 'hire'").time
+    np.testing.assert_allclose(hires, opened.time + 28.0)
+
+
+def test_reactive_waits_until_the_metric_has_stayed_above_the_threshold_for_the_delay() -> None:
+    # Above 12 per CSM from day 0; the first review at least 60 days later is day 63.
+    result = run(parse_scenario(with_hiring(book(), policy="reactive",
+                                            reactive_delay_days=60.0)), seed=1)
+    opened = requisitions(result)
+    assert opened.time.tolist() == [63.0]
+    assert opened.amount.tolist() == [13.0]
+
+
+def test_reactive_counts_the_delay_from_the_first_review_above_the_threshold() -> None:
+    """130 live accounts from day 42 (13 per CSM): the clock starts at 42, the decision at 63
+    opens ceil(140 / 12) - 10 = 2; at day 84 the two are still under way, so that decision opens
+    none, and from day 91 the metric is 140 / 12 <= 12."""
+    result = run(parse_scenario(growing_book(policy="reactive", reactive_delay_days=21.0)),
+                 seed=1)
+    opened = requisitions(result)
+    assert opened.time.tolist() == [63.0, 63.0]
+    assert opened.amount.tolist() == [14.0, 14.0]
+
+
+def test_max_headcount_caps_what_a_policy_hires() -> None:
+    data = with_hiring(book(), policy="proactive")
+    data["pools"][0]["hiring_trigger"]["max_headcount"] = 10
+    assert requisitions(run(parse_scenario(data), seed=1)).empty
+
+
+def test_staffing_plans_still_apply_under_a_policy() -> None:
+    data = with_hiring(book(), policy="proactive")
+    data["pools"][0]["staffing_plan"] = [{"month": 1, "headcount": 12}]
+    opened = requisitions(run(parse_scenario(data), seed=1))
+    # Day 0: the trigger (amount = its metric); month 1: the plan tops 11 up to 12 (amount 0).
+    np.testing.assert_allclose(opened.time, [0.0, MONTH_DAYS])
+    assert opened.amount.tolist() == [13.0, 0.0]
+
+
+def test_implementation_hires_on_backlog_months() -> None:
+    """100 signed, 1 specialist with 5 slots: 95 x 14 = 1,330 days queued, 8.7 months at 5
+    slots; ceil(1330 / (5 x 365/12 x 3)) = 3 specialists."""
+    data = book(growth={"initial_customers": {"book": 1}, "initial_backlog": {"book": 100}})
+    data["pools"][0]["hiring_trigger"] = {"enabled": False}
+    data["pools"][1].update(onboarding_slots=5, hiring_trigger={})
+    result = run(parse_scenario(with_hiring(data, policy="proactive")), seed=1)
+    opened = requisitions(result, "implementation")
+    assert opened.time.tolist() == [0.0, 0.0]
+    np.testing.assert_allclose(opened.amount, 95 * 14 / 5 / MONTH_DAYS)
+
+
+def test_renewals_hire_on_the_next_twelve_months_of_renewals() -> None:
+    data = book(growth={"initial_customers": {"book": 250}})
+    data["tiers"][0]["renewal_hours"] = 4.0
+    data["pools"][0]["hiring_trigger"] = {"enabled": False}
+    data["pools"].append({"name": "renewals", "role": "renewals", "annual_cost": 100000,
+                          "headcount": 2})
+    result = run(parse_scenario(with_hiring(data, policy="proactive")), seed=1)
+    opened = requisitions(result, "renewals")
+    # 250 renewals in the next 12 months on 2 specialists: 125 each > 100 -> a third one.
+    assert opened.time.tolist() == [0.0]
+    assert opened.amount.tolist() == [125.0]
+
+
+def test_support_hires_on_tickets_per_engineer_per_working_day() -> None:
+    data = book(output_period="weekly")
+    data["tiers"][0].update(tickets_per_month=6.0)  # x 0.5 for low complexity
+    data["pools"][0]["hiring_trigger"] = {"enabled": False}
+    data["pools"].append({"name": "support", "role": "support", "skill": "T3",
+                          "annual_cost": 90000, "headcount": 1,
+                          "hiring_trigger": {"tickets_per_engineer_day": 10.0}})
+    result = run(parse_scenario(with_hiring(data, policy="reactive",
+                                            reactive_delay_days=0.0)), seed=1)
+    opened = requisitions(result, "support")
+    # The day-0 review has no past week to count; day 7 counts the tickets of days 1-7
+    # (the first weekly period) over 5 working days, for the one engineer.
+    first_week = result.timeseries.query("tier == 'all' and period == 1").tickets_opened.item()
+    rate = first_week / 5
+    assert rate > 10
+    assert opened.time.min() == 7.0
+    decision = opened[opened.time == 7.0]
+    np.testing.assert_allclose(decision.amount, rate)
+    assert len(decision) == math.ceil(rate / 10) - 1
+
+
+def test_cs_ops_hires_first_at_eight_csms() -> None:
+    data = with_hiring(book(), policy="reactive", reactive_delay_days=0.0, lead_time_days=0.0)
+    data["pools"][0].update(headcount=7, hiring_trigger={"enabled": False},
+                            staffing_plan=[{"month": 1, "headcount": 8}])
+    data["pools"].append({"name": "cs_ops", "role": "cs_ops", "annual_cost": 110000,
+                          "headcount": 0})
+    result = run(parse_scenario(data), seed=1)
+    opened = requisitions(result, "cs_ops")
+    # The eighth CSM joins on day 30.4; the next review (day 35) opens the first CS Ops hire.
+    assert opened.time.tolist() == [35.0]
+    assert opened.amount.tolist() == [math.inf]
+
+
+def cost_pct_with_one_more_csm() -> float:
+    """11 CSMs, 1 specialist and $200 tooling for 130 accounts of $20,000."""
+    return 100 * (11 * 120000 + 100000 + 130 * 200) / (130 * 20000)
+
+
+def test_budget_cap_blocks_a_requisition_that_would_exceed_it() -> None:
+    share = cost_pct_with_one_more_csm()
+    blocked = run(parse_scenario(with_hiring(book(), policy="proactive",
+                                             budget_cap_pct_arr=share - 0.01)), seed=1)
+    assert requisitions(blocked).empty
+    events = blocked.events.query("kind == 'hire_blocked'")
+    assert events.time.iloc[0] == 0.0 and set(events.pool) == {"csm"}
+    np.testing.assert_allclose(events.amount, share)
+    allowed = run(parse_scenario(with_hiring(book(), policy="proactive",
+                                             budget_cap_pct_arr=share + 0.01)), seed=1)
+    assert requisitions(allowed).time.tolist() == [0.0]
+    assert allowed.events.query("kind == 'hire_blocked'").empty
+
+
+def test_budget_cap_also_blocks_staffing_plan_requisitions() -> None:
+    data = with_hiring(book(), budget_cap_pct_arr=cost_pct_with_one_more_csm() - 0.01)
+    data["pools"][0]["staffing_plan"] = [{"month": 1, "headcount": 13}]
+    result = run(parse_scenario(data), seed=1)
+    assert requisitions(result).empty
+    blocked = result.events.query("kind == 'hire_blocked'")
+    np.testing.assert_allclose(blocked.time, [MONTH_DAYS])  # the plan stops at the first
+
+
+def test_fixed_policy_ignores_triggers_and_review_settings(base_scenario: dict) -> None:
+    variant = copy.deepcopy(base_scenario)
+    variant["hiring"] = {"policy": "fixed", "review_days": 3.0, "trend_window_days": 10.0,
+                         "reactive_delay_days": 5.0}
+    variant["pools"][0]["hiring_trigger"] = {"accounts_per_csm": 1.0, "max_headcount": 50}
+    variant["pools"][1]["hiring_trigger"] = {"backlog_months": 0.01}
+    variant["pools"][2]["hiring_trigger"] = {"tickets_per_engineer_day": 0.1}
+    default = run(parse_scenario(base_scenario), seed=3)
+    fixed = run(parse_scenario(variant), seed=3)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(fixed, table), getattr(default, table))
+
+
+def test_same_seed_same_tables_under_a_policy() -> None:
+    data = growing_book(policy="proactive", budget_cap_pct_arr=60.0)
+    first, second = (run(parse_scenario(data), seed=4) for _ in range(2))
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(first, table), getattr(second, table))
+
+
+# (id, change to the `book()` scenario, fragments the one-line error must contain)
+BAD_CASES = [
+    ("unknown-policy", lambda d: d["hiring"].update(policy="eager"),
+     ["hiring.policy = 'eager'", "'fixed', 'proactive' or 'reactive'"]),
+    ("negative-threshold", lambda d: d["pools"][0]["hiring_trigger"].update(accounts_per_csm=-1),
+     ["pools[0].hiring_trigger.accounts_per_csm = -1", "greater than 0"]),
+    ("zero-backlog-months", lambda d: d["pools"][1]["hiring_trigger"].update(backlog_months=0),
+     ["pools[1].hiring_trigger.backlog_months = 0"]),
+    ("trigger-of-another-role",
+     lambda d: d["pools"][1]["hiring_trigger"].update(accounts_per_csm=12),
+     ["pools[1].hiring_trigger.accounts_per_csm = 12", "implementation pool has no such",
+      "only csm pools"]),
+    ("trigger-on-a-leader",
+     lambda d: d["pools"].append({"name": "head", "role": "leader", "annual_cost": 200000,
+                                  "headcount": 1, "hiring_trigger": {"backlog_months": 3}}),
+     ["pools[2].hiring_trigger.backlog_months = 3", "leader pool has no such trigger"]),
+    ("max-headcount-on-a-leader",
+     lambda d: d["pools"].append({"name": "head", "role": "leader", "annual_cost": 200000,
+                                  "headcount": 1, "hiring_trigger": {"max_headcount": 2}}),
+     ["pools[2].hiring_trigger.max_headcount = 2", "leader pools have no hiring trigger"]),
+    ("max-headcount-below-start",
+     lambda d: d["pools"][0]["hiring_trigger"].update(max_headcount=9),
+     ["pools[0].hiring_trigger.max_headcount = 9", "starting headcount (10)"]),
+    ("unknown-trigger", lambda d: d["pools"][0]["hiring_trigger"].update(hire_at=3),
+     ["pools[0].hiring_trigger.hire_at = 3", "Extra inputs"]),
+    ("first-cs-ops-at-zero",
+     lambda d: d["pools"].append({"name": "ops", "role": "cs_ops", "annual_cost": 1,
+                                  "headcount": 0, "hiring_trigger": {"first_cs_ops_at_csms": 0}}),
+     ["pools[2].hiring_trigger.first_cs_ops_at_csms = 0"]),
+    ("review-every-zero-days", lambda d: d["hiring"].update(review_days=0),
+     ["hiring.review_days = 0"]),
+    ("negative-delay", lambda d: d["hiring"].update(reactive_delay_days=-5),
+     ["hiring.reactive_delay_days = -5"]),
+    ("zero-trend-window", lambda d: d["hiring"].update(trend_window_days=0),
+     ["hiring.trend_window_days = 0"]),
+    ("zero-budget-cap", lambda d: d["hiring"].update(budget_cap_pct_arr=0),
+     ["hiring.budget_cap_pct_arr = 0"]),
+]
+
+
+@pytest.mark.parametrize(("change", "fragments"), [pytest.param(c, f, id=i)
+                                                   for i, c, f in BAD_CASES])
+def test_bad_policy_definitions_give_one_clear_line(change, fragments: list[str],
+                                                    one_line_error) -> None:
+    data = book()
+    change(data)
+    line = one_line_error(data)
+    assert all(fragment in line for fragment in fragments), line
