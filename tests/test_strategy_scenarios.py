@@ -53,3 +53,12 @@ def test_tiering_the_tail_relieves_the_csms(seed: int) -> None:
     generalist = _summary("stay_generalist", seed)
     hybrid = _summary("hybrid_tiers_at_200", seed)
     assert hybrid["touches_missed_share"] < generalist["touches_missed_share"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_reactive_hiring_lets_the_ticket_backlog_build(seed: int) -> None:
+    """§8: hiring only after the pain shows up as SLA breaches and lower retention."""
+    proactive = _summary("proactive_hiring", seed)
+    reactive = _summary("reactive_hiring", seed)
+    assert reactive["sla_breach_share"] > proactive["sla_breach_share"]
+    assert reactive["hires"] < proactive["hires"]
