@@ -12,6 +12,7 @@ from sim.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
 from sim.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
 from sim.customers.journey import onboarding_desk
+from sim.customers.triggers import open_outreach
 from sim.economics import allocate_staff_cost, other_costs, retention
 from sim.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
 from sim.world import World
@@ -89,6 +90,7 @@ class Recorder:
         csms = self._csm_headcount()
         accounts = self._csm_accounts(states[ACTIVE])
         tickets_open = world.support_desk.open_tickets()
+        outreach_open = open_outreach(world)
         for tier in range(size + 1):
             pick = slice(None) if tier == size else tier
             row: dict[str, object] = {name: float(np.sum(counters[name][pick]))
@@ -106,6 +108,7 @@ class Recorder:
                 csm_headcount=float(csms[tier]), csm_accounts=float(accounts[tier]),
                 tickets_open=int(np.sum(tickets_open[pick])),
                 cs_cost=float(np.sum(cost[pick])), period_days=length,
+                outreach_open=int(np.sum(outreach_open[pick])),
             )
             self.tier_rows.append(row)
 

@@ -20,6 +20,7 @@ from sim.schema_parts import (
     StaffPool,
     Tier,
 )
+from sim.schema_triggers import Triggers
 
 TicketLevel = Literal["T1", "T2", "T3"]
 Complexity = Literal["low", "medium", "high"]
@@ -195,6 +196,8 @@ class Scenario(Model):
     """Service quality effects on churn."""
     costs: Costs = Costs()
     """Non-staff costs."""
+    triggers: Triggers = Triggers()
+    """Usage signal and trigger-based interventions (off by default)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

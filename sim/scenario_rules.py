@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.schema_parts import check_shares
+from sim.schema_triggers import check_triggers
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -22,6 +23,7 @@ def check_scenario(scenario: Scenario) -> None:
     _check_pools(scenario)
     _check_onboarding_servers(scenario)
     _check_support(scenario)
+    check_triggers(scenario)
 
 
 def _unique(names: list[str], what: str) -> None:

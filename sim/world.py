@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sim.customers.onboarding import OnboardingDesk
     from sim.customers.renewal_work import RenewalTask
     from sim.customers.support import SupportDesk
+    from sim.customers.triggers import TriggerEngine
 
 TIER_COUNTERS = (
     "new_customers", "churned_customers", "abandoned_customers", "go_lives",
@@ -27,7 +28,9 @@ TIER_COUNTERS = (
     "arr_migration_out", "touches_due", "touches_missed", "tickets_opened", "tickets_resolved",
     "sla_breaches", "response_hours_sum", "renewals_due", "renewals_missed",
     "onboarding_starts", "onboarding_wait_sum", "migrations_in", "migrations_out",
-    "csm_changes",
+    "csm_changes", "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
+    "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
+    "trigger_response_days_sum",
 )
 POOL_COUNTERS = ("hires", "departures")
 
@@ -103,6 +106,7 @@ class World:
     desks: dict[int, OnboardingDesk] = field(default_factory=dict)
     renewal_tasks: dict[int, RenewalTask] = field(default_factory=dict)
     support: SupportDesk | None = None
+    triggers: TriggerEngine | None = None
     next_person_id: int = 0
 
     @classmethod
