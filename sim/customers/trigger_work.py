@@ -12,7 +12,10 @@ response time is the days from the trigger to that day.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
+
+import numpy as np
 
 from sim.calendar import WEEK_DAYS
 from sim.customers.triggers import Intervention, TriggerEngine
@@ -63,35 +66,44 @@ def _work_through(engine: TriggerEngine, person: Person, items: list[Interventio
 
 
 def held_tasks(engine: TriggerEngine, pool: Pool) -> dict[int, list[Intervention]]:
-    """Waiting tasks this pool's members hold, by member id, in the order they are worked."""
-    engine.tasks = [item for item in engine.tasks if item.waiting]
+    """Waiting tasks this pool's members hold, by member id, in the order they are worked.
+
+    The engine keeps its tasks in that order (risk first, then by trigger day and customer).
+    """
+    engine.tasks = [item for item in engine.tasks
+                    if math.isinf(item.answered) and not item.closed]
+    if not engine.tasks:
+        return {}
+    book = engine.world.book
+    customers = np.fromiter((item.customer for item in engine.tasks), np.int64,
+                            len(engine.tasks))
+    overflows = np.array([engine.overflow.get(tier) is pool
+                          for tier in range(len(engine.world.scenario.tiers))])
     members = {person.id: person for person in pool.members}
-    load = Counter(item.holder for item in engine.tasks if item.holder in members)
+    load: Counter[int] = Counter()
     held: dict[int, list[Intervention]] = defaultdict(list)
-    for item in engine.tasks:
-        person = _holder(engine, item, pool, members, load)
+    for item, owner, overflow in zip(engine.tasks, book.owner[customers].tolist(),
+                                     overflows[book.tier[customers]].tolist(), strict=True):
+        person = None
+        if owner >= 0:
+            person = members.get(owner)
+        elif overflow and item.kind != "expansion":
+            person = members.get(item.holder) or _next_overflow_holder(item, pool, load)
         if person is not None:
             held[person.id].append(item)
-    for items in held.values():
-        items.sort(key=lambda item: (not item.risk, item.raised, item.customer))
+            load[person.id] += overflow
     return held
 
 
-def _holder(engine: TriggerEngine, item: Intervention, pool: Pool, members: dict[int, Person],
-            load: Counter[int]) -> Person | None:
-    """The member of ``pool`` who should do the task now, if any."""
-    book = engine.world.book
-    owner = int(book.owner[item.customer])
-    if owner >= 0:
-        return members.get(owner)
-    if not item.risk or engine.overflow.get(int(book.tier[item.customer])) is not pool:
-        return None
-    if item.holder in members:
-        return members[item.holder]
+def _next_overflow_holder(item: Intervention, pool: Pool, load: Counter[int]) -> Person | None:
+    """Give an overflow task nobody on staff holds to the member holding the fewest so far.
+
+    Tasks are visited in work order, so ``load`` counts the overflow tasks already placed
+    this week (kept holders included).
+    """
     person = min(pool.members, key=lambda member: (load[member.id], member.id), default=None)
     if person is not None:
         item.holder = person.id
-        load[person.id] += 1
     return person
 
 

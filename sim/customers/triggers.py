@@ -10,6 +10,7 @@ still open expire unanswered, and a routed opportunity lifts the expansion proba
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ class TriggerEngine:
         self.cycle: dict[int, list[Intervention]] = {}
         self.opportunity: dict[int, Intervention] = {}
         self.tasks: list[Intervention] = []
+        """Open CSM tasks in the order they are worked (``work_order``)."""
         self.fired = np.zeros(book.size, dtype=np.int64)
         self.overflow = {world.scenario.tier_index(name): pool for pool in world.pools
                          for name in pool.spec.overflow_tiers}
@@ -102,7 +104,7 @@ class TriggerEngine:
         item.hours, item.effect = self.spec.outreach_hours, self.spec.outreach_effect
         if item not in self.cycle.setdefault(item.customer, []):
             self.cycle[item.customer].append(item)
-        self.tasks.append(item)
+        bisect.insort(self.tasks, item, key=work_order)
 
     def _reengage(self, customer: int, success: bool) -> None:
         item = Intervention(customer, "inactivity", self.world.now,
@@ -141,7 +143,7 @@ class TriggerEngine:
         item = Intervention(customer, "expansion", world.now, effect=lift)
         if route != "in_app" and world.book.owner[customer] >= 0 and spec.handoff_hours > 0:
             item.hours = spec.handoff_hours
-            self.tasks.append(item)
+            bisect.insort(self.tasks, item, key=work_order)
         else:
             item.answered = world.now
         self.opportunity[customer] = item
@@ -178,6 +180,11 @@ class TriggerEngine:
         waiting = [item.customer for item in self.tasks if item.risk and item.waiting]
         return np.bincount(self.world.book.tier[waiting].astype(np.int64),
                            minlength=len(self.world.scenario.tiers)).astype(float)
+
+
+def work_order(item: Intervention) -> tuple[bool, float, int]:
+    """Order of CSM work: risk tasks before handoffs to sales, then oldest trigger first."""
+    return (not item.risk, item.raised, item.customer)
 
 
 def expansion_route(acv: float, spec: ExpansionTrigger) -> str:
