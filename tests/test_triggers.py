@@ -36,6 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
            "csm_change": 1.0, "missed_renewal": 1.0}
 RISK_KINDS = ("usage_drop", "inactivity")
+ADDED = ["triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
+         "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
+         "outreach_open"]
+"""New time-series counts; each adds up over tiers."""
 
 
 def tech_book(overflow: int | None = 2, customers: int = 600, months: int = 18,
@@ -153,10 +157,7 @@ def test_disabled_engine_gives_identical_tables(base_scenario: dict) -> None:
     off = run(parse_scenario(tweaked), seed=3)
     for name in ("timeseries", "workforce", "events", "customers", "summary"):
         pd.testing.assert_frame_equal(getattr(plain, name), getattr(off, name))
-    new = ["triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
-           "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
-           "outreach_open"]
-    assert (plain.timeseries[new] == 0).all().all()
+    assert (plain.timeseries[ADDED] == 0).all().all()
     assert plain.timeseries.trigger_response_days_mean.isna().all()
     assert not plain.events.kind.str.contains("trigger|outreach|expansion_").any()
 
@@ -497,3 +498,13 @@ def test_the_example_scenario_runs_from_the_cli(tmp_path: Path) -> None:
     assert series.outreach_done.sum() > 0
     events = pd.read_parquet(out / "events.parquet")
     assert "overflow" in " ".join(events.pool[events.kind == "outreach"].unique())
+    table = pd.read_parquet(out / "timeseries.parquet")
+    by_tier = table[table.tier != "all"].groupby("period")[ADDED].sum()
+    pd.testing.assert_frame_equal(by_tier, series.set_index("period")[ADDED])
+
+
+def test_same_seed_same_tables_with_triggers_on() -> None:
+    scenario = parse_scenario(tech_book(months=8))
+    first, second = run(scenario, seed=9), run(scenario, seed=9)
+    for name in ("timeseries", "workforce", "events", "customers", "summary"):
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
