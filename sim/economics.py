@@ -60,8 +60,8 @@ def allocate_staff_cost(scenario: Scenario, person_days: np.ndarray,
     cost = np.zeros(n_tiers)
     for index, pool in enumerate(scenario.pools):
         amount = person_days[index] * pool.annual_cost / YEAR_DAYS
-        served = ([scenario.tier_index(name) for name in pool.tiers] if pool.role == "csm"
-                  else list(range(n_tiers)))
+        served = ([scenario.tier_index(name) for name in (*pool.tiers, *pool.overflow_tiers)]
+                  if pool.role == "csm" else list(range(n_tiers)))
         cost[served] += allocate_to_tiers(amount, customer_days[served])
     return cost
 

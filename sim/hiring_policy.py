@@ -192,7 +192,7 @@ def _support_reading(world: World, pool: Pool, state: TriggerState) -> Reading:
 def _renewals_reading(world: World, pool: Pool, state: TriggerState) -> Reading:
     """Customers under contract in tiers with renewal work: the next 12 months' renewals."""
     book = world.book
-    due = book.paying() & (world.tiers.renewal_hours[book.tier] > 0)
+    due = book.paying() & (world.profiles.renewal_hours[book.profile, book.tier] > 0)
     return Reading(float(due.sum()), 1.0,
                    pool.spec.hiring_trigger.threshold("renewals_per_specialist"))
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from sim.customers.book import draw_book
 from sim.customers.journey import arrivals, open_book
 from sim.customers.support import SupportDesk, draw_ticket_candidates
+from sim.customers.triggers import start_triggers, with_trigger_columns
 from sim.hiring_policy import hiring_review
 from sim.leadership import LeadershipLevels
 from sim.recorder import Recorder
@@ -51,7 +52,7 @@ def tabulate(world: World, recorder: Recorder, seed: int) -> RunResult:
     scenario = world.scenario
     timeseries = recorder.timeseries()
     workforce = recorder.workforce()
-    customers = customers_table(world.book, scenario)
+    customers = with_trigger_columns(customers_table(world.book, scenario), world)
     return RunResult(
         timeseries=timeseries,
         workforce=workforce,
@@ -92,6 +93,7 @@ def build(scenario: Scenario, seed: int) -> World:
         world.leadership = LeadershipLevels(scenario.leadership)
     staff_up(world)
     open_book(world)
+    start_triggers(world)
     env = world.env
     env.process(arrivals(world))
     env.process(world.support.run())

@@ -13,6 +13,7 @@ from sim.clock import LAST, OrderedTimeout
 from sim.cs_ops import csm_productivity_gain
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
 from sim.customers.journey import onboarding_desk
+from sim.customers.triggers import open_outreach
 from sim.economics import allocate_staff_cost, costs_over_time, other_costs, retention
 from sim.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
 from sim.world import World
@@ -137,6 +138,7 @@ class Recorder:
         csms = self._csm_headcount()
         accounts = self._csm_accounts(states[ACTIVE])
         tickets_open = world.support_desk.open_tickets()
+        outreach_open = open_outreach(world)
         for tier in range(size + 1):
             pick = slice(None) if tier == size else tier
             row: dict[str, object] = {name: float(np.sum(counters[name][pick]))
@@ -154,6 +156,7 @@ class Recorder:
                 csm_headcount=float(csms[tier]), csm_accounts=float(accounts[tier]),
                 tickets_open=int(np.sum(tickets_open[pick])),
                 cs_cost=float(np.sum(cost[pick])), period_days=length,
+                outreach_open=int(np.sum(outreach_open[pick])),
             )
             self.tier_rows.append(row)
 
@@ -168,7 +171,7 @@ class Recorder:
 
     def _csm_accounts(self, active: np.ndarray) -> np.ndarray:
         """Live accounts owned by the CSM pool of each tier (all its tiers), then by all pools."""
-        touched = self.world.tiers.touch_hours > 0
+        touched = self.world.profiles.human_tiers()
         accounts = np.zeros(len(active) + 1)
         for pool in self.world.pools_with_role("csm"):
             tiers = [tier for tier in pool.tier_indices if touched[tier]]

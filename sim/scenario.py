@@ -22,6 +22,7 @@ from sim.schema_parts import (
     Tier,
 )
 from sim.schema_strategy import Strategies
+from sim.schema_triggers import Triggers
 
 TicketLevel = Literal["T1", "T2", "T3"]
 Complexity = Literal["low", "medium", "high"]
@@ -203,6 +204,8 @@ class Scenario(Model):
     """CS Ops productivity gain on CSMs (§7.1)."""
     leadership: Leadership = Leadership()
     """Leadership layers derived from spans of control (§7.3)."""
+    triggers: Triggers = Triggers()
+    """Usage signal and trigger-based interventions (off by default)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

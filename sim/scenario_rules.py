@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sim.schema_hiring import check_hiring
 from sim.schema_parts import check_shares
+from sim.schema_triggers import check_triggers
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -25,6 +26,7 @@ def check_scenario(scenario: Scenario) -> None:
     _check_support(scenario)
     _check_strategies(scenario)
     check_hiring(scenario)
+    check_triggers(scenario)
 
 
 def _unique(names: list[str], what: str) -> None:

@@ -241,12 +241,15 @@ class StaffPool(Model):
     """Headcount targets by month; requisitions open at the step's month."""
     hiring_trigger: HiringTrigger = HiringTrigger()
     """When a hiring policy (`hiring.policy`) adds to this pool; defaults by role (§7.1, §8)."""
+    overflow_tiers: tuple[str, ...] = ()
+    """CSM pools only: tiers without an owning CSM pool (tech-touch) whose at-risk trigger work
+    this pool takes (§2.3: overflow CSMs for at-risk accounts); see `triggers`."""
 
     @model_validator(mode="after")
     def _role_fields(self) -> StaffPool:
         if self.tiers and self.role != "csm":
             raise ValueError(f"tiers = {list(self.tiers)}: only csm pools own tiers")
-        if self.role == "csm" and not self.tiers:
+        if self.role == "csm" and not self.tiers and not self.overflow_tiers:
             raise ValueError("tiers = []: a csm pool must name the tiers it serves")
         if self.skill is not None and self.role != "support":
             raise ValueError(f"skill = {self.skill}: only support pools have a skill")

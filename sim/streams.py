@@ -19,6 +19,7 @@ STREAM_NAMES = (
     "engagement",
     "attrition",
     "strategy",
+    "usage",
 )
 
 

@@ -16,10 +16,11 @@ ADDITIVE = (
     "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in", "arr_migration_out",
     "touches_due", "touches_missed", "tickets_opened", "tickets_resolved", "sla_breaches",
     "renewals_due", "renewals_missed", "onboarding_starts", "migrations_in", "migrations_out",
-    "csm_changes",
+    "csm_changes", "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
+    "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
 )
 """Whole-number counts and dollar flows per period that add up over tiers."""
-SUMS = ("onboarding_wait_sum", "response_hours_sum")
+SUMS = ("onboarding_wait_sum", "response_hours_sum", "trigger_response_days_sum")
 """Per-period sums behind the mean wait and mean response time."""
 
 TIMESERIES_ORDER = (
@@ -34,6 +35,9 @@ TIMESERIES_ORDER = (
     "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
     "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
     "strategy", "strategy_phase", "strategy_share", "strategy_cost", "stage", "breaking_points",
+    "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm", "triggers_expansion",
+    "reengaged_automated", "outreach_done", "outreach_unanswered", "outreach_open",
+    "trigger_response_days_mean",
 )
 
 
@@ -91,6 +95,8 @@ def derive_timeseries(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     frame["ticket_response_hours_mean"] = _ratio(frame["response_hours_sum"],
                                                  frame["tickets_resolved"])
     frame["arr_migration_net"] = frame["arr_migration_in"] - frame["arr_migration_out"]
+    frame["trigger_response_days_mean"] = _ratio(frame["trigger_response_days_sum"],
+                                                 frame["outreach_done"])
     human = {tier.name for tier in scenario.tiers if (tier.touch_hours or 0) > 0}
     served = frame["tier"].isin(human) | (frame["tier"] == "all")
     frame["accounts_per_csm"] = _ratio(frame["csm_accounts"].where(served, np.nan),

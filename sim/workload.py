@@ -5,6 +5,7 @@ from __future__ import annotations
 from sim.calendar import WEEK_DAYS
 from sim.customers.engagement import touches_week
 from sim.customers.renewal_work import work_on_renewals
+from sim.customers.trigger_work import trigger_week
 from sim.organisation import Person, Pool
 from sim.world import World
 
@@ -16,9 +17,10 @@ def week_of_work(world: World, pool: Pool, members: list[Person], available: Hou
     """Hours demanded and worked per person in the week that began at ``start``.
 
     Priorities: onboardings in progress, then renewal work at the pace its dates need (earliest
-    date first), then scheduled touches (CSMs; least recently touched account first), then
-    renewal work ahead of pace. Hours worked never exceed hours available; what does not fit is
-    missed (touches, renewals) or waits (tickets).
+    date first), then trigger tasks (CSMs; see ``trigger_work``), then scheduled touches (CSMs;
+    least recently touched account first), then renewal work ahead of pace. Hours worked never
+    exceed hours available; what does not fit is missed (touches, renewals) or waits (tickets,
+    trigger tasks).
     """
     if pool.role == "support":
         return world.support_desk.week_for(pool, members, available)
@@ -28,11 +30,12 @@ def week_of_work(world: World, pool: Pool, members: list[Person], available: Hou
         demanded[person.id], worked[person.id] = _first_duties(world, pool, person,
                                                                available[person.id], start)
     if pool.role == "csm":
-        left = {pid: available[pid] - worked[pid] for pid in worked}
+        task_demand, task_done = trigger_week(world, pool, members, available, worked, start)
+        left = {pid: available[pid] - worked[pid] - task_done.get(pid, 0.0) for pid in worked}
         touch_demand, touch_done = touches_week(world, pool, start + WEEK_DAYS, left)
-        for person in members:
-            demanded[person.id] += touch_demand.get(person.id, 0.0)
-            worked[person.id] += touch_done.get(person.id, 0.0)
+        for pid in worked:
+            demanded[pid] += touch_demand.get(pid, 0.0) + task_demand.get(pid, 0.0)
+            worked[pid] += touch_done.get(pid, 0.0) + task_done.get(pid, 0.0)
     for person in members:
         spare = available[person.id] - worked[person.id]
         if person.renewal_tasks and spare > 0:

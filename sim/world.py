@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sim.customers.onboarding import OnboardingDesk
     from sim.customers.renewal_work import RenewalTask
     from sim.customers.support import SupportDesk
+    from sim.customers.triggers import TriggerEngine
     from sim.leadership import LeadershipLevels
     from sim.strategy import Change
 
@@ -30,7 +31,9 @@ TIER_COUNTERS = (
     "arr_migration_out", "touches_due", "touches_missed", "tickets_opened", "tickets_resolved",
     "sla_breaches", "response_hours_sum", "renewals_due", "renewals_missed",
     "onboarding_starts", "onboarding_wait_sum", "migrations_in", "migrations_out",
-    "csm_changes",
+    "csm_changes", "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
+    "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
+    "trigger_response_days_sum",
 )
 POOL_COUNTERS = ("hires", "departures")
 
@@ -112,6 +115,7 @@ class World:
     support: SupportDesk | None = None
     changes: list[Change] = field(default_factory=list)
     """Strategy changes started so far, in order."""
+    triggers: TriggerEngine | None = None
     next_person_id: int = 0
     leadership: LeadershipLevels | None = None
 

@@ -17,6 +17,7 @@ from sim.customers.book import ACTIVE, WAITING
 from sim.customers.churn import churn
 from sim.customers.engagement import change_owner
 from sim.customers.renewal_work import close_task
+from sim.customers.triggers import acv_changed, lifted_expansion, settle_triggers, trigger_odds
 from sim.world import World
 
 
@@ -38,7 +39,7 @@ def churn_factor(world: World, customer: int, missed_renewal: bool) -> float:
     factor *= effects.csm_change ** int(book.cycle_csm_changes[customer])
     if missed_renewal:
         factor *= effects.missed_renewal
-    return factor
+    return factor * trigger_odds(world, customer)
 
 
 def churn_probability(theta: float, factor: float) -> float:
@@ -59,10 +60,11 @@ def renew(world: World, customer: int) -> bool:
         world.record("renewal_missed", customer, tier=tier)
     slot = int(book.renewals_done[customer])
     factor = churn_factor(world, customer, missed)
+    lift = settle_triggers(world, customer)
     if book.renewal_u[customer, slot] < churn_probability(float(book.theta[customer]), factor):
         churn(world, customer, "churn")
         return False
-    _change_contract(world, customer, slot)
+    _change_contract(world, customer, slot, lift)
     book.renewals_done[customer] += 1
     book.reset_cycle(customer)
     world.record("renewal", customer, tier=int(book.tier[customer]),
@@ -70,13 +72,13 @@ def renew(world: World, customer: int) -> bool:
     return True
 
 
-def _change_contract(world: World, customer: int, slot: int) -> None:
+def _change_contract(world: World, customer: int, slot: int, lift: float) -> None:
     book = world.book
     tier = int(book.tier[customer])
     change = world.scenario.tiers[tier].renewal_change
     draw, z = float(book.change_u[customer, slot]), float(book.change_z[customer, slot])
     old = int(book.acv[customer])
-    if draw < change.expansion_probability:
+    if draw < change.expansion_probability or lifted_expansion(draw, change, lift):
         new = round(old * (1.0 + _lognormal(change.expansion_mean, change.expansion_cv, z)))
         kind, counter = "expansion", "arr_expansion"
     elif draw < change.expansion_probability + change.contraction_probability:
@@ -90,6 +92,7 @@ def _change_contract(world: World, customer: int, slot: int) -> None:
     world.tier_counters.add(counter, tier, abs(new - old))
     world.record(kind, customer, tier=tier, amount=float(new - old))
     _migrate(world, customer, tier, world.tiers.tier_of(new))
+    acv_changed(world, customer, old, new)
 
 
 def _lognormal(mean: float, cv: float, z: float) -> float:

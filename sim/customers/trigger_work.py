@@ -1,0 +1,121 @@
+"""CSM work on trigger tasks: who holds each task and how a CSM's week gets through them.
+
+A task goes to the account's owning CSM; a risk task of an account without one goes to the
+overflow CSM pool of its tier (``overflow_tiers``), to the member holding the fewest of its
+tasks (and stays with them while they are on staff). Nobody to take it: it waits, and expires
+unanswered at the renewal. In a CSM's week trigger tasks come after onboardings and paced
+renewal work and before scheduled touches; risk tasks first, oldest first, then handoffs to
+sales. A task is done whole or waits for next week. The person works at an even pace through
+the week, so a task is done on the day its hours end in the week's order of work; the
+response time is the days from the trigger to that day.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import numpy as np
+
+from sim.calendar import WEEK_DAYS
+from sim.customers.triggers import Intervention, TriggerEngine
+from sim.organisation import Person, Pool
+from sim.world import World
+
+Hours = dict[int, float]
+
+
+def trigger_week(world: World, pool: Pool, members: list[Person], available: Hours,
+                 worked: Hours, start: float) -> tuple[Hours, Hours]:
+    """Hours of trigger tasks demanded of and done by each member of a CSM pool this week.
+
+    Demanded: the hours of the tasks the member holds spread over ``task_pace_weeks``; done:
+    as many whole tasks as fit in the hours left (more than the pace when there is time).
+
+    Args:
+        world: the run.
+        pool: the CSM pool.
+        members: its members this week.
+        available: each member's hours available this week.
+        worked: hours each member has already put into higher-priority work.
+        start: the first day of the week.
+    """
+    engine = world.triggers
+    if engine is None:
+        return {}, {}
+    held = held_tasks(engine, pool)
+    demanded: Hours = {}
+    done: Hours = {}
+    for person in members:
+        items = held.get(person.id, [])
+        demanded[person.id] = sum(item.hours for item in items) / engine.spec.task_pace_weeks
+        done[person.id] = _work_through(engine, person, items, worked[person.id],
+                                        available[person.id], start)
+    return demanded, done
+
+
+def _work_through(engine: TriggerEngine, person: Person, items: list[Intervention],
+                  used: float, capacity: float, start: float) -> float:
+    done = 0.0
+    for item in items:
+        if used + done + item.hours > capacity + 1e-9:
+            break
+        done += item.hours
+        complete(engine, item, person, start + WEEK_DAYS * (used + done) / capacity)
+    return done
+
+
+def held_tasks(engine: TriggerEngine, pool: Pool) -> dict[int, list[Intervention]]:
+    """Waiting tasks this pool's members hold, by member id, in the order they are worked.
+
+    The engine keeps its tasks in that order (risk first, then by trigger day and customer).
+    """
+    engine.tasks = [item for item in engine.tasks
+                    if math.isinf(item.answered) and not item.closed]
+    if not engine.tasks:
+        return {}
+    book = engine.world.book
+    customers = np.fromiter((item.customer for item in engine.tasks), np.int64,
+                            len(engine.tasks))
+    overflows = np.array([engine.overflow.get(tier) is pool
+                          for tier in range(len(engine.world.scenario.tiers))])
+    members = {person.id: person for person in pool.members}
+    load: Counter[int] = Counter()
+    held: dict[int, list[Intervention]] = defaultdict(list)
+    for item, owner, overflow in zip(engine.tasks, book.owner[customers].tolist(),
+                                     overflows[book.tier[customers]].tolist(), strict=True):
+        person = None
+        if owner >= 0:
+            person = members.get(owner)
+        elif overflow and item.kind != "expansion":
+            person = members.get(item.holder) or _next_overflow_holder(item, pool, load)
+        if person is not None:
+            held[person.id].append(item)
+            load[person.id] += overflow
+    return held
+
+
+def _next_overflow_holder(item: Intervention, pool: Pool, load: Counter[int]) -> Person | None:
+    """Give an overflow task nobody on staff holds to the member holding the fewest so far.
+
+    Tasks are visited in work order, so ``load`` counts the overflow tasks already placed
+    this week (kept holders included).
+    """
+    person = min(pool.members, key=lambda member: (load[member.id], member.id), default=None)
+    if person is not None:
+        item.holder = person.id
+    return person
+
+
+def complete(engine: TriggerEngine, item: Intervention, person: Person, day: float) -> None:
+    """A CSM has done a task, on ``day``: count the outreach (or the handoff to sales)."""
+    world = engine.world
+    item.answered, item.holder = day, person.id
+    customer = item.customer
+    tier = int(world.book.tier[customer])
+    days = day - item.raised
+    if item.risk:
+        world.tier_counters.add("outreach_done", tier)
+        world.tier_counters.add("trigger_response_days_sum", tier, days)
+    world.record("outreach" if item.risk else "expansion_handoff", customer, person.id, tier,
+                 days, person.pool.index)

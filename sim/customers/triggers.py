@@ -1,0 +1,256 @@
+"""The trigger engine: usage thresholds and ACV crossings raise interventions (domain.md §6).
+
+Risk triggers (a usage drop; inactivity, after an automated re-engagement sequence that did
+not work) become CSM tasks (``sim.customers.trigger_work``). Expansion signals open one
+opportunity per renewal cycle, routed by the account's ACV to in-app, inside sales or an
+account executive. At the renewal the cycle is settled: each risk trigger multiplies the churn
+odds by ``risk_delay_per_day ** days waited`` (and by the answer's effect when answered), tasks
+still open expire unanswered, and a routed opportunity lifts the expansion probability.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Generator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from sim.customers.book import ACTIVE
+from sim.customers.engagement import assign_owner
+from sim.customers.usage import Signals, UsageWalk, usage_months
+from sim.schema_parts import RenewalChange
+from sim.schema_triggers import ExpansionTrigger
+from sim.world import World
+
+ROUTES = ("in_app", "inside_sales", "ae")
+"""Expansion routes (§6.2); events ``expansion_routed_<route>``."""
+
+
+@dataclass(eq=False)
+class Intervention:
+    """One trigger's follow-up within a customer's renewal cycle."""
+
+    customer: int
+    kind: str
+    """``usage_drop``, ``inactivity`` or ``expansion``."""
+    raised: float
+    hours: float = 0.0
+    """CSM hours of the follow-up (0: automated, or no CSM involved)."""
+    effect: float = 1.0
+    """Risk: churn-odds multiplier once answered. Expansion: the lift of the route."""
+    answered: float = math.inf
+    holder: int = -1
+    """Staff id of the CSM holding (or who did) the task."""
+    closed: bool = False
+
+    @property
+    def risk(self) -> bool:
+        """Whether this follows a risk trigger (usage drop or inactivity)."""
+        return self.kind != "expansion"
+
+    @property
+    def waiting(self) -> bool:
+        """A CSM task not done yet and not expired."""
+        return self.hours > 0 and math.isinf(self.answered) and not self.closed
+
+
+class TriggerEngine:
+    """Triggers, their follow-ups and the open CSM tasks of one run.
+
+    Args:
+        world: the run (the initial book is live: its usage starts at the healthy level).
+    """
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.spec = world.scenario.triggers
+        book = world.book
+        self.walk = UsageWalk.of(self.spec.usage, book.theta)
+        self.walk.log_usage[book.state == ACTIVE] = 0.0
+        self.cycle: dict[int, list[Intervention]] = {}
+        self.opportunity: dict[int, Intervention] = {}
+        self.tasks: list[Intervention] = []
+        """Open CSM tasks in the order they are worked (``work_order``)."""
+        self.fired = np.zeros(book.size, dtype=np.int64)
+        self.overflow = {world.scenario.tier_index(name): pool for pool in world.pools
+                         for name in pool.spec.overflow_tiers}
+
+    def fire(self, customer: int, kind: str, amount: float, staff: int = -1) -> None:
+        """Count and record one trigger."""
+        tier = int(self.world.book.tier[customer])
+        self.world.tier_counters.add(f"triggers_{kind}", tier)
+        self.world.record(f"trigger_{kind}", customer, staff, tier, amount)
+        self.fired[customer] += 1
+
+    def month(self, signals: Signals, uniforms: np.ndarray) -> None:
+        """Act on one month's usage signals."""
+        for customer in signals.drop.tolist():
+            self.fire(customer, "usage_drop", float(signals.ratio[customer]))
+            self._add_task(Intervention(customer, "usage_drop", self.world.now))
+        for customer in signals.inactive.tolist():
+            self.fire(customer, "inactivity", math.exp(self.walk.log_usage[customer]))
+            success = bool(uniforms[customer] < self.spec.inactivity.automated_success)
+            self._reengage(customer, success)
+        for customer in signals.growth.tolist():
+            self.fire(customer, "expansion", float(signals.ratio[customer]))
+            self._open_opportunity(customer)
+
+    def _add_task(self, item: Intervention) -> None:
+        """Make a risk follow-up a human outreach task."""
+        item.hours, item.effect = self.spec.outreach_hours, self.spec.outreach_effect
+        if item not in self.cycle.setdefault(item.customer, []):
+            self.cycle[item.customer].append(item)
+        bisect.insort(self.tasks, item, key=work_order)
+
+    def _reengage(self, customer: int, success: bool) -> None:
+        item = Intervention(customer, "inactivity", self.world.now,
+                            effect=self.spec.inactivity.automated_effect)
+        self.cycle.setdefault(customer, []).append(item)
+        self.world.env.process(self._sequence(item, success))
+
+    def _sequence(self, item: Intervention,
+                  success: bool) -> Generator[simpy.Event, None, None]:
+        """The automated re-engagement; a human outreach follows if the customer is still out."""
+        world = self.world
+        yield world.env.timeout(self.spec.inactivity.automated_days)
+        if item.closed:
+            return
+        customer = item.customer
+        back = self.walk.log_usage[customer] >= math.log(self.spec.inactivity.inactive_level)
+        if success or back:
+            item.answered = world.now
+            tier = int(world.book.tier[customer])
+            world.tier_counters.add("reengaged_automated", tier)
+            world.record("reengaged", customer, tier=tier, amount=world.now - item.raised)
+            return
+        self._add_task(item)
+
+    def _open_opportunity(self, customer: int) -> None:
+        """Route the cycle's first expansion signal by the account's ACV (§6.2)."""
+        if customer in self.opportunity:
+            return
+        world, spec = self.world, self.spec.expansion
+        acv = float(world.book.acv[customer])
+        route = expansion_route(acv, spec)
+        world.record(f"expansion_routed_{route}", customer, tier=int(world.book.tier[customer]),
+                     amount=acv)
+        lift = {"in_app": spec.in_app_lift, "inside_sales": spec.inside_sales_lift,
+                "ae": spec.account_executive_lift}[route]
+        item = Intervention(customer, "expansion", world.now, effect=lift)
+        if route != "in_app" and world.book.owner[customer] >= 0 and spec.handoff_hours > 0:
+            item.hours = spec.handoff_hours
+            bisect.insort(self.tasks, item, key=work_order)
+        else:
+            item.answered = world.now
+        self.opportunity[customer] = item
+
+    def odds_factor(self, customer: int) -> float:
+        """Churn-odds multiplier of the risk triggers of the customer's current cycle."""
+        now, delay = self.world.now, self.spec.risk_delay_per_day
+        factor = 1.0
+        for item in self.cycle.get(customer, ()):
+            if item.answered <= now:
+                factor *= delay ** (item.answered - item.raised) * item.effect
+            else:
+                factor *= delay ** (now - item.raised)
+        return factor
+
+    def settle(self, customer: int) -> float:
+        """Close the customer's cycle at its renewal; returns the expansion lift earned."""
+        world = self.world
+        tier = int(world.book.tier[customer])
+        for item in self.cycle.pop(customer, ()):
+            if item.waiting:
+                world.tier_counters.add("outreach_unanswered", tier)
+                world.record("outreach_unanswered", customer, tier=tier,
+                             amount=world.now - item.raised)
+            item.closed = True
+        opportunity = self.opportunity.pop(customer, None)
+        if opportunity is None:
+            return 0.0
+        opportunity.closed = True
+        return opportunity.effect if opportunity.answered <= world.now else 0.0
+
+    def open_outreach(self) -> np.ndarray:
+        """Risk tasks waiting for a CSM, per tier."""
+        waiting = [item.customer for item in self.tasks if item.risk and item.waiting]
+        return np.bincount(self.world.book.tier[waiting].astype(np.int64),
+                           minlength=len(self.world.scenario.tiers)).astype(float)
+
+
+def work_order(item: Intervention) -> tuple[bool, float, int]:
+    """Order of CSM work: risk tasks before handoffs to sales, then oldest trigger first."""
+    return (not item.risk, item.raised, item.customer)
+
+
+def expansion_route(acv: float, spec: ExpansionTrigger) -> str:
+    """Route of an expansion opportunity by size (§6.2; bands include their lower edge)."""
+    if acv < spec.inside_sales_from:
+        return "in_app"
+    if acv < spec.account_executive_from:
+        return "inside_sales"
+    return "ae"
+
+
+def start_triggers(world: World) -> None:
+    """Set up the engine and its monthly usage event, if the scenario turns triggers on."""
+    if not world.scenario.triggers.enabled:
+        return
+    engine = TriggerEngine(world)
+    world.triggers = engine
+    world.env.process(usage_months(world, engine.walk, engine.month))
+
+
+def trigger_odds(world: World, customer: int) -> float:
+    """Churn-odds multiplier of the customer's triggers this cycle (exactly 1 when off)."""
+    return 1.0 if world.triggers is None else world.triggers.odds_factor(customer)
+
+
+def settle_triggers(world: World, customer: int) -> float:
+    """Close the customer's trigger cycle at a renewal; the expansion lift (0 when off)."""
+    return 0.0 if world.triggers is None else world.triggers.settle(customer)
+
+
+def lifted_expansion(draw: float, change: RenewalChange, lift: float) -> bool:
+    """Whether a renewal that would keep its ACV expands thanks to a routed opportunity.
+
+    The lift turns that share of the no-change band [p + c, 1) of the renewal draw into
+    expansions; the expansion band [0, p) and contraction band [p, p + c) are unchanged.
+    """
+    flat = change.expansion_probability + change.contraction_probability
+    return lift > 0 and flat <= draw < flat + lift * (1.0 - flat)
+
+
+def acv_changed(world: World, customer: int, old: int, new: int) -> None:
+    """Dedicated-CSM trigger: an ACV crossing the threshold upward at a renewal (§6.1)."""
+    engine = world.triggers
+    if engine is None or not engine.spec.dedicated_csm.enabled:
+        return
+    if not old < engine.spec.dedicated_csm.acv_threshold <= new:
+        return
+    book = world.book
+    if book.owner[customer] < 0 and book.state[customer] == ACTIVE:
+        assign_owner(world, customer)
+    engine.fire(customer, "dedicated_csm", float(new), int(book.owner[customer]))
+
+
+def open_outreach(world: World) -> np.ndarray:
+    """Risk tasks waiting for a CSM at this moment, per tier (zeros when off)."""
+    if world.triggers is None:
+        return np.zeros(len(world.scenario.tiers))
+    return world.triggers.open_outreach()
+
+
+def with_trigger_columns(customers: pd.DataFrame, world: World) -> pd.DataFrame:
+    """Add each customer's trigger count and last observed usage to the customers table."""
+    ids = customers["customer"].to_numpy()
+    engine = world.triggers
+    frame = customers.copy()
+    frame["triggers"] = engine.fired[ids] if engine is not None else np.zeros(len(ids), np.int64)
+    frame["usage"] = (np.exp(engine.walk.log_usage[ids]) if engine is not None
+                      else np.full(len(ids), np.nan))
+    return frame
