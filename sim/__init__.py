@@ -2,14 +2,34 @@
 
 Public API::
 
-    from sim import load_scenario, run
+    from sim import load_scenario, run, sweep
     result = run(load_scenario("scenarios/growth_100_to_500.yaml"), seed=1)
     result.timeseries  # one row per (period, tier)
+    replicates = sweep("scenarios/growth_100_to_500.yaml", replications=20,
+                       vary=["pools.csm.headcount=8,10"])  # one row per (plan, replicate)
+
+``sweep`` and ``compare`` (``sim.experiments``) are imported on first use, so that
+``import sim`` does not pay for the statistics and dataset libraries they need.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from sim.model import run
 from sim.results import RunResult
 from sim.scenario import Scenario, load_scenario, parse_scenario
 from sim.version import __version__
 
-__all__ = ["RunResult", "Scenario", "__version__", "load_scenario", "parse_scenario", "run"]
+if TYPE_CHECKING:
+    from sim.experiments.api import compare, sweep
+
+__all__ = ["RunResult", "Scenario", "__version__", "compare", "load_scenario", "parse_scenario",
+           "run", "sweep"]
+
+
+def __getattr__(name: str) -> Any:
+    """``sim.sweep`` and ``sim.compare``, imported when first used."""
+    if name in ("sweep", "compare"):
+        from sim.experiments import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

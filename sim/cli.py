@@ -1,4 +1,4 @@
-"""The ``cssim`` command line: validate a scenario, print its schema, run it, advise a model.
+"""The ``cssim`` command line: validate, schema, run, advise, sweep and compare.
 
 The commands load, call and print; the model lives in ``sim.model``. Bad input ends with one
 line on stderr (``error: FILE: PATH = VALUE: REASON``) and exit code 2, an unexpected failure
@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -22,6 +22,9 @@ from sim.io import write_run
 from sim.report import print_summary
 from sim.results import RunResult
 from sim.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from sim.experiments.commands import RunOptions
 
 EXIT_UNEXPECTED = 1
 EXIT_BAD_INPUT = 2
@@ -80,6 +83,91 @@ def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None) -> None
         written = write_run(result, out_dir or default_out_dir(scenario.name, seed))
         print_summary(result)
         click.echo(f"wrote {written}")
+
+
+def _run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options ``sweep`` and ``compare`` share: replicates, seed, where to run and write."""
+    options = [
+        click.option("--replications", type=click.IntRange(min=1), default=10, show_default=True,
+                     help="Replicates per plan; replicate r of every plan uses the same seed."),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Base seed of the replicates (and of a Latin hypercube)."),
+        click.option("--jobs", type=click.IntRange(min=1),
+                     help="Local worker processes  [default: one per core]"),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Run on the Dask cluster of this scheduler (tcp://host:8786)."),
+        click.option("--batch-size", type=click.IntRange(min=1),
+                     help="Replicates per task  [default: automatic]"),
+        click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Sweep directory; re-running into it resumes  "
+                          "[default: results/<scenario>/sweep-<id>/]"),
+        click.option("--overwrite", is_flag=True,
+                     help="Replace an --out directory that holds a different sweep."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _options(values: dict[str, Any]) -> RunOptions:
+    from sim.experiments.commands import RunOptions
+
+    return RunOptions(values["replications"], values["seed"], values["jobs"],
+                      values["scheduler"], values["batch_size"], values["out_dir"],
+                      values["overwrite"])
+
+
+@main.command()
+@click.argument("scenario_file", metavar="SCENARIO", type=click.Path(path_type=Path))
+@click.option("--vary", multiple=True, metavar="PATH=V1,V2,...",
+              help="Vary a field (pools.csm.headcount=8,10); PATH=LOW:HIGH with --design lhs. "
+                   "Repeatable.")
+@click.option("--plans", "plans_file", type=click.Path(path_type=Path),
+              help="YAML file of named plans: {plan id: {field path: value}}.")
+@click.option("--design", type=click.Choice(["grid", "lhs"]), default="grid", show_default=True,
+              help="Every combination of the --vary values, or a Latin hypercube.")
+@click.option("--samples", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Points of the Latin hypercube.")
+@click.option("--baseline", metavar="PLAN", help="Plan to difference against  [default: first]")
+@click.option("--require", multiple=True, metavar="KPI<=VALUE",
+              help="Report the probability of meeting this (e.g. 'backlog_weeks_max<=6'). "
+                   "Repeatable; all must hold.")
+@click.option("--target-precision", type=click.FloatRange(min=0, min_open=True),
+              help="Add replicates until the relative 95% CI half-width of --precision-kpi is "
+                   "at most this (0.02 = 2%) for every plan.")
+@click.option("--precision-kpi", default="arr_end", show_default=True,
+              help="KPI of --target-precision.")
+@click.option("--max-replications", type=click.IntRange(min=3), default=500, show_default=True,
+              help="Cap of --target-precision.")
+@_run_options
+@click.pass_context
+def sweep(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
+    """Run plans on SCENARIO over common-random-number replicates; compare their KPIs."""
+    with _reported_errors(ctx):
+        from sim.experiments.commands import DesignOptions, sweep_command
+        from sim.experiments.runner import Precision
+
+        precision = None
+        if values["target_precision"] is not None:
+            precision = Precision(values["target_precision"], values["precision_kpi"],
+                                  values["max_replications"])
+        design = DesignOptions(values["vary"], values["plans_file"], values["design"],
+                               values["samples"], values["baseline"], values["require"],
+                               precision)
+        sweep_command(_load(scenario_file), scenario_file, design, _options(values))
+
+
+@main.command()
+@click.argument("files", metavar="SCENARIO...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@_run_options
+@click.pass_context
+def compare(ctx: click.Context, files: tuple[Path, ...], **values: Any) -> None:
+    """Run scenario files side by side on the same seeds; differences are against the first."""
+    with _reported_errors(ctx):
+        from sim.experiments.commands import compare_command
+
+        compare_command(files, _options(values))
 
 
 def default_out_dir(scenario_name: str, seed: int) -> Path:

@@ -1,0 +1,108 @@
+"""The work behind ``cssim sweep`` and ``cssim compare``: validate, run with progress, report.
+
+Everything the user typed is checked (plans, paths, values, KPI names, requirements, baseline)
+before the output directory is touched.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from sim.experiments.analysis import analyse, check_baseline
+from sim.experiments.api import check_run, compare_spec, sweep_spec
+from sim.experiments.design import Design
+from sim.experiments.display import ProgressBar, print_analysis, print_precision
+from sim.experiments.runner import Execution, Outcome, Precision, SweepSpec, manifest, run_sweep
+from sim.experiments.stats import Requirement, parse_requirement
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Options common to ``sweep`` and ``compare``."""
+
+    replications: int
+    seed: int
+    jobs: int | None
+    scheduler: str | None
+    batch_size: int | None
+    out: Path | None
+    overwrite: bool
+
+
+@dataclass(frozen=True)
+class DesignOptions:
+    """How ``cssim sweep`` builds its plans and what it reports."""
+
+    vary: Sequence[str]
+    plans: Path | None
+    design: Design
+    samples: int
+    baseline: str | None
+    require: Sequence[str]
+    precision: Precision | None
+
+
+def sweep_command(scenario: Scenario, source: Path, design: DesignOptions,
+                  options: RunOptions) -> None:
+    """Run ``cssim sweep``."""
+    check_run(options.replications, design.precision)
+    requirements = [parse_requirement(text) for text in design.require]
+    spec = sweep_spec(scenario, options.replications, vary=list(design.vary),
+                      plans=design.plans, design=design.design, samples=design.samples,
+                      seed=options.seed, command=_command())
+    baseline = check_baseline(design.baseline, [plan.id for plan in spec.plans])
+    out = options.out or _default_out(spec, Path("results") / scenario.name, "sweep")
+    outcome = _run(spec, out, options, design.precision)
+    click.echo(f"sweep of {source}: {len(spec.plans)} plans x {outcome.replications} "
+               "replicates")
+    _report(outcome, baseline, requirements, design.precision)
+
+
+def compare_command(files: Sequence[Path], options: RunOptions) -> None:
+    """Run ``cssim compare``."""
+    check_run(options.replications, None)
+    spec = compare_spec(list(files), options.replications, options.seed, _command())
+    out = options.out or _default_out(spec, Path("results"), "compare")
+    outcome = _run(spec, out, options, None)
+    click.echo(f"comparison of {len(spec.plans)} scenarios x {outcome.replications} replicates")
+    _report(outcome, None, [], None)
+
+
+def _run(spec: SweepSpec, out: Path, options: RunOptions,
+         precision: Precision | None) -> Outcome:
+    execution = Execution(options.jobs, options.scheduler, options.batch_size)
+    try:
+        with ProgressBar() as progress:
+            return run_sweep(spec, out, execution, options.overwrite, progress, precision)
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: completed batches are kept in {out}; run the same command "
+                   "again to resume", err=True)
+        raise
+
+
+def _report(outcome: Outcome, baseline: str | None, requirements: list[Requirement],
+            precision: Precision | None) -> None:
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    analysis = analyse(outcome.root, baseline, requirements)
+    print_analysis(analysis, console)
+    if precision is not None and outcome.precision is not None:
+        print_precision(outcome.precision, outcome.replications, precision.max_replications,
+                        console)
+    click.echo(f"wrote {outcome.root.resolve()}")
+
+
+def _default_out(spec: SweepSpec, parent: Path, kind: str) -> Path:
+    """``<parent>/<kind>-<definition>``: the same command finds its directory again."""
+    return parent / f"{kind}-{manifest(spec)['definition'][:8]}"
+
+
+def _command() -> str:
+    return "cssim " + " ".join(shlex.quote(argument) for argument in sys.argv[1:])

@@ -1,0 +1,159 @@
+"""What a sweep shows: a progress bar on stderr while it runs, summary tables when it ends."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from types import TracebackType
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from sim.experiments.analysis import Analysis
+from sim.experiments.design import describe
+
+PLAN_COLUMN_WIDTH = 24
+MAX_LISTED_PLANS = 40
+
+
+class ProgressBar:
+    """A rich progress bar: pairs done of the total, failed, elapsed time and ETA.
+
+    Drawn on stderr, and only when stderr is a terminal.
+    """
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("failed {task.fields[failed]}"), TimeElapsedColumn(),
+                            TextColumn("ETA"), TimeRemainingColumn(), console=self.console,
+                            disable=not self.console.is_terminal)
+        self.task: TaskID | None = None
+        self.failed = 0
+
+    def __enter__(self) -> ProgressBar:
+        self.bar.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.bar.stop()
+
+    def start(self, total: int, done: int, failed: int) -> None:
+        """Show a round: ``done`` of ``total`` pairs already on disk."""
+        self.failed = failed
+        if self.task is None:
+            self.task = self.bar.add_task("replicates", total=total, completed=done,
+                                          failed=failed)
+        else:
+            self.bar.update(self.task, total=total, completed=done, failed=failed)
+
+    def advance(self, done: int, failed: int) -> None:
+        """Count a stored batch."""
+        self.failed += failed
+        if self.task is not None:
+            self.bar.update(self.task, advance=done, failed=self.failed)
+
+
+def print_analysis(analysis: Analysis, console: Console) -> None:
+    """Print the plans, KPI means with CIs and paired differences, and requirement odds."""
+    console.print(_plans_table(analysis.plans))
+    plans = [str(plan) for plan in dict.fromkeys(analysis.stats["plan"])]
+    per_table = max(1, (console.width - 22) // PLAN_COLUMN_WIDTH)
+    console.print(f"\nKPI means ± 95% CI half-width; Δ = paired difference vs "
+                  f"{analysis.baseline} (* CI excludes 0)")
+    for start in range(0, len(plans), per_table):
+        console.print(_kpi_table(analysis, plans[start:start + per_table]))
+    if analysis.requirements is not None:
+        label = analysis.requirements["requirement"].iloc[0]
+        console.print(f"Probability of meeting {label} (95% Wilson CI)")
+        console.print(_requirements_table(analysis.requirements))
+    failed = int(analysis.counts["failed"].sum())
+    if failed:
+        console.print(f"{failed} of {int(analysis.counts['replicates'].sum())} replicates "
+                      "failed (see failures.parquet)")
+
+
+def _plans_table(plans: pd.DataFrame) -> Table | str:
+    if len(plans) > MAX_LISTED_PLANS:
+        return f"{len(plans)} plans; their overrides are in plans.parquet"
+    table = Table(title="Plans", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Plan", no_wrap=True)
+    table.add_column("Overrides / source")
+    for row in plans.itertuples():
+        overrides = json.loads(str(row.overrides))
+        table.add_row(str(row.plan), describe(overrides) if overrides else str(row.source))
+    return table
+
+
+def _kpi_table(analysis: Analysis, plans: Sequence[str]) -> Table:
+    counts = analysis.counts.set_index("plan")
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("KPI", no_wrap=True)
+    for plan in plans:
+        done = counts.loc[plan, "replicates"] - counts.loc[plan, "failed"]
+        table.add_column(f"{plan}\n(n={done})", justify="right", no_wrap=True)
+    rows = analysis.comparison.set_index(["kpi", "plan"])
+    for kpi in dict.fromkeys(analysis.comparison["kpi"]):
+        table.add_row(kpi, *(_cell(rows.loc[(kpi, plan)]) for plan in plans))
+    return table
+
+
+def _cell(row: pd.Series) -> str:
+    text = f"{_number(row['mean'])} ± {_number((row['ci_high'] - row['ci_low']) / 2)}"
+    if pd.isna(row["difference"]) and pd.isna(row["difference_ci_low"]):
+        return text
+    half = (row["difference_ci_high"] - row["difference_ci_low"]) / 2
+    excludes_zero = row["difference_ci_low"] > 0 or row["difference_ci_high"] < 0
+    mark = " *" if excludes_zero else "  "
+    return f"{text}\nΔ {_number(row['difference'], signed=True)} ± {_number(half)}{mark}"
+
+
+def _requirements_table(requirements: pd.DataFrame) -> Table:
+    table = Table(box=box.SIMPLE_HEAD)
+    for header in ("Plan", "P(met)", "95% CI", "Met / n"):
+        table.add_column(header, justify="left" if header == "Plan" else "right")
+    for row in requirements.itertuples():
+        table.add_row(str(row.plan), f"{row.probability:.0%}",
+                      f"{row.ci_low:.0%} - {row.ci_high:.0%}", f"{row.met} / {row.n}")
+    return table
+
+
+def print_precision(report: pd.DataFrame, replications: int, cap: int, console: Console) -> None:
+    """Say whether every plan reached the target precision, or that the cap stopped the sweep."""
+    kpi, target = report["kpi"].iloc[0], float(report["target"].iloc[0])
+    worst = report["relative_half_width"].max()
+    if report["converged"].all():
+        needed = int(report["replications_needed"].max())
+        console.print(f"precision: ±{target:.2%} on {kpi} reached and held for every plan "
+                      f"after {replications} replicates per plan (Hoad-Robinson-Davies: "
+                      f"{needed} needed; worst now ±{worst:.2%})")
+        return
+    short = report.loc[~report["converged"], "plan"].tolist()
+    console.print(f"precision: stopped at {replications} replicates per plan (cap {cap}) "
+                  f"without reaching and holding ±{target:.2%} on {kpi} for "
+                  f"{', '.join(short[:8])}{' ...' if len(short) > 8 else ''} "
+                  f"(worst now ±{worst:.2%})")
+
+
+def _number(value: float, signed: bool = False) -> str:
+    """A short figure: 18.03M, 452k, 0.861, 12.4 (n/a when missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    sign = "+" if signed and value > 0 else ""
+    for scale, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{sign}{value / scale:.3g}{suffix}"
+    return f"{sign}{value:.3g}"

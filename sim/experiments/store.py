@@ -1,0 +1,196 @@
+"""A sweep on disk: a partitioned parquet dataset written batch by batch.
+
+Layout of a sweep directory::
+
+    manifest.json                      what was run: scenario, plans, base seed, version, command
+    plans.parquet                      one row per plan: overrides (JSON and one column per path)
+    replicates/plan=<id>/part-<first>-<last>.parquet   one row per replicate (KPIs, status)
+    timeseries/plan=<id>/part-<first>-<last>.parquet   one row per (replicate, period)
+    failures.parquet                   failed replicates: plan, replicate, seed, error, traceback
+    stats.parquet, differences.parquet, ...            statistics, recomputed from the dataset
+
+Every file is written to a hidden temporary name and renamed into place. A batch's timeseries
+file is written before its replicates file, and only the replicates file counts: a batch is done
+once its replicates file exists. Reopening the directory removes temporary files and timeseries
+files without their replicates file (left by a kill), so re-running skips exactly the completed
+(plan, replicate) pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from sim.experiments.kpis import PERIOD_SCHEMA, REPLICATE_SCHEMA
+from sim.experiments.tasks import FAILED, BatchResult
+
+MANIFEST = "manifest.json"
+PLANS = "plans.parquet"
+FAILURES = "failures.parquet"
+REPLICATES = "replicates"
+TIMESERIES = "timeseries"
+FORMAT = 1
+_TEMPORARY = ".tmp-"
+
+
+def definition_id(definition: Mapping[str, Any]) -> str:
+    """A fingerprint of what a sweep computes (scenarios, overrides, base seed, version)."""
+    text = json.dumps(definition, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class SweepStore:
+    """The directory of one sweep."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    @staticmethod
+    def check(root: Path, definition: str, overwrite: bool) -> None:
+        """Refuse a directory that holds something other than this sweep (reads only).
+
+        Raises:
+            FileExistsError: ``root`` is a file, a folder of other files, or (without
+                ``overwrite``) a sweep of a different definition.
+        """
+        root = Path(root)
+        if not root.exists():
+            return
+        if not root.is_dir():
+            raise FileExistsError(f"{root}: exists and is not a directory")
+        if not any(root.iterdir()):
+            return
+        manifest = _read_json(root / MANIFEST)
+        if manifest is None or "definition" not in manifest:
+            raise FileExistsError(f"{root}: exists and is not a sweep directory "
+                                  "(no readable manifest.json); not writing into it")
+        if manifest["definition"] != definition and not overwrite:
+            raise FileExistsError(
+                f"{root}: holds a different sweep (definition {manifest['definition']}, this one "
+                f"is {definition}: scenario, plans, seed or version differ); use another --out, "
+                "or --overwrite to replace it")
+
+    @classmethod
+    def open(cls, root: Path, manifest: Mapping[str, Any], plans: pd.DataFrame,
+             overwrite: bool) -> SweepStore:
+        """Create or reopen the directory for ``manifest``'s sweep; tidy what a kill left."""
+        root = Path(root)
+        cls.check(root, manifest["definition"], overwrite)
+        previous = _read_json(root / MANIFEST) or {}
+        if previous and previous.get("definition") != manifest["definition"]:
+            shutil.rmtree(root)  # --overwrite of a different sweep
+            previous = {}
+        root.mkdir(parents=True, exist_ok=True)
+        store = cls(root)
+        store._tidy()
+        replications = max(manifest["replications"], previous.get("replications", 0))
+        store.write_manifest({**manifest, "replications": replications})
+        store.write_table(PLANS, plans)
+        return store
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest as written."""
+        return _read_json(self.root / MANIFEST) or {}
+
+    def write_manifest(self, manifest: Mapping[str, Any]) -> None:
+        """Replace ``manifest.json``."""
+        text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        _atomic(self.root / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> Path:
+        """Write a whole table (``plans.parquet``, ``stats.parquet``, ...) atomically."""
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        return _atomic(self.root / name, lambda path: pq.write_table(table, path))
+
+    def completed(self) -> dict[str, set[int]]:
+        """The replicates already done (succeeded or failed), by plan."""
+        frame = read_replicates(self.root, columns=["plan", "replicate"])
+        return {str(plan): set(group["replicate"].tolist())
+                for plan, group in frame.groupby("plan", observed=True)}
+
+    def write_batch(self, result: BatchResult) -> None:
+        """Store a batch: its timeseries file, then its replicates file (which marks it done)."""
+        first, last = result.replicates["replicate"].min(), result.replicates["replicate"].max()
+        name = f"part-{first:07d}-{last:07d}.parquet"
+        partition = f"plan={result.plan}"
+        _write_parquet(self.root / TIMESERIES / partition / name, result.periods, PERIOD_SCHEMA)
+        _write_parquet(self.root / REPLICATES / partition / name, result.replicates,
+                       REPLICATE_SCHEMA)
+
+    def write_failures(self) -> pd.DataFrame:
+        """Rewrite ``failures.parquet`` from the dataset; returns the failures."""
+        columns = ["plan", "replicate", "seed", "error", "traceback"]
+        frame = read_replicates(self.root, columns=[*columns, "status"])
+        failures = frame[frame["status"] == FAILED][columns].reset_index(drop=True)
+        self.write_table(FAILURES, failures)
+        return failures
+
+    def _tidy(self) -> None:
+        """Remove temporary files and timeseries files of batches that were never completed."""
+        for path in self.root.rglob(f".*{_TEMPORARY}*"):
+            path.unlink(missing_ok=True)
+        for path in (self.root / TIMESERIES).glob("plan=*/part-*.parquet"):
+            if not (self.root / REPLICATES / path.parent.name / path.name).exists():
+                path.unlink()
+
+
+def read_replicates(root: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """The ``replicates`` dataset of a sweep: one row per (plan, replicate), sorted."""
+    return _read_dataset(Path(root) / REPLICATES, REPLICATE_SCHEMA, columns,
+                         ["plan", "replicate"])
+
+
+def read_timeseries(root: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """The ``timeseries`` dataset of a sweep: one row per (plan, replicate, period), sorted."""
+    return _read_dataset(Path(root) / TIMESERIES, PERIOD_SCHEMA, columns,
+                         ["plan", "replicate", "period"])
+
+
+def _read_dataset(folder: Path, schema: pa.Schema, columns: list[str] | None,
+                  order: list[str]) -> pd.DataFrame:
+    full = pa.schema([pa.field("plan", pa.string()), *schema])
+    wanted = columns or full.names
+    if not folder.is_dir():
+        return full.empty_table().select(wanted).to_pandas()
+    partitioning = ds.partitioning(pa.schema([pa.field("plan", pa.string())]), flavor="hive")
+    dataset = ds.dataset(folder, format="parquet", schema=full, partitioning=partitioning)
+    frame = dataset.to_table(columns=wanted).to_pandas()
+    keys = [key for key in order if key in frame.columns]
+    return frame.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def _write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema) -> None:
+    table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic(path, lambda target: pq.write_table(table.replace_schema_metadata(None), target))
+
+
+def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write through ``write`` to a hidden temporary file, then rename it onto ``path``."""
+    temporary = path.parent / f".{path.name}{_TEMPORARY}{secrets.token_hex(4)}"
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

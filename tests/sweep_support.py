@@ -1,0 +1,53 @@
+"""Helpers of the sweep tests: a fast scenario and an engine that fails on chosen replicates.
+
+The engine lives in an importable module (not a test file) so that worker processes can unpickle
+it by reference.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sim.experiments.seeding import replicate_seed
+from sim.model import run
+from sim.results import RunResult
+from sim.scenario import Scenario
+
+FLAKY = "flaky"
+"""Scenario description that makes :func:`flaky_engine` fail on odd replicates."""
+
+def fast(data: dict) -> dict:
+    """The shared test scenario (``conftest``) cut to three months and named ``fast``.
+
+    A run takes a few hundredths of a second.
+    """
+    return {**copy.deepcopy(data), "name": "fast", "horizon_months": 3}
+
+
+def write_scenario(data: dict, path: Path) -> Path:
+    """Write a scenario dict as YAML."""
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@cache
+def _odd_replicate_seeds() -> frozenset[int]:
+    return frozenset(replicate_seed(0, replicate) for replicate in range(1, 200, 2))
+
+
+def flaky_engine(scenario: Scenario, seed: int) -> RunResult:
+    """``sim.run``, except that a scenario described as ``flaky`` fails on odd replicates."""
+    if scenario.description == FLAKY and seed in _odd_replicate_seeds():
+        raise RuntimeError(f"injected failure (seed {seed})")
+    return run(scenario, seed)
+
+
+def sorted_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Rows sorted by ``keys``, a fresh index, plan as plain text."""
+    frame = frame.astype({"plan": str})
+    return frame.sort_values(keys).reset_index(drop=True)
