@@ -56,13 +56,13 @@ class PoolWeek:
 
 @dataclass(frozen=True)
 class TierTable:
-    """Per-tier parameters as arrays indexed by tier, for vectorised work."""
+    """Per-tier parameters as arrays indexed by tier, for vectorised work.
 
-    touch_interval: np.ndarray
-    touch_hours: np.ndarray
-    renewal_hours: np.ndarray
+    Touch and renewal parameters live in the service profiles (``sim.profiles``), which a
+    strategy can change during the run.
+    """
+
     sla_hours: np.ndarray
-    acv_min: np.ndarray
     band_edges: list[float]
     band_tiers: list[int]
 
@@ -71,11 +71,7 @@ class TierTable:
         """Build the table from a scenario."""
         tiers = scenario.tiers
         return cls(
-            touch_interval=np.array([tier.touch_interval_days for tier in tiers]),
-            touch_hours=np.array([tier.touch_hours for tier in tiers]),
-            renewal_hours=np.array([tier.renewal_hours for tier in tiers]),
             sla_hours=np.array([tier.sla_response_hours for tier in tiers]),
-            acv_min=np.array([tier.acv_min for tier in tiers]),
             band_edges=sorted(tier.acv_min for tier in tiers),
             band_tiers=sorted(range(len(tiers)), key=lambda index: tiers[index].acv_min),
         )
