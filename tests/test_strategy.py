@@ -109,17 +109,30 @@ def test_pooled_coverage_counts_no_csm_change_when_a_csm_leaves(scenario_factory
     assert (pooled.events["kind"] == "csm_change").sum() == 0
 
 
+def _lopsided_book(base: dict, coverage: str) -> dict:
+    """60 accounts on one CSM; a second CSM joins at about day 90 with none of them.
+
+    The book needs ~42 h of touches a week: more than one CSM's ~34 productive hours, far less
+    than two. Burnout and attrition are off so that nothing else moves the accounts.
+    """
+    base["horizon_months"] = 12
+    base["growth"] = {"initial_customers": {"smb": 0, "mid": 60}, "arrivals": []}
+    base["tiers"][1].update(coverage=coverage, touch_hours=3.0, renewal_hours=0.0)
+    base["pools"][0].update(headcount=1, staffing_plan=[{"month": 1, "headcount": 2}])
+    base["staff"] = {"burnout_gain_per_week": 0.0, "base_attrition_per_year": 0.0}
+    return base
+
+
 def test_pooled_coverage_shares_hours_across_the_pool(scenario_factory) -> None:
-    """Pooled: no account misses a touch while any member of the pool has hours left."""
-    data = scenario_factory()
-    data["growth"]["initial_customers"] = {"smb": 0, "mid": 60}
-    data["growth"]["arrivals"] = []
-    data["tiers"][1]["coverage"] = "pooled"
-    data["pools"][0]["headcount"] = 2
-    result = run(parse_scenario(data), seed=1)
-    mid = result.timeseries[result.timeseries["tier"] == "mid"]
-    assert mid["touches_due"].sum() > 0
-    assert mid["touches_missed"].sum() == 0
+    """Pooled touches use every member's hours; dedicated ones only the owner's."""
+    missed = {}
+    for coverage in ("pooled", "dedicated"):
+        result = run(parse_scenario(_lopsided_book(scenario_factory(), coverage)), seed=1)
+        mid = result.timeseries[result.timeseries["tier"] == "mid"].set_index("period")
+        assert mid.loc[1:3, "touches_missed"].sum() > 0  # one CSM alone cannot keep up
+        missed[coverage] = int(mid.loc[7:, "touches_missed"].sum())  # both CSMs at full pace
+    assert missed["pooled"] == 0
+    assert missed["dedicated"] > 0
 
 
 BAD_RULES = [
