@@ -88,12 +88,10 @@ def costs_over_time(entries: list[tuple[float, float, float, int]], start: float
     An entry for all tiers (-1) is shared in proportion to customer-days under contract.
     """
     cost = np.zeros(len(customer_days))
-    weights = customer_days / customer_days.sum() if customer_days.sum() > 0 else (
-        np.full(len(customer_days), 1.0 / len(customer_days)))
     for begin, finish, rate, tier in entries:
         amount = rate * max(0.0, min(end, finish) - max(start, begin))
         if tier < 0:
-            cost += amount * weights
+            cost += allocate_to_tiers(amount, customer_days)
         else:
             cost[tier] += amount
     return cost
