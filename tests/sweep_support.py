@@ -21,6 +21,7 @@ from sim.scenario import Scenario
 FLAKY = "flaky"
 """Scenario description that makes :func:`flaky_engine` fail on odd replicates."""
 
+
 def fast(data: dict) -> dict:
     """The shared test scenario (``conftest``) cut to three months and named ``fast``.
 

@@ -47,7 +47,10 @@ def test_identical_strategies_differ_by_exactly_zero(strategies: list[Path],
                                                      tmp_path: Path) -> None:
     table = compare([strategies[0], strategies[0]], 3, jobs=1, out=tmp_path / "same")
     assert list(dict.fromkeys(table["plan"])) == ["lean", "lean-2"]
+    means = table.set_index(["kpi", "plan"])["mean"].unstack()
+    pd.testing.assert_series_equal(means["lean-2"], means["lean"], check_names=False)
     same = table[table["plan"] == "lean-2"].dropna(subset=["mean"])
+    assert len(same) > 0
     assert (same["difference"] == 0).all()
     assert (same["difference_ci_low"] == 0).all() and (same["difference_ci_high"] == 0).all()
 

@@ -12,8 +12,10 @@ import pytest
 from sweep_support import FLAKY, fast, flaky_engine, sorted_frame
 
 from sim.experiments import Precision, kpi_summary, read_replicates, read_timeseries, sweep
+from sim.experiments.kpis import RECORDED_KPIS
 from sim.experiments.seeding import replicate_seed
 from sim.experiments.store import FAILURES, MANIFEST, PLANS
+from sim.model import run
 from sim.scenario import Scenario, parse_scenario
 
 VARY = ["pools.csm_mid.headcount=1,2"]
@@ -47,6 +49,22 @@ def test_replicate_r_of_every_plan_uses_the_same_seed(scenario: Scenario,
     assert by_plan["other"]["seed"].tolist() == by_plan["same"]["seed"].tolist()
     pd.testing.assert_frame_equal(by_plan["same"], by_plan["again"])  # identical plans
     assert not by_plan["same"].equals(by_plan["other"])
+
+
+def test_a_replicate_is_the_run_of_its_seed(scenario: Scenario, tmp_path: Path) -> None:
+    """``cssim run SCENARIO --seed <seed of replicate r>`` gives the replicate's KPIs."""
+    out = tmp_path / "alone"
+    replicates = sweep(scenario, 3, seed=5, jobs=1, out=out)
+    row = replicates.set_index("replicate").loc[2]
+    result = run(scenario, replicate_seed(5, 2))
+    summary = result.summary.iloc[0]
+    for name, column in RECORDED_KPIS.items():
+        assert row[name] == pytest.approx(float(summary[column]), nan_ok=True), name
+    periods = read_timeseries(out).query("replicate == 2").reset_index(drop=True)
+    everyone = result.timeseries[result.timeseries["tier"] == "all"].reset_index(drop=True)
+    assert periods["arr"].tolist() == everyone["arr"].astype(float).tolist()
+    headcount = result.workforce.groupby("period")["headcount"].sum()
+    assert periods["headcount"].tolist() == headcount.astype(float).tolist()
 
 
 def test_local_processes_and_dask_give_identical_datasets(scenario: Scenario, tmp_path: Path,

@@ -29,6 +29,7 @@ from sim.experiments.design import (
     load_plans_file,
     named_plans,
     parse_factor,
+    repeated,
 )
 from sim.experiments.runner import Execution, Precision, SweepSpec, run_sweep
 from sim.experiments.seeding import design_rng
@@ -180,10 +181,9 @@ def _factors(vary: Vary | None, data: Mapping[str, Any]) -> list[Factor]:
         factors = [factor(str(path), values, data) for path, values in vary.items()]
     else:
         factors = [parse_factor(spec, data) for spec in vary]
-    paths = [item.path for item in factors]
-    repeated = sorted({path for path in paths if paths.count(path) > 1})
-    if repeated:
-        raise ScenarioError(f"--vary: {repeated[0]} is varied more than once")
+    twice = repeated(item.path for item in factors)
+    if twice:
+        raise ScenarioError(f"--vary: {twice[0]} is varied more than once")
     return factors
 
 

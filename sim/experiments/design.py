@@ -12,7 +12,8 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -79,8 +80,9 @@ def factor(path: str, values: Any, base: Mapping[str, Any], source: str = "--var
         resolved = resolve(base, path)
     except PathError as error:
         raise ScenarioError(f"{source}: {path} = {values!r}: {error}") from error
-    if isinstance(values, str) and _RANGE.match(values):
-        bounds = _bounds(path, values, resolved.integer, source)
+    match = _RANGE.match(values) if isinstance(values, str) else None
+    if match:
+        bounds = _bounds(path, match, resolved.integer, source)
         return Factor(path, bounds=bounds, integer=resolved.integer, source=source)
     listed = _listed(path, values, source)
     return Factor(path, values=tuple(listed), integer=resolved.integer, source=source)
@@ -98,9 +100,9 @@ def _listed(path: str, values: Any, source: str) -> list[Any]:
     return list(values)
 
 
-def _bounds(path: str, text: str, integer: bool, source: str) -> tuple[float, float]:
-    match = _RANGE.match(text)
-    assert match is not None
+def _bounds(path: str, match: re.Match[str], integer: bool,
+            source: str) -> tuple[float, float]:
+    text = match.string
     low, high = float(match.group(1)), float(match.group(2))
     if not low < high:
         raise ScenarioError(f"{source}: {path} = {text!r}: the range needs LOW < HIGH")
@@ -227,8 +229,7 @@ def build_plans(base: Scenario, entries: Sequence[tuple[str, dict[str, Any]]],
             the field path and the value.
     """
     data = base.model_dump(mode="json")
-    ids = [plan_id for plan_id, _ in entries]
-    duplicates = sorted({plan_id for plan_id in ids if ids.count(plan_id) > 1})
+    duplicates = repeated(plan_id for plan_id, _ in entries)
     if duplicates:
         raise ScenarioError(f"{source}: plan ids must be unique; repeated: {duplicates}")
     plans = []
@@ -241,6 +242,11 @@ def build_plans(base: Scenario, entries: Sequence[tuple[str, dict[str, Any]]],
         scenario = parse_scenario(scenario_data, source=f"{where} ({describe(overrides)})")
         plans.append(Plan(plan_id, overrides, scenario, source))
     return plans
+
+
+def repeated(items: Iterable[str]) -> list[str]:
+    """The items that occur more than once, sorted."""
+    return sorted(item for item, count in Counter(items).items() if count > 1)
 
 
 def describe(overrides: Mapping[str, Any], limit: int = 120) -> str:

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from sim.experiments.analysis import Analysis
 from sim.experiments.design import describe
+from sim.experiments.stats import LEVEL
 
 PLAN_COLUMN_WIDTH = 24
 MAX_LISTED_PLANS = 40
@@ -72,13 +73,13 @@ def print_analysis(analysis: Analysis, console: Console) -> None:
     console.print(_plans_table(analysis.plans))
     plans = [str(plan) for plan in dict.fromkeys(analysis.stats["plan"])]
     per_table = max(1, (console.width - 22) // PLAN_COLUMN_WIDTH)
-    console.print(f"\nKPI means ± 95% CI half-width; Δ = paired difference vs "
+    console.print(f"\nKPI means ± {LEVEL:.0%} CI half-width; Δ = paired difference vs "
                   f"{analysis.baseline} (* CI excludes 0)")
     for start in range(0, len(plans), per_table):
         console.print(_kpi_table(analysis, plans[start:start + per_table]))
     if analysis.requirements is not None:
         label = analysis.requirements["requirement"].iloc[0]
-        console.print(f"Probability of meeting {label} (95% Wilson CI)")
+        console.print(f"Probability of meeting {label} ({LEVEL:.0%} Wilson CI)")
         console.print(_requirements_table(analysis.requirements))
     failed = int(analysis.counts["failed"].sum())
     if failed:
@@ -123,7 +124,7 @@ def _cell(row: pd.Series) -> str:
 
 def _requirements_table(requirements: pd.DataFrame) -> Table:
     table = Table(box=box.SIMPLE_HEAD)
-    for header in ("Plan", "P(met)", "95% CI", "Met / n"):
+    for header in ("Plan", "P(met)", f"{LEVEL:.0%} CI", "Met / n"):
         table.add_column(header, justify="left" if header == "Plan" else "right")
     for row in requirements.itertuples():
         table.add_row(str(row.plan), f"{row.probability:.0%}",

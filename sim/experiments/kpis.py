@@ -68,10 +68,9 @@ PERIOD_SCHEMA = pa.schema(
 
 
 def kpi_values(result: RunResult) -> dict[str, float]:
-    """The recorded KPIs of a run, by short name (NaN where the engine has no such column)."""
+    """The recorded KPIs of a run, by short name."""
     row = result.summary.iloc[0]
-    return {name: float(row[column]) if column in row.index else np.nan
-            for name, column in RECORDED_KPIS.items()}
+    return {name: float(row[column]) for name, column in RECORDED_KPIS.items()}
 
 
 def period_frame(result: RunResult, replicate: int) -> pd.DataFrame:
@@ -81,8 +80,7 @@ def period_frame(result: RunResult, replicate: int) -> pd.DataFrame:
     frame = pd.DataFrame({"replicate": replicate, "period": everyone.index.astype(np.int64),
                           "day": everyone["day"].astype(float).to_numpy()})
     for name, column in PERIOD_KPIS.items():
-        frame[name] = (everyone[column].to_numpy(dtype=float) if column in everyone.columns
-                       else np.full(len(everyone), np.nan))
+        frame[name] = everyone[column].to_numpy(dtype=float)
     staff = result.workforce.groupby("period").agg(headcount=("headcount", "sum"),
                                                    burnout_max=("burnout_max", "max"))
     staff = staff.reindex(everyone.index)

@@ -68,29 +68,24 @@ def resolve(data: Mapping[str, Any], text: str) -> FieldPath:
     return FieldPath(text=text, keys=tuple(keys), integer=_is_integer(annotation, data, keys))
 
 
-def assign(data: Mapping[str, Any], path: FieldPath, value: Any) -> dict[str, Any]:
-    """A deep copy of ``data`` with the field at ``path`` set to ``value``."""
-    result = copy.deepcopy(dict(data))
-    node: Any = result
-    for key in path.keys[:-1]:
-        node = node[key]
-    node[path.keys[-1]] = copy.deepcopy(value)
-    return result
-
-
 def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """Apply ``{path: value}`` overrides in order; each path is resolved after the previous ones.
+    """A deep copy of ``data`` with ``{path: value}`` overrides applied in order.
+
+    Each path is resolved after the previous overrides, so it may lead into a value set by one.
 
     Raises:
         PathError: a path does not resolve; the message starts with ``PATH = VALUE:``.
     """
-    result = dict(data)
+    result = copy.deepcopy(dict(data))
     for text, value in overrides.items():
         try:
             path = resolve(result, text)
         except PathError as error:
             raise PathError(f"{text} = {value!r}: {error}") from error
-        result = assign(result, path, value)
+        node: Any = result
+        for key in path.keys[:-1]:
+            node = node[key]
+        node[path.keys[-1]] = copy.deepcopy(value)
     return result
 
 

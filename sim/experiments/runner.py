@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim.experiments.backends import Backend, execute, open_backend
 from sim.experiments.design import Plan
+from sim.experiments.seeding import SEEDING
 from sim.experiments.stats import look_ahead, precision_report
 from sim.experiments.store import FORMAT, SweepStore, definition_id, read_replicates
 from sim.experiments.tasks import FAILED, Batch, Engine
@@ -128,8 +129,7 @@ def manifest(spec: SweepSpec) -> dict[str, Any]:
     return {"definition": definition_id(definition(spec)), "format": FORMAT, "kind": spec.kind,
             "version": __version__, "base_seed": spec.seed, "replications": spec.replications,
             "plans": [plan.id for plan in spec.plans],
-            "seeding": "replicate r of every plan runs sim.run(scenario, seed_r) with seed_r "
-                       "from numpy SeedSequence(base_seed, spawn_key=(0, r))",
+            "seeding": SEEDING,
             **spec.info}
 
 

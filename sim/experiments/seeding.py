@@ -13,6 +13,9 @@ import numpy as np
 
 _REPLICATES = 0
 _DESIGN = 1
+SEEDING = ("replicate r of every plan runs sim.run(scenario, seed_r) with seed_r from numpy "
+           f"SeedSequence(base_seed, spawn_key=({_REPLICATES}, r))")
+"""How replicate seeds are made, as written into a sweep's manifest."""
 
 
 def replicate_seed(base_seed: int, replicate: int) -> int:

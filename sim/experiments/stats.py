@@ -32,6 +32,7 @@ from sim.experiments.kpis import KPIS, RECORDED_KPIS
 from sim.experiments.tasks import OK
 
 LEVEL = 0.95
+"""Confidence level of every interval a sweep reports."""
 LOOK_AHEAD = 5
 """Hoad, Robinson and Davies' kLimit: look-ahead replications that must keep the precision."""
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {

@@ -113,12 +113,6 @@ class SweepStore:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         return _atomic(self.root / name, lambda path: pq.write_table(table, path))
 
-    def completed(self) -> dict[str, set[int]]:
-        """The replicates already done (succeeded or failed), by plan."""
-        frame = read_replicates(self.root, columns=["plan", "replicate"])
-        return {str(plan): set(group["replicate"].tolist())
-                for plan, group in frame.groupby("plan", observed=True)}
-
     def write_batch(self, result: BatchResult) -> None:
         """Store a batch: its timeseries file, then its replicates file (which marks it done)."""
         first, last = result.replicates["replicate"].min(), result.replicates["replicate"].max()
