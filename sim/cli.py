@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from sim import advisor
-from sim.errors import ScenarioError
 from sim.io import write_run
 from sim.report import print_summary
 from sim.results import RunResult
@@ -45,7 +44,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 def validate(ctx: click.Context, file: Path) -> None:
     """Check the scenario FILE and print a one-line verdict."""
     with _reported_errors(ctx):
-        scenario = _load(file)
+        scenario = load_scenario(file)
     click.echo(f"{file}: ok ({scenario.name}, {len(scenario.tiers)} tiers, "
                f"{len(scenario.pools)} pools, {scenario.horizon_months} months)")
 
@@ -77,7 +76,7 @@ def schema(ctx: click.Context, output_format: str) -> None:
 def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None) -> None:
     """Simulate the scenario FILE once, write its tables and print a summary."""
     with _reported_errors(ctx):
-        scenario = _load(file)
+        scenario = load_scenario(file)
         simulate = _engine()
         result = simulate(scenario, seed)
         written = write_run(result, out_dir or default_out_dir(scenario.name, seed))
@@ -99,8 +98,9 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--batch-size", type=click.IntRange(min=1),
                      help="Replicates per task  [default: automatic]"),
         click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-                     help="Sweep directory; re-running into it resumes  "
-                          "[default: results/<scenario>/sweep-<id>/]"),
+                     help="Output directory; re-running into it resumes  [default: "
+                          "results/<scenario>/sweep-<id>/ for sweep, results/compare-<id>/ "
+                          "for compare]"),
         click.option("--overwrite", is_flag=True,
                      help="Replace an --out directory that holds a different sweep."),
     ]
@@ -154,7 +154,7 @@ def sweep(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
         design = DesignOptions(values["vary"], values["plans_file"], values["design"],
                                values["samples"], values["baseline"], values["require"],
                                precision)
-        sweep_command(_load(scenario_file), scenario_file, design, _options(values))
+        sweep_command(load_scenario(scenario_file), scenario_file, design, _options(values))
 
 
 @main.command()
@@ -173,13 +173,6 @@ def compare(ctx: click.Context, files: tuple[Path, ...], **values: Any) -> None:
 def default_out_dir(scenario_name: str, seed: int) -> Path:
     """Where ``cssim run`` writes by default, relative to the working directory."""
     return Path("results") / scenario_name / f"seed-{seed}"
-
-
-def _load(file: Path) -> Scenario:
-    try:
-        return load_scenario(file)
-    except UnicodeDecodeError as error:
-        raise ScenarioError(f"{file}: not a UTF-8 text file (byte {error.start})") from error
 
 
 def _engine() -> Callable[[Scenario, int], RunResult]:
@@ -262,7 +255,7 @@ def advise(ctx: click.Context, scenario_file: Path | None, output_format: str,
            **flags: object) -> None:
     """Score the six factors of domain.md §11 and recommend a touch model."""
     with _reported_errors(ctx):
-        facts = advisor.scenario_facts(_load(scenario_file)) if scenario_file else None
+        facts = advisor.scenario_facts(load_scenario(scenario_file)) if scenario_file else None
         advice = advisor.advise(advisor.request_from_flags(flags), facts)
         render = advisor.advice_json if output_format == "json" else advisor.advice_text
         text = render(advice)

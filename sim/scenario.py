@@ -228,6 +228,23 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     from sim.errors import ScenarioError
 
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise ScenarioError(f"{path}: the file must hold a mapping of scenario fields, "
+                            f"found {found}")
+    return parse_scenario(data, source=str(path))
+
+
+def read_yaml(path: str | Path) -> object:
+    """Read a UTF-8 YAML file.
+
+    Raises:
+        ScenarioError: the file is missing, not UTF-8 or not YAML; one line naming the file
+            (and the line and column of a YAML error).
+    """
+    from sim.errors import ScenarioError
+
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -236,18 +253,13 @@ def load_scenario(path: str | Path) -> Scenario:
     except UnicodeDecodeError as error:
         raise ScenarioError(f"{path}: not a UTF-8 text file (byte {error.start})") from error
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         reason = getattr(error, "problem", None)
         raise ScenarioError(f"{path}: unreadable YAML{where}"
                             + (f": {reason}" if reason else "")) from error
-    if not isinstance(data, dict):
-        found = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError(f"{path}: the file must hold a mapping of scenario fields, "
-                            f"found {found}")
-    return parse_scenario(data, source=str(path))
 
 
 def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:

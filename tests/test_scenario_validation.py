@@ -157,10 +157,9 @@ def test_load_scenario_rejects(bad_file: tuple[Path, list[str]]) -> None:
 
 
 def test_load_scenario_rejects_binary_file(tmp_path: Path) -> None:
-    # load_scenario lets UnicodeDecodeError (a ValueError) through; the CLI adds the file name.
     path = tmp_path / "binary.yaml"
     path.write_bytes(b"\xff\xfe\x00name")
-    with pytest.raises(ValueError):
+    with pytest.raises(ScenarioError, match=f"^{re.escape(str(path))}: not a UTF-8 text file"):
         load_scenario(path)
 
 

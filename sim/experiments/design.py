@@ -23,7 +23,7 @@ import yaml
 
 from sim.errors import ScenarioError
 from sim.experiments.paths import PathError, apply_overrides, resolve
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario import Scenario, parse_scenario, read_yaml
 
 Design = Literal["grid", "lhs"]
 PLAN_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
@@ -165,11 +165,7 @@ def load_plans_file(path: Path) -> list[tuple[str, dict[str, Any]]]:
     Raises:
         ScenarioError: the file is unreadable, not a mapping, or a plan id or entry is invalid.
     """
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ScenarioError(f"{path}: cannot read the plans file ({_reason(error)})") from error
-    return named_plans(data, str(path))
+    return named_plans(read_yaml(path), str(path))
 
 
 def named_plans(data: object, source: str) -> list[tuple[str, dict[str, Any]]]:
@@ -189,10 +185,6 @@ def named_plans(data: object, source: str) -> list[tuple[str, dict[str, Any]]]:
                                 "of field paths to values")
         plans.append((str(plan_id), {str(key): value for key, value in (overrides or {}).items()}))
     return plans
-
-
-def _reason(error: BaseException) -> str:
-    return getattr(error, "strerror", None) or getattr(error, "problem", None) or str(error)
 
 
 def check_plan_id(plan_id: str, where: str) -> None:
