@@ -159,24 +159,24 @@ class Triggers(Model):
 
 def check_triggers(scenario: Scenario) -> None:
     """Cross-field rules of overflow pools and the dedicated-CSM trigger."""
-    _check_overflow(scenario)
+    owner = {tier: pool.name for pool in scenario.pools for tier in pool.tiers}
+    _check_overflow(scenario, owner)
     triggers = scenario.triggers
     if not (triggers.enabled and triggers.dedicated_csm.enabled):
         return
     threshold = triggers.dedicated_csm.acv_threshold
-    owned = {tier for pool in scenario.pools for tier in pool.tiers}
     for tier in scenario.tiers:
         reaches = tier.acv_max is None or tier.acv_max > threshold
-        if reaches and tier.name not in owned:
+        if reaches and tier.name not in owner:
             raise ValueError(
                 f"triggers.dedicated_csm.acv_threshold = {threshold:g}: tier {tier.name!r} "
                 "holds ACVs at or above it but no csm pool owns it, so nobody can be its "
                 f"dedicated CSM (list it in a csm pool's tiers, or raise the threshold)")
 
 
-def _check_overflow(scenario: Scenario) -> None:
+def _check_overflow(scenario: Scenario, owner: dict[str, str]) -> None:
+    """Overflow tiers: of csm pools, known, without an owning pool, one pool each."""
     names = {tier.name for tier in scenario.tiers}
-    owner = {tier: pool.name for pool in scenario.pools for tier in pool.tiers}
     overflow: dict[str, str] = {}
     for index, pool in enumerate(scenario.pools):
         where = f"pools[{index}].overflow_tiers = {list(pool.overflow_tiers)}"

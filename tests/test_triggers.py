@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,19 +18,25 @@ import pytest
 from click.testing import CliRunner
 
 from sim import parse_scenario, run
+from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.cli import main
 from sim.customers.renewal import churn_factor
+from sim.customers.trigger_work import held_tasks, trigger_week
 from sim.customers.triggers import (
     Intervention,
+    TriggerEngine,
     expansion_route,
     lifted_expansion,
     settle_triggers,
     trigger_odds,
+    work_order,
 )
 from sim.errors import ScenarioError
 from sim.model import build, simulate
+from sim.organisation import Pool
 from sim.schema_parts import RenewalChange
 from sim.schema_triggers import ExpansionTrigger
+from sim.staffing import depart
 from sim.world import World
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -265,6 +272,81 @@ def test_trigger_tasks_come_before_scheduled_touches() -> None:
     assert len(expired) < 0.02 * len(done) and (expired.amount < 14.0).all()
 
 
+def owned_and_tech_book() -> dict:
+    """The tech-touch book with a second, owned tier served by a one-person CSM pool."""
+    data = tech_book(overflow=2, months=6)
+    data["tiers"][0]["acv_max"] = 10000
+    data["tiers"].append({"name": "owned", "acv_min": 10000,
+                          "acv": {"kind": "fixed", "value": 20000}, "touch_model": "low",
+                          "mix": 0.0, "tickets_per_month": 0.0, "human_onboarding_share": 0.0,
+                          "churn": {"alpha": 1.0, "beta": 3.0}})
+    data["growth"]["initial_customers"]["owned"] = 5
+    data["pools"].append({"name": "csm", "role": "csm", "tiers": ["owned"],
+                          "annual_cost": 100000, "headcount": 1})
+    return data
+
+
+def pool_named(world: World, name: str) -> Pool:
+    return next(pool for pool in world.pools if pool.name == name)
+
+
+def engine_of(world: World) -> TriggerEngine:
+    assert world.triggers is not None
+    return world.triggers
+
+
+def test_tasks_go_to_the_owner_or_are_spread_over_the_overflow_pool() -> None:
+    """Owned accounts' tasks go to the owning CSM. Overflow risk tasks, in work order, keep a
+    holder still on staff and otherwise go to the member holding the fewest (ties: lower id);
+    an overflow account's sales handoff is nobody's."""
+    world = build(parse_scenario(owned_and_tech_book()), seed=1)
+    engine, book = engine_of(world), world.book
+    overflow, csm = pool_named(world, "overflow"), pool_named(world, "csm")
+    first, second = overflow.members
+    tech, owned = np.flatnonzero(book.tier == 0)[:5], int(np.flatnonzero(book.tier == 1)[0])
+    owner = int(book.owner[owned])
+    assert owner == csm.members[0].id
+    kept = Intervention(int(tech[0]), "usage_drop", raised=1.0, hours=2.0, holder=second.id)
+    new = [Intervention(int(customer), "inactivity", raised=2.0 + step, hours=2.0)
+           for step, customer in enumerate(tech[1:4])]
+    handoff = Intervention(int(tech[4]), "expansion", raised=0.0, hours=1.0)
+    owned_task = Intervention(owned, "usage_drop", raised=0.5, hours=2.0)
+    engine.tasks = sorted([*new, handoff, kept, owned_task], key=work_order)
+    expected = {first.id: [new[0], new[1]], second.id: [kept, new[2]]}
+    assert held_tasks(engine, overflow) == expected
+    assert [item.holder for item in new] == [first.id, first.id, second.id]
+    assert held_tasks(engine, overflow) == expected  # holders are kept week to week
+    assert held_tasks(engine, csm) == {owner: [owned_task]}
+    depart(world, first)
+    assert held_tasks(engine, overflow) == {second.id: [kept, *new]}
+
+
+def test_a_week_of_tasks_is_done_whole_in_order_at_an_even_pace() -> None:
+    """After 5 of 10 hours, two 2-hour tasks fit (done when 7 and 9 of the 10 hours are
+    spent, i.e. 7/10 and 9/10 into the week) and the third waits; demand is the held hours
+    spread over ``task_pace_weeks``."""
+    world = build(parse_scenario(owned_and_tech_book()), seed=1)
+    engine = engine_of(world)
+    overflow = pool_named(world, "overflow")
+    first, second = overflow.members
+    items = [Intervention(customer, "usage_drop", raised=1.0, hours=2.0, holder=first.id)
+             for customer in (0, 1, 2)]
+    engine.tasks = list(items)
+    start = 7.0
+    available = {first.id: 10.0, second.id: 10.0}
+    demanded, done = trigger_week(world, overflow, overflow.members, available,
+                                  {first.id: 5.0, second.id: 0.0}, start)
+    pace = world.scenario.triggers.task_pace_weeks
+    assert demanded == {first.id: pytest.approx(6.0 / pace), second.id: 0.0}
+    assert done == {first.id: 4.0, second.id: 0.0}
+    days = [start + WEEK_DAYS * 0.7, start + WEEK_DAYS * 0.9]
+    assert [item.answered for item in items[:2]] == pytest.approx(days)
+    assert engine.tasks == [items[2]] and math.isinf(items[2].answered)
+    outreach = events_of(world).query("kind == 'outreach'")
+    assert list(outreach.customer) == [0, 1] and set(outreach.staff) == {first.id}
+    np.testing.assert_allclose(outreach.amount, np.array(days) - 1.0)
+
+
 # --- expansion and the dedicated CSM ---------------------------------------------------------
 
 @pytest.mark.parametrize(("acv", "route"), [(0, "in_app"), (24999, "in_app"),
@@ -362,6 +444,33 @@ def test_lifted_expansion_converts_only_the_no_change_band() -> None:
     assert not lifted_expansion(0.5, change, 0.0)
 
 
+@pytest.mark.parametrize("book", [lambda: tech_book(overflow=1), growth_book],
+                         ids=["overflow-backlog", "sales-handoffs"])
+def test_the_task_list_is_exactly_the_waiting_tasks_in_work_order(
+        book: Callable[[], dict]) -> None:
+    """Done and expired tasks leave the list at once; every task still waiting is on it.
+
+    Checked half a day after each monthly signal, while the month's new tasks wait.
+    """
+    world = build(parse_scenario(book()), seed=3)
+    engine = engine_of(world)
+    seen = 0
+    for month in range(1, world.scenario.horizon_months):
+        world.env.run(until=month * MONTH_DAYS + 0.5)
+        waiting = [item for items in engine.cycle.values() for item in items if item.waiting]
+        waiting += [item for item in engine.opportunity.values() if item.waiting]
+        assert {id(item) for item in engine.tasks} == {id(item) for item in waiting}
+        assert len(engine.tasks) == len(waiting)
+        keys = [work_order(item) for item in engine.tasks]
+        assert keys == sorted(keys)
+        risk = [item.customer for item in waiting if item.risk]
+        np.testing.assert_array_equal(
+            engine.open_outreach(),
+            np.bincount(world.book.tier[risk], minlength=len(world.scenario.tiers)))
+        seen += len(waiting)
+    assert seen > 20
+
+
 def dedicated_book() -> dict:
     """Pooled $10K-50K accounts that expand 60% of renewals by ~+60%; dedicated from $50K."""
     return {
@@ -426,32 +535,34 @@ BAD = [
     ("drop-threshold-zero", {"triggers": {"usage_drop": {"threshold": 0}}},
      "triggers.usage_drop.threshold = 0: Input should be greater than 0"),
     ("inactive-level", {"triggers": {"inactivity": {"inactive_level": 1.5}}},
-     "triggers.inactivity.inactive_level = 1.5"),
+     "triggers.inactivity.inactive_level = 1.5: Input should be less than 1"),
     ("automated-success", {"triggers": {"inactivity": {"automated_success": -0.1}}},
-     "triggers.inactivity.automated_success = -0.1"),
+     "triggers.inactivity.automated_success = -0.1: Input should be greater than or equal to 0"),
     ("growth-threshold", {"triggers": {"expansion": {"growth_threshold": 0}}},
-     "triggers.expansion.growth_threshold = 0"),
+     "triggers.expansion.growth_threshold = 0: Input should be greater than 0"),
     ("routes-inverted", {"triggers": {"expansion": {"account_executive_from": 20000}}},
      "triggers.expansion.account_executive_from = 20000: must exceed inside_sales_from (25000)"),
     ("lift-above-one", {"triggers": {"expansion": {"in_app_lift": 1.2}}},
-     "triggers.expansion.in_app_lift = 1.2"),
+     "triggers.expansion.in_app_lift = 1.2: Input should be less than or equal to 1"),
     ("delay-below-one", {"triggers": {"risk_delay_per_day": 0.99}},
      "triggers.risk_delay_per_day = 0.99: Input should be greater than or equal to 1"),
     ("effect-above-one", {"triggers": {"outreach_effect": 1.5}},
      "triggers.outreach_effect = 1.5: Input should be less than or equal to 1"),
-    ("outreach-hours", {"triggers": {"outreach_hours": 0}}, "triggers.outreach_hours = 0"),
+    ("outreach-hours", {"triggers": {"outreach_hours": 0}},
+     "triggers.outreach_hours = 0: Input should be greater than 0"),
     ("volatility", {"triggers": {"usage": {"volatility": -1}}},
-     "triggers.usage.volatility = -1"),
+     "triggers.usage.volatility = -1: Input should be greater than or equal to 0"),
     ("unknown-trigger", {"triggers": {"premium_exploration": {"enabled": True}}},
-     "triggers.premium_exploration = {'enabled': True}: Extra inputs"),
+     "triggers.premium_exploration = {'enabled': True}: Extra inputs are not permitted"),
     ("enabled-not-bool", {"triggers": {"enabled": "sometimes"}},
-     "triggers.enabled = 'sometimes'"),
+     "triggers.enabled = 'sometimes': Input should be a valid boolean"),
     ("overflow-not-csm", {"pool": overflow_pool(["smb"], role="cs_ops")},
      "pools[3].overflow_tiers = ['smb']: only csm pools take overflow work"),
     ("overflow-unknown", {"pool": overflow_pool(["large"])},
      "pools[3].overflow_tiers = ['large']: unknown tier 'large'"),
     ("overflow-owned", {"pool": overflow_pool(["mid"])},
-     "pools[3].overflow_tiers = ['mid']: tier 'mid' is owned by pool 'csm_mid'"),
+     "pools[3].overflow_tiers = ['mid']: tier 'mid' is owned by pool 'csm_mid'; overflow "
+     "pools serve tiers without an owning csm pool"),
     ("dedicated-unowned", {"triggers": {"enabled": True,
                                         "dedicated_csm": {"acv_threshold": 10000}}},
      "triggers.dedicated_csm.acv_threshold = 10000: tier 'smb' holds ACVs at or above it"),

@@ -12,7 +12,6 @@ response time is the days from the trigger to that day.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -69,48 +68,48 @@ def held_tasks(engine: TriggerEngine, pool: Pool) -> dict[int, list[Intervention
     """Waiting tasks this pool's members hold, by member id, in the order they are worked.
 
     The engine keeps its tasks in that order (risk first, then by trigger day and customer).
+    Only this pool's tasks are visited: those of accounts its members own, and the risk tasks
+    of accounts without an owner in the tiers that overflow to it.
     """
-    engine.tasks = [item for item in engine.tasks
-                    if math.isinf(item.answered) and not item.closed]
-    if not engine.tasks:
+    tasks = engine.tasks
+    if not tasks or not pool.members:
         return {}
     book = engine.world.book
-    customers = np.fromiter((item.customer for item in engine.tasks), np.int64,
-                            len(engine.tasks))
+    customers = np.fromiter((item.customer for item in tasks), np.int64, len(tasks))
+    owners = book.owner[customers]
+    members = {person.id: person for person in pool.members}
     overflows = np.array([engine.overflow.get(tier) is pool
                           for tier in range(len(engine.world.scenario.tiers))])
-    members = {person.id: person for person in pool.members}
+    mine = np.isin(owners, list(members)) | ((owners < 0) & overflows[book.tier[customers]])
     load: Counter[int] = Counter()
     held: dict[int, list[Intervention]] = defaultdict(list)
-    for item, owner, overflow in zip(engine.tasks, book.owner[customers].tolist(),
-                                     overflows[book.tier[customers]].tolist(), strict=True):
-        person = None
+    for index in np.flatnonzero(mine).tolist():
+        item, owner = tasks[index], int(owners[index])
         if owner >= 0:
-            person = members.get(owner)
-        elif overflow and item.kind != "expansion":
+            held[owner].append(item)
+        elif item.risk:
             person = members.get(item.holder) or _next_overflow_holder(item, pool, load)
-        if person is not None:
             held[person.id].append(item)
-            load[person.id] += overflow
+            load[person.id] += 1
     return held
 
 
-def _next_overflow_holder(item: Intervention, pool: Pool, load: Counter[int]) -> Person | None:
+def _next_overflow_holder(item: Intervention, pool: Pool, load: Counter[int]) -> Person:
     """Give an overflow task nobody on staff holds to the member holding the fewest so far.
 
     Tasks are visited in work order, so ``load`` counts the overflow tasks already placed
-    this week (kept holders included).
+    this week (kept holders included). The pool has members.
     """
-    person = min(pool.members, key=lambda member: (load[member.id], member.id), default=None)
-    if person is not None:
-        item.holder = person.id
+    person = min(pool.members, key=lambda member: (load[member.id], member.id))
+    item.holder = person.id
     return person
 
 
 def complete(engine: TriggerEngine, item: Intervention, person: Person, day: float) -> None:
     """A CSM has done a task, on ``day``: count the outreach (or the handoff to sales)."""
     world = engine.world
-    item.answered, item.holder = day, person.id
+    item.answered = day
+    engine.remove_task(item)
     customer = item.customer
     tier = int(world.book.tier[customer])
     days = day - item.raised

@@ -26,9 +26,6 @@ from sim.schema_parts import RenewalChange
 from sim.schema_triggers import ExpansionTrigger
 from sim.world import World
 
-ROUTES = ("in_app", "inside_sales", "ae")
-"""Expansion routes (§6.2); events ``expansion_routed_<route>``."""
-
 
 @dataclass(eq=False)
 class Intervention:
@@ -44,7 +41,7 @@ class Intervention:
     """Risk: churn-odds multiplier once answered. Expansion: the lift of the route."""
     answered: float = math.inf
     holder: int = -1
-    """Staff id of the CSM holding (or who did) the task."""
+    """Staff id of the overflow CSM holding the task (-1: none yet; see ``trigger_work``)."""
     closed: bool = False
 
     @property
@@ -74,7 +71,7 @@ class TriggerEngine:
         self.cycle: dict[int, list[Intervention]] = {}
         self.opportunity: dict[int, Intervention] = {}
         self.tasks: list[Intervention] = []
-        """Open CSM tasks in the order they are worked (``work_order``)."""
+        """The CSM tasks waiting, in the order they are worked (``work_order``)."""
         self.fired = np.zeros(book.size, dtype=np.int64)
         self.overflow = {world.scenario.tier_index(name): pool for pool in world.pools
                          for name in pool.spec.overflow_tiers}
@@ -90,7 +87,9 @@ class TriggerEngine:
         """Act on one month's usage signals."""
         for customer in signals.drop.tolist():
             self.fire(customer, "usage_drop", float(signals.ratio[customer]))
-            self._add_task(Intervention(customer, "usage_drop", self.world.now))
+            item = Intervention(customer, "usage_drop", self.world.now)
+            self.cycle.setdefault(customer, []).append(item)
+            self._add_task(item)
         for customer in signals.inactive.tolist():
             self.fire(customer, "inactivity", math.exp(self.walk.log_usage[customer]))
             success = bool(uniforms[customer] < self.spec.inactivity.automated_success)
@@ -100,10 +99,8 @@ class TriggerEngine:
             self._open_opportunity(customer)
 
     def _add_task(self, item: Intervention) -> None:
-        """Make a risk follow-up a human outreach task."""
+        """Make a risk follow-up of the cycle a human outreach task."""
         item.hours, item.effect = self.spec.outreach_hours, self.spec.outreach_effect
-        if item not in self.cycle.setdefault(item.customer, []):
-            self.cycle[item.customer].append(item)
         bisect.insort(self.tasks, item, key=work_order)
 
     def _reengage(self, customer: int, success: bool) -> None:
@@ -168,16 +165,26 @@ class TriggerEngine:
                 world.tier_counters.add("outreach_unanswered", tier)
                 world.record("outreach_unanswered", customer, tier=tier,
                              amount=world.now - item.raised)
+                self.remove_task(item)
             item.closed = True
         opportunity = self.opportunity.pop(customer, None)
         if opportunity is None:
             return 0.0
+        if opportunity.waiting:
+            self.remove_task(opportunity)
         opportunity.closed = True
         return opportunity.effect if opportunity.answered <= world.now else 0.0
 
+    def remove_task(self, item: Intervention) -> None:
+        """Take a task off the waiting list (done, or expired at the renewal)."""
+        index = bisect.bisect_left(self.tasks, work_order(item), key=work_order)
+        while self.tasks[index] is not item:
+            index += 1
+        del self.tasks[index]
+
     def open_outreach(self) -> np.ndarray:
         """Risk tasks waiting for a CSM, per tier."""
-        waiting = [item.customer for item in self.tasks if item.risk and item.waiting]
+        waiting = [item.customer for item in self.tasks if item.risk]
         return np.bincount(self.world.book.tier[waiting].astype(np.int64),
                            minlength=len(self.world.scenario.tiers)).astype(float)
 

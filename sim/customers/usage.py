@@ -74,12 +74,11 @@ def detect(previous: np.ndarray, current: np.ndarray, spec: Triggers) -> Signals
     when usage falls below ``inactivity.inactive_level`` from at or above it.
     """
     observed = ~np.isnan(previous)
-    change = np.where(observed, current - np.where(observed, previous, 0.0), np.nan)
-    with np.errstate(invalid="ignore"):
-        drop = observed & (change <= math.log1p(-spec.usage_drop.threshold))
-        growth = observed & (change >= math.log1p(spec.expansion.growth_threshold))
-        level = math.log(spec.inactivity.inactive_level)
-        inactive = observed & (current < level) & (previous >= level)
+    change = current - previous
+    drop = observed & (change <= math.log1p(-spec.usage_drop.threshold))
+    growth = observed & (change >= math.log1p(spec.expansion.growth_threshold))
+    level = math.log(spec.inactivity.inactive_level)
+    inactive = observed & (current < level) & (previous >= level)
     return Signals(
         drop=np.flatnonzero(drop & spec.usage_drop.enabled),
         inactive=np.flatnonzero(inactive & spec.inactivity.enabled),
