@@ -10,6 +10,9 @@ import numpy as np
 from sim.calendar import WEEK_DAYS, YEAR_DAYS
 from sim.schema_parts import Hiring, StaffDynamics, StaffPool
 
+Hours = dict[int, float]
+"""Hours by staff member id."""
+
 
 @dataclass(eq=False)
 class Person:

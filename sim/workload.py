@@ -6,10 +6,8 @@ from sim.calendar import WEEK_DAYS
 from sim.customers.engagement import touches_week
 from sim.customers.renewal_work import work_on_renewals
 from sim.customers.trigger_work import trigger_week
-from sim.organisation import Person, Pool
+from sim.organisation import Hours, Person, Pool
 from sim.world import World
-
-Hours = dict[int, float]
 
 
 def week_of_work(world: World, pool: Pool, members: list[Person], available: Hours,

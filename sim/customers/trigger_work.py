@@ -18,10 +18,8 @@ import numpy as np
 
 from sim.calendar import WEEK_DAYS
 from sim.customers.triggers import Intervention, TriggerEngine
-from sim.organisation import Person, Pool
+from sim.organisation import Hours, Person, Pool
 from sim.world import World
-
-Hours = dict[int, float]
 
 
 def trigger_week(world: World, pool: Pool, members: list[Person], available: Hours,
