@@ -29,6 +29,15 @@ def check_scenario(scenario: Scenario) -> None:
     check_triggers(scenario)
 
 
+def tier_owners(scenario: Scenario) -> dict[str, str]:
+    """Tier name -> name of the CSM pool that owns it.
+
+    Each tier has at most one owner once ``_check_pools`` has passed; rules that use this run
+    after it.
+    """
+    return {tier: pool.name for pool in scenario.pools for tier in pool.tiers}
+
+
 def _unique(names: list[str], what: str) -> None:
     seen: set[str] = set()
     for index, name in enumerate(names):
@@ -114,7 +123,7 @@ def _check_onboarding_servers(scenario: Scenario) -> None:
         raise ValueError("org_model = 'specialist': human onboarding needs a pool with role "
                          "'implementation'")
     if scenario.org_model == "generalist" and "implementation" not in roles:
-        served = {tier for pool in scenario.pools for tier in pool.tiers}
+        served = tier_owners(scenario)
         for index, tier in enumerate(scenario.tiers):
             if tier.human_onboarding_share > 0 and tier.name not in served:
                 raise ValueError(f"tiers[{index}].human_onboarding_share = "
@@ -143,7 +152,7 @@ def _check_strategies(scenario: Scenario) -> None:
     _unique([rule.name for rule in rules], "strategies.rules")
     tiers = {tier.name: tier for tier in scenario.tiers}
     pools = {pool.name: pool for pool in scenario.pools}
-    csm_tiers = {name for pool in scenario.pools for name in pool.tiers}
+    csm_tiers = tier_owners(scenario)
     for index, rule in enumerate(rules):
         where = f"strategies.rules[{index}]"
         for name in rule.touch_models:

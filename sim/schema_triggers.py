@@ -159,7 +159,9 @@ class Triggers(Model):
 
 def check_triggers(scenario: Scenario) -> None:
     """Cross-field rules of overflow pools and the dedicated-CSM trigger."""
-    owner = {tier: pool.name for pool in scenario.pools for tier in pool.tiers}
+    from sim.scenario_rules import tier_owners
+
+    owner = tier_owners(scenario)
     _check_overflow(scenario, owner)
     triggers = scenario.triggers
     if not (triggers.enabled and triggers.dedicated_csm.enabled):
