@@ -11,13 +11,13 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.advisor import FACTORS, AdviceRequest, advise, scenario_facts, scoring
+from sim.advisor import FACTORS, AdviceRequest, advice_json, advise, scenario_facts, scoring
 from sim.advisor.choice import TierAcv, band_model, recommend, spread_tiers
 from sim.advisor.facts import expected_arrivals
 from sim.cli import main
-from sim.scenario import ArrivalStep, parse_scenario
+from sim.scenario import ArrivalStep, load_scenario, parse_scenario
 
-SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").rglob("*.yaml"))
 LABELS = ("ACV", "complexity", "segment", "margin", "competition", "growth stage")
 
 
@@ -277,6 +277,8 @@ def test_flags_win_over_the_scenario(base_scenario: dict) -> None:
 def test_advice_from_every_shipped_scenario(path: Path) -> None:
     result = CliRunner().invoke(main, ["advise", "--scenario", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
+    facts = scenario_facts(load_scenario(path))
+    assert result.stdout.rstrip("\n") == advice_json(advise(AdviceRequest(), facts))
     advice = json.loads(result.stdout)
     assert advice["scenario"] == path.stem
     assert advice["model"] in {"high-touch", "low-touch", "tech-touch", "hybrid"}

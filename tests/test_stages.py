@@ -42,12 +42,13 @@ def test_choosing_model_stages_include_their_start(customers: float, stage: int)
     assert classify_stage(customers, "choosing-model") == stage
 
 
-@pytest.mark.parametrize("scheme", ["team-structure", "choosing-model"])
-def test_stage_series_agrees_with_one_at_a_time(scheme: str) -> None:
-    counts = [0, 49, 50, 99, 100, 199, 200, 499, 500, 1_999, 2_000, 7_500]
-    expected = [classify_stage(count, scheme) for count in counts]
+@pytest.mark.parametrize(("scheme", "cases"), [("team-structure", TEAM_STRUCTURE_CASES),
+                                               ("choosing-model", CHOOSING_MODEL_CASES)])
+def test_stage_series_classifies_every_count(scheme: str, cases: list) -> None:
+    counts = [count for count, _ in cases]
+    expected = [stage for _, stage in cases]
     from_array = stage_series(np.array(counts), scheme)
-    from_series = stage_series(pd.Series(counts, index=range(10, 22)), scheme)
+    from_series = stage_series(pd.Series(counts, index=range(10, 10 + len(counts))), scheme)
     assert from_array.tolist() == expected
     assert from_series.tolist() == expected
     assert from_array.dtype == np.int64

@@ -29,6 +29,8 @@ from sim.schema_parts import SHARE_TOLERANCE
 
 TouchModel = Literal["high-touch", "low-touch", "tech-touch", "hybrid"]
 
+MIN_SCORE, MAX_SCORE = 1, 5
+"""Each factor scores 1–5 (§11.2)."""
 MIN_TOTAL, MAX_TOTAL = 6, 30
 """Six factors of 1–5 (§11.2)."""
 LOW_TOUCH_MIN_TOTAL = 12
@@ -47,12 +49,19 @@ LOW_TOUCH_EDGE_ACV_SCORE = score_acv(LOW_TOUCH_ACV).score
 HIGH_TOUCH_EDGE_ACV_SCORE = score_acv(HIGH_TOUCH_ACV).score
 """At a total of 20, high-touch needs an ACV scoring at least this ($100K+, §11.1)."""
 
-MIXED_RULE = ("Mixed scores -> hybrid: at least one factor scores 4–5 and at least one 1–2; "
-              "from a scenario also when tiers with >= 10% of new customers have ACVs scoring "
-              "4–5 and tiers with >= 10% have ACVs scoring 1–2.")
-TIE_BREAK_RULE = ("A total of exactly 12 or 20 goes to the model with more touch only if the "
-                  "ACV can pay for it (12: ACV $10K+ -> low-touch, else tech-touch; 20: ACV "
-                  "$100K+ -> high-touch, else low-touch).")
+_HIGH_ZONE = f"{HIGH_ZONE_MIN}–{MAX_SCORE}"
+_LOW_ZONE = f"{MIN_SCORE}–{LOW_ZONE_MAX}"
+_MIN_SHARE = f"{TIER_ZONE_MIN_SHARE:.0%}"
+
+MIXED_RULE = (f"Mixed scores -> hybrid: at least one factor scores {_HIGH_ZONE} and at least one "
+              f"{_LOW_ZONE}; from a scenario also when tiers with >= {_MIN_SHARE} of new "
+              f"customers have ACVs scoring {_HIGH_ZONE} and tiers with >= {_MIN_SHARE} have "
+              f"ACVs scoring {_LOW_ZONE}.")
+TIE_BREAK_RULE = (f"A total of exactly {LOW_TOUCH_MIN_TOTAL} or {HIGH_TOUCH_MIN_TOTAL} goes to "
+                  f"the model with more touch only if the ACV can pay for it "
+                  f"({LOW_TOUCH_MIN_TOTAL}: ACV ${LOW_TOUCH_ACV / 1000:,.0f}K+ -> low-touch, "
+                  f"else tech-touch; {HIGH_TOUCH_MIN_TOTAL}: ACV "
+                  f"${HIGH_TOUCH_ACV / 1000:,.0f}K+ -> high-touch, else low-touch).")
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,8 @@ def recommend(scores: Mapping[str, int], acv_score: int,
     """
     total = sum(scores.values())
     if not MIN_TOTAL <= total <= MAX_TOTAL:
-        raise ValueError(f"total = {total}: six scores of 1–5 sum to {MIN_TOTAL}–{MAX_TOTAL}")
+        raise ValueError(f"total = {total}: six scores of {MIN_SCORE}–{MAX_SCORE} sum to "
+                         f"{MIN_TOTAL}–{MAX_TOTAL}")
     mixed = mixed_scores(scores) or spread_tiers(tiers)
     if mixed:
         return Recommendation("hybrid", mixed)
@@ -101,8 +111,8 @@ def mixed_scores(scores: Mapping[str, int]) -> str:
     low = [name for name, score in scores.items() if score <= LOW_ZONE_MAX]
     if not (high and low):
         return ""
-    return (f"mixed scores: {', '.join(high)} in the high zone (4–5), "
-            f"{', '.join(low)} in the low zone (1–2)")
+    return (f"mixed scores: {', '.join(high)} in the high zone ({_HIGH_ZONE}), "
+            f"{', '.join(low)} in the low zone ({_LOW_ZONE})")
 
 
 def spread_tiers(tiers: Sequence[TierAcv]) -> str:
@@ -112,8 +122,8 @@ def spread_tiers(tiers: Sequence[TierAcv]) -> str:
     high_share, low_share = (sum(tier.share for tier in group) for group in (high, low))
     if min(high_share, low_share) < TIER_ZONE_MIN_SHARE - SHARE_TOLERANCE:
         return ""
-    return (f"customers spread over the ACV zones: tiers with ACV scoring 4–5 sign "
-            f"{_shares(high)} of new customers, tiers scoring 1–2 sign {_shares(low)}")
+    return (f"customers spread over the ACV zones: tiers with ACV scoring {_HIGH_ZONE} sign "
+            f"{_shares(high)} of new customers, tiers scoring {_LOW_ZONE} sign {_shares(low)}")
 
 
 def band_model(total: int, acv_score: int) -> Recommendation:
@@ -123,10 +133,13 @@ def band_model(total: int, acv_score: int) -> Recommendation:
     if total == HIGH_TOUCH_MIN_TOTAL:
         return _edge(total, acv_score, HIGH_TOUCH_EDGE_ACV_SCORE, "high-touch", "low-touch")
     if total < LOW_TOUCH_MIN_TOTAL:
-        return Recommendation("tech-touch", f"total {total} in the tech-touch band 6–12")
+        return Recommendation("tech-touch", f"total {total} in the tech-touch band "
+                                            f"{MIN_TOTAL}–{LOW_TOUCH_MIN_TOTAL}")
     if total < HIGH_TOUCH_MIN_TOTAL:
-        return Recommendation("low-touch", f"total {total} in the low-touch band 12–20")
-    return Recommendation("high-touch", f"total {total} in the high-touch band 20–30")
+        return Recommendation("low-touch", f"total {total} in the low-touch band "
+                                           f"{LOW_TOUCH_MIN_TOTAL}–{HIGH_TOUCH_MIN_TOTAL}")
+    return Recommendation("high-touch", f"total {total} in the high-touch band "
+                                        f"{HIGH_TOUCH_MIN_TOTAL}–{MAX_TOTAL}")
 
 
 def _edge(total: int, acv_score: int, needed: int, more: TouchModel,
