@@ -47,6 +47,7 @@ from sim.world import World
 WORKING_DAYS_PER_WEEK = 5.0
 """Working days in a week: tickets per engineer per *working* day (domain.md §7.1)."""
 TOLERANCE = 1e-9
+"""Slack in float comparisons of days, and of loads and metrics with their thresholds."""
 
 
 @dataclass(frozen=True)
@@ -81,20 +82,21 @@ class TriggerState:
     exceeded_since: float | None = None
     """Reactive: the first review of the current run of reviews above the threshold."""
     tickets_seen: int = 0
+    """Support: tickets routed to the pool up to the last review."""
     last_review: float | None = None
+    """Day of the last review (None before the first)."""
 
 
 def hiring_review(world: World) -> Generator[simpy.Event, None, None]:
     """The review process of the proactive and reactive policies."""
-    states = {pool.index: TriggerState() for pool in world.pools
-              if pool.role in READINGS and pool.spec.hiring_trigger.enabled}
+    reviewed = [(pool, TriggerState()) for pool in world.pools
+                if pool.role in READINGS and pool.spec.hiring_trigger.enabled]
     every = world.scenario.hiring.review_days
     review = 0
     while review * every < world.horizon - TOLERANCE:
         yield OrderedTimeout(world.env, review * every - world.now, LAST)
-        for pool in world.pools:
-            if pool.index in states:
-                review_pool(world, pool, states[pool.index])
+        for pool, state in reviewed:
+            review_pool(world, pool, state)
         review += 1
 
 
@@ -106,26 +108,25 @@ def review_pool(world: World, pool: Pool, state: TriggerState) -> None:
     if reading is None:
         return
     hiring = world.scenario.hiring
+    history = state.history
+    while history and history[0][0] < now - hiring.trend_window_days - TOLERANCE:
+        history.popleft()
     if hiring.policy == "proactive":
-        load, due = forecast(state, now, reading.load, hiring.trend_window_days,
-                             hiring.lead_time_days), True
+        load, due = forecast(history, now, reading.load, hiring.lead_time_days), True
     else:
         load, due = reading.load, reactive_due(state, reading, len(pool.members), now,
                                                hiring.reactive_delay_days)
-    state.history.append((now, reading.load))
-    while state.history[0][0] < now - hiring.trend_window_days - TOLERANCE:
-        state.history.popleft()
+    history.append((now, reading.load))
     if due:
         hire_up_to(world, pool, reading, load)
 
 
-def forecast(state: TriggerState, now: float, load: float, window: float,
+def forecast(history: deque[tuple[float, float]], now: float, load: float,
              lead_time: float) -> float:
-    """The load one lead time ahead on the trend since the oldest review within the window."""
-    past = [(day, value) for day, value in state.history if day >= now - window - TOLERANCE]
-    if not past or past[0][0] >= now:
+    """The load one lead time ahead on the trend since the oldest past review in ``history``."""
+    if not history:
         return load
-    day, value = past[0]
+    day, value = history[0]
     return load + (load - value) / (now - day) * lead_time
 
 

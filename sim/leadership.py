@@ -27,15 +27,18 @@ class LeadershipLevels:
     def __init__(self, spec: Leadership) -> None:
         self.spec = spec
         self.level = LevelMonitor(len(LAYERS))
-        self.counts: tuple[int, ...] = (0,) * len(LAYERS)
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """Headcount of each layer now, in the order of ``LAYERS``."""
+        return tuple(int(count) for count in self.level.level)
 
     def follow(self, csms: int, now: float) -> None:
         """Move the layers to the counts a CSM headcount calls for."""
-        counts = self.spec.counts(csms)
-        for index, (before, after) in enumerate(zip(self.counts, counts, strict=True)):
+        for index, (before, after) in enumerate(zip(self.counts, self.spec.counts(csms),
+                                                    strict=True)):
             if after != before:
                 self.level.change(index, after - before, now)
-        self.counts = counts
 
     def close(self, world: World, period: int,
               customer_days: np.ndarray) -> tuple[np.ndarray, list[dict]]:

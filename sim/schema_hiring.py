@@ -200,7 +200,6 @@ def check_hiring(scenario: Scenario) -> None:
     _check_leadership(scenario)
 
 
-
 def _check_leadership(scenario: Scenario) -> None:
     if not scenario.leadership.derive:
         return

@@ -94,6 +94,8 @@ def test_a_cs_ops_hire_counts_by_their_ramp() -> None:
     assert gain[4] == pytest.approx(0.30)
 
 
+# Default spans (§7.3): a team lead per 4 CSMs, a manager per 8, a director per 4 managers from
+# 15 CSMs, a VP from 30; each row sits on one side of one of those edges.
 @pytest.mark.parametrize(("csms", "expected"), [
     (0, (0, 0, 0, 0)),
     (1, (1, 1, 0, 0)),

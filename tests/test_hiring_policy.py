@@ -18,6 +18,7 @@ import pytest
 from sim import parse_scenario, run
 from sim.calendar import MONTH_DAYS
 from sim.results import RunResult
+from sim.schema_parts import Tier
 
 TABLES = ("timeseries", "workforce", "events", "customers", "summary")
 
@@ -184,9 +185,11 @@ def test_cs_ops_hires_first_at_eight_csms() -> None:
     assert opened.amount.tolist() == [math.inf]
 
 
-def cost_pct_with_one_more_csm() -> float:
-    """11 CSMs, 1 specialist and $200 tooling for 130 accounts of $20,000."""
-    return 100 * (11 * 120000 + 100000 + 130 * 200) / (130 * 20000)
+def cost_pct_with_one_more_csm(leadership: float = 0.0) -> float:
+    """11 CSMs, 1 specialist, the tier's default tooling for 130 accounts of $20,000 and any
+    leadership cost."""
+    tooling = Tier.model_fields["tooling_cost_per_account"].default
+    return 100 * (11 * 120000 + 100000 + leadership + 130 * tooling) / (130 * 20000)
 
 
 def test_budget_cap_blocks_a_requisition_that_would_exceed_it() -> None:
@@ -201,6 +204,20 @@ def test_budget_cap_blocks_a_requisition_that_would_exceed_it() -> None:
                                              budget_cap_pct_arr=share + 0.01)), seed=1)
     assert requisitions(allowed).time.tolist() == [0.0]
     assert allowed.events.query("kind == 'hire_blocked'").empty
+
+
+def test_budget_cap_counts_the_leadership_layers_of_the_new_csm_headcount() -> None:
+    # Derived layers for 11 CSMs: ceil(11 / 4) = 3 team leads and ceil(11 / 8) = 2 managers.
+    share = cost_pct_with_one_more_csm(leadership=3 * 140000 + 2 * 170000)
+    cap = share - 0.01
+    assert cap > cost_pct_with_one_more_csm()
+    derived = run(parse_scenario(with_hiring(book(leadership={"derive": True}),
+                                             policy="proactive", budget_cap_pct_arr=cap)), seed=1)
+    assert requisitions(derived).empty
+    np.testing.assert_allclose(derived.events.query("kind == 'hire_blocked'").amount, share)
+    plain = run(parse_scenario(with_hiring(book(), policy="proactive",
+                                           budget_cap_pct_arr=cap)), seed=1)
+    assert requisitions(plain).time.tolist() == [0.0]
 
 
 def test_budget_cap_also_blocks_staffing_plan_requisitions() -> None:
