@@ -10,12 +10,7 @@ event records the percentage it would have reached.
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
-from sim.calendar import YEAR_DAYS
-from sim.economics import other_costs
+from sim.economics import annual_cost_pct_arr
 from sim.organisation import Pool
 from sim.world import World
 
@@ -40,19 +35,3 @@ def cost_pct_arr_with_hire(world: World, pool: Pool) -> float:
     csms = int(pool.role == "csm") + sum(len(csm_pool.members) + csm_pool.open_requisitions
                                          for csm_pool in world.pools_with_role("csm"))
     return annual_cost_pct_arr(world, staff + world.scenario.leadership.annual_cost(csms))
-
-
-def annual_cost_pct_arr(world: World, staff_cost: float) -> float:
-    """An annual staff cost plus a year of today's non-staff costs, as a percentage of ARR.
-
-    The non-staff costs are the tooling and shared costs of the customers paying today and
-    every tier's fixed automation cost; a strategy change's costs (``world.costs_over_time``)
-    are not counted. ARR is today's; without ARR the percentage is infinite.
-    """
-    scenario, book = world.scenario, world.book
-    paying = book.paying()
-    customers = np.bincount(book.tier[paying], minlength=len(scenario.tiers))
-    non_staff = float(other_costs(scenario, customers * YEAR_DAYS, YEAR_DAYS).sum())
-    arr = float(book.acv[paying].sum())
-    total = staff_cost + non_staff
-    return 100.0 * total / arr if arr > 0 else math.inf

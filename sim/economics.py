@@ -7,10 +7,16 @@ customer's ARR capped at its value a year ago (expansion excluded, churn at zero
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.calendar import MONTH_DAYS, YEAR_DAYS
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from sim.world import World
 
 
 def cost_per_customer(csm_annual_cost: float, accounts_per_csm: float,
@@ -95,3 +101,20 @@ def costs_over_time(entries: list[tuple[float, float, float, int]], start: float
         else:
             cost[tier] += amount
     return cost
+
+
+def annual_cost_pct_arr(world: World, staff_cost: float) -> float:
+    """An annual staff cost plus a year of today's non-staff costs, as a percentage of ARR.
+
+    The non-staff costs are the tooling and shared costs of the customers paying today and
+    every tier's fixed automation cost; a strategy change's running costs
+    (``world.costs_over_time``) are for the caller to include. ARR is today's; without ARR the
+    percentage is infinite.
+    """
+    scenario, book = world.scenario, world.book
+    paying = book.paying()
+    customers = np.bincount(book.tier[paying], minlength=len(scenario.tiers))
+    non_staff = float(other_costs(scenario, customers * YEAR_DAYS, YEAR_DAYS).sum())
+    arr = float(book.acv[paying].sum())
+    total = staff_cost + non_staff
+    return 100.0 * total / arr if arr > 0 else math.inf

@@ -21,6 +21,8 @@ from sim.calendar import MONTH_DAYS, WEEK_DAYS, YEAR_DAYS
 from sim.customers.book import ACTIVE
 from sim.customers.engagement import assign_owner, release_owner
 from sim.customers.renewal_work import hand_task, task_holder
+from sim.economics import annual_cost_pct_arr
+from sim.leadership import csm_headcount
 from sim.recorder import onboarding_backlog_weeks
 from sim.schema_strategy import Condition, StrategyRule
 from sim.staffing import open_requisition
@@ -100,7 +102,7 @@ def metric(world: World, condition: Condition,
         return _trailing_missed(world, condition.window_days, missed_history or [])
     if condition.metric == "cs_cost_pct_arr":
         return run_rate_cost_pct_arr(world)
-    csms = sum(len(pool.members) for pool in world.pools_with_role("csm"))
+    csms = csm_headcount(world)
     owned = int(np.sum((book.owner >= 0) & (book.state == ACTIVE)))
     return owned / csms if csms else float("inf") if owned else 0.0
 
@@ -113,19 +115,15 @@ def _trailing_missed(world: World, window_days: float,
 
 
 def run_rate_cost_pct_arr(world: World) -> float:
-    """A year of today's CS cost (staff on payroll, per-account and fixed costs) as % of ARR."""
-    book, scenario = world.book, world.scenario
-    paying = book.paying()
-    arr = float(book.acv[paying].sum())
+    """A year of today's CS cost as % of ARR.
+
+    Staff on payroll, the per-account and fixed costs of today's customers, and the strategy
+    costs running today.
+    """
     staff = sum(len(pool.members) * pool.spec.annual_cost for pool in world.pools)
-    per_account = np.array([tier.tooling_cost_per_account for tier in scenario.tiers])
-    accounts = float(per_account[book.tier[paying]].sum()
-                     + paying.sum() * scenario.costs.shared_cost_per_account)
-    fixed = 12.0 * sum(tier.fixed_cost_per_month for tier in scenario.tiers)
-    other = YEAR_DAYS * sum(rate for start, end, rate, _ in world.costs_over_time
-                            if start <= world.now < end)
-    total = staff + accounts + fixed + other
-    return 100.0 * total / arr if arr > 0 else float("inf")
+    running = YEAR_DAYS * sum(rate for start, end, rate, _ in world.costs_over_time
+                              if start <= world.now < end)
+    return annual_cost_pct_arr(world, staff + running)
 
 
 def _decide(world: World, index: int, rule: StrategyRule, value: float) -> None:

@@ -180,3 +180,21 @@ def test_duplicate_rule_names_are_rejected(base_scenario: dict) -> None:
     base_scenario["strategies"] = {"rules": [rule, rule]}
     with pytest.raises(ScenarioError, match="duplicate name"):
         parse_scenario(base_scenario)
+
+
+def test_run_rate_cost_is_a_year_of_todays_costs_over_arr(base_scenario: dict) -> None:
+    """The cs_cost_pct_arr metric at day 0: staff at annual cost, tooling per customer under
+    contract and a year of fixed cost, over the ARR under contract."""
+    from sim.model import build
+    from sim.strategy import run_rate_cost_pct_arr
+
+    base_scenario["tiers"][0]["fixed_cost_per_month"] = 1000.0
+    scenario = parse_scenario(base_scenario)
+    world = build(scenario, seed=1)
+    world.env.run(until=1e-9)
+    paying = world.book.paying()
+    staff = sum(pool.headcount * pool.annual_cost for pool in scenario.pools)
+    tooling = sum(tier.tooling_cost_per_account * int((world.book.tier[paying] == index).sum())
+                  for index, tier in enumerate(scenario.tiers))
+    expected = 100.0 * (staff + tooling + 12 * 1000.0) / world.book.acv[paying].sum()
+    assert run_rate_cost_pct_arr(world) == pytest.approx(expected, rel=1e-12)
