@@ -8,6 +8,8 @@ MONTH_DAYS = YEAR_DAYS / 12
 """Days in a month (365 / 12)."""
 WEEK_DAYS = 7.0
 """Days in a week; staff workload is accounted weekly."""
+WORKING_DAYS_PER_WEEK = 5.0
+"""Working days in a week: tickets per engineer per *working* day (domain.md §7.1)."""
 
 
 def period_days(output_period: str) -> float:

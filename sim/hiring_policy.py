@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.calendar import MONTH_DAYS, WEEK_DAYS
+from sim.calendar import MONTH_DAYS, WEEK_DAYS, WORKING_DAYS_PER_WEEK
 from sim.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE
 from sim.leadership import csm_headcount
@@ -44,8 +44,6 @@ from sim.schema_hiring import CSM_TRIGGER_DEFAULTS
 from sim.staffing import open_requisition
 from sim.world import World
 
-WORKING_DAYS_PER_WEEK = 5.0
-"""Working days in a week: tickets per engineer per *working* day (domain.md §7.1)."""
 TOLERANCE = 1e-9
 """Slack in float comparisons of days, and of loads and metrics with their thresholds."""
 
