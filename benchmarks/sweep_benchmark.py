@@ -1,6 +1,6 @@
 """Sweep benchmark: throughput, per-task overhead and parent memory. Prints; asserts nothing.
 
-    python benchmarks/sweep_benchmark.py [--replicates 24] [--tasks 200]
+    python benchmarks/sweep_benchmark.py [--replicates 40] [--tasks 200]
 
 1. Replicates per second of ``growth_100_to_500`` (one plan) with ``jobs=1`` (in process) and
    ``jobs=2`` (two worker processes): whole sweeps (worker start-up and writing included) and
@@ -111,7 +111,7 @@ def memory() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=24)
+    parser.add_argument("--replicates", type=int, default=40)
     parser.add_argument("--tasks", type=int, default=200)
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args()

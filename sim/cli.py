@@ -98,8 +98,8 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--batch-size", type=click.IntRange(min=1),
                      help="Replicates per task  [default: automatic]"),
         click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-                     help="Sweep directory; re-running into it resumes  "
-                          "[default: results/<scenario>/sweep-<id>/]"),
+                     help="Sweep directory; re-running into it resumes  [default: "
+                          "results/<scenario>/sweep-<id>/, results/compare-<id>/]"),
         click.option("--overwrite", is_flag=True,
                      help="Replace an --out directory that holds a different sweep."),
     ]
