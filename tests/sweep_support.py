@@ -20,6 +20,8 @@ from sim.scenario import Scenario
 
 FLAKY = "flaky"
 """Scenario description that makes :func:`flaky_engine` fail on odd replicates."""
+BROKEN = "broken"
+"""Scenario description that makes :func:`flaky_engine` fail on every replicate."""
 
 
 def fast(data: dict) -> dict:
@@ -42,8 +44,9 @@ def _odd_replicate_seeds() -> frozenset[int]:
 
 
 def flaky_engine(scenario: Scenario, seed: int) -> RunResult:
-    """``sim.run``, except that a scenario described as ``flaky`` fails on odd replicates."""
-    if scenario.description == FLAKY and seed in _odd_replicate_seeds():
+    """``sim.run``, failing on odd replicates of a ``flaky`` and all of a ``broken`` scenario."""
+    if scenario.description == BROKEN or (scenario.description == FLAKY
+                                          and seed in _odd_replicate_seeds()):
         raise RuntimeError(f"injected failure (seed {seed})")
     return run(scenario, seed)
 

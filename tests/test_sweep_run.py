@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -9,9 +10,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sweep_support import FLAKY, fast, flaky_engine, sorted_frame
+from rich.console import Console
+from sweep_support import BROKEN, FLAKY, fast, flaky_engine, sorted_frame
 
-from sim.experiments import Precision, kpi_summary, read_replicates, read_timeseries, sweep
+from sim.experiments import (
+    Precision,
+    analyse,
+    kpi_summary,
+    parse_requirement,
+    read_replicates,
+    read_timeseries,
+    sweep,
+)
+from sim.experiments.display import print_analysis
 from sim.experiments.kpis import RECORDED_KPIS
 from sim.experiments.seeding import replicate_seed
 from sim.experiments.store import FAILURES, MANIFEST, PLANS
@@ -106,6 +117,20 @@ def test_failing_replicates_are_recorded_and_the_sweep_goes_on(scenario: Scenari
     again = sweep(scenario, 6, plans={"steady": {}, "shaky": {"description": FLAKY}},
                   jobs=1, engine=flaky_engine, out=out)
     pd.testing.assert_frame_equal(again, replicates)
+
+
+def test_a_plan_that_always_fails_is_reported_not_fatal(scenario: Scenario,
+                                                       tmp_path: Path) -> None:
+    out = tmp_path / "broken"
+    sweep(scenario, 3, plans={"steady": {}, "broken": {"description": BROKEN}}, jobs=1,
+          engine=flaky_engine, out=out)
+    analysis = analyse(out, requirements=[parse_requirement("backlog_weeks_max<=6")])
+    broken = analysis.stats[analysis.stats["plan"] == "broken"]
+    assert (broken["n"] == 0).all() and broken["mean"].isna().all()
+    assert analysis.counts.set_index("plan")["failed"].to_dict() == {"steady": 0, "broken": 3}
+    console = Console(width=120, record=True, file=io.StringIO())
+    print_analysis(analysis, console)
+    assert "3 of 6 replicates failed" in console.export_text()
 
 
 def test_target_precision_adds_replicates_until_reached(scenario: Scenario,

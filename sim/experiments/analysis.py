@@ -36,6 +36,7 @@ class Analysis:
         requirements: per plan: probability of meeting every requirement (None without any).
         counts: per plan: replicates stored and how many of them failed.
         plans: the plans table of the sweep (``plans.parquet``).
+        kind: ``sweep`` or ``compare``.
     """
 
     baseline: str
@@ -45,6 +46,7 @@ class Analysis:
     requirements: pd.DataFrame | None
     counts: pd.DataFrame
     plans: pd.DataFrame
+    kind: str
 
 
 def analyse(root: Path, baseline: str | None = None, requirements: Sequence[Requirement] = (),
@@ -55,7 +57,8 @@ def analyse(root: Path, baseline: str | None = None, requirements: Sequence[Requ
         ValueError: ``baseline`` is not a plan of the sweep.
     """
     store = SweepStore(root)
-    order = [str(plan) for plan in store.manifest().get("plans", [])]
+    manifest = store.manifest()
+    order = [str(plan) for plan in manifest.get("plans", [])]
     baseline = check_baseline(baseline, order)
     wanted = list(dict.fromkeys([*kpis, *(requirement.kpi for requirement in requirements)]))
     replicates = _in_plan_order(
@@ -71,7 +74,7 @@ def analyse(root: Path, baseline: str | None = None, requirements: Sequence[Requ
     counts = replicates.assign(failed=replicates["status"] == FAILED).groupby(
         "plan", sort=False).agg(replicates=("replicate", "size"), failed=("failed", "sum"))
     return Analysis(baseline, stats, differences, comparison, required, counts.reset_index(),
-                    pd.read_parquet(store.root / PLANS))
+                    pd.read_parquet(store.root / PLANS), str(manifest.get("kind", "sweep")))
 
 
 def check_baseline(baseline: str | None, plans: Sequence[str]) -> str:

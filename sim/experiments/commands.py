@@ -61,9 +61,7 @@ def sweep_command(scenario: Scenario, source: Path, design: DesignOptions,
     baseline = check_baseline(design.baseline, [plan.id for plan in spec.plans])
     out = options.out or _default_out(spec, Path("results") / scenario.name, "sweep")
     outcome = _run(spec, out, options, design.precision)
-    click.echo(f"sweep of {source}: {len(spec.plans)} plans x {outcome.replications} "
-               "replicates")
-    _report(outcome, baseline, requirements, design.precision)
+    _report(f"sweep of {source}", outcome, baseline, requirements, design.precision)
 
 
 def compare_command(files: Sequence[Path], options: RunOptions) -> None:
@@ -72,8 +70,7 @@ def compare_command(files: Sequence[Path], options: RunOptions) -> None:
     spec = compare_spec(list(files), options.replications, options.seed, _command())
     out = options.out or _default_out(spec, Path("results"), "compare")
     outcome = _run(spec, out, options, None)
-    click.echo(f"comparison of {len(spec.plans)} scenarios x {outcome.replications} replicates")
-    _report(outcome, None, [], None)
+    _report("comparison", outcome, None, [], None)
 
 
 def _run(spec: SweepSpec, out: Path, options: RunOptions,
@@ -88,10 +85,14 @@ def _run(spec: SweepSpec, out: Path, options: RunOptions,
         raise
 
 
-def _report(outcome: Outcome, baseline: str | None, requirements: list[Requirement],
-            precision: Precision | None) -> None:
+def _report(title: str, outcome: Outcome, baseline: str | None,
+            requirements: list[Requirement], precision: Precision | None) -> None:
+    """Print the statistics of everything stored in the directory (earlier runs included)."""
     console = Console(width=None if sys.stdout.isatty() else 120)
     analysis = analyse(outcome.root, baseline, requirements)
+    stored = analysis.counts["replicates"]
+    each = f"{stored.max()}" if stored.min() == stored.max() else f"{stored.min()}-{stored.max()}"
+    click.echo(f"{title}: {len(stored)} plans x {each} replicates")
     print_analysis(analysis, console)
     if precision is not None and outcome.precision is not None:
         print_precision(outcome.precision, outcome.replications, precision.max_replications,

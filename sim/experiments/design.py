@@ -243,6 +243,7 @@ def repeated(items: Iterable[str]) -> list[str]:
 
 def describe(overrides: Mapping[str, Any], limit: int = 120) -> str:
     """Overrides as one short line: ``pools.csm.headcount=10, hiring.lead_time_days=30``."""
-    text = ", ".join(f"{path}={json.dumps(value)}" for path, value in overrides.items())
-    text = text or "no overrides"
+    text = ", ".join(f"{path}={json.dumps(value, default=str)}"
+                     for path, value in overrides.items())
+    text = text or "none"
     return text if len(text) <= limit else text[: limit - 3] + "..."

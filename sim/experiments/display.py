@@ -70,7 +70,7 @@ class ProgressBar:
 
 def print_analysis(analysis: Analysis, console: Console) -> None:
     """Print the plans, KPI means with CIs and paired differences, and requirement odds."""
-    console.print(_plans_table(analysis.plans))
+    console.print(_plans_table(analysis.plans, analysis.kind == "compare"))
     plans = [str(plan) for plan in dict.fromkeys(analysis.stats["plan"])]
     per_table = max(1, (console.width - 22) // PLAN_COLUMN_WIDTH)
     console.print(f"\nKPI means ± {LEVEL:.0%} CI half-width; Δ = paired difference vs "
@@ -87,15 +87,16 @@ def print_analysis(analysis: Analysis, console: Console) -> None:
                       "failed (see failures.parquet)")
 
 
-def _plans_table(plans: pd.DataFrame) -> Table | str:
+def _plans_table(plans: pd.DataFrame, files: bool) -> Table | str:
+    """Each plan's changes to the base scenario, or (comparing files) its scenario file."""
     if len(plans) > MAX_LISTED_PLANS:
         return f"{len(plans)} plans; their overrides are in plans.parquet"
     table = Table(title="Plans", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Plan", no_wrap=True)
-    table.add_column("Overrides / source")
+    table.add_column("Scenario file" if files else "Changes to the base scenario")
     for row in plans.itertuples():
         overrides = json.loads(str(row.overrides))
-        table.add_row(str(row.plan), describe(overrides) if overrides else str(row.source))
+        table.add_row(str(row.plan), str(row.source) if files else describe(overrides, 90))
     return table
 
 
@@ -127,8 +128,8 @@ def _requirements_table(requirements: pd.DataFrame) -> Table:
     for header in ("Plan", "P(met)", f"{LEVEL:.0%} CI", "Met / n"):
         table.add_column(header, justify="left" if header == "Plan" else "right")
     for row in requirements.itertuples():
-        table.add_row(str(row.plan), f"{row.probability:.0%}",
-                      f"{row.ci_low:.0%} - {row.ci_high:.0%}", f"{row.met} / {row.n}")
+        table.add_row(str(row.plan), _percent(row.probability),
+                      f"{_percent(row.ci_low)} - {_percent(row.ci_high)}", f"{row.met} / {row.n}")
     return table
 
 
@@ -140,13 +141,17 @@ def print_precision(report: pd.DataFrame, replications: int, cap: int, console: 
         needed = int(report["replications_needed"].max())
         console.print(f"precision: ±{target:.2%} on {kpi} reached and held for every plan "
                       f"after {replications} replicates per plan (Hoad-Robinson-Davies: "
-                      f"{needed} needed; worst now ±{worst:.2%})")
+                      f"{needed} needed; worst now ±{worst:.2%})", soft_wrap=True)
         return
     short = report.loc[~report["converged"], "plan"].tolist()
     console.print(f"precision: stopped at {replications} replicates per plan (cap {cap}) "
                   f"without reaching and holding ±{target:.2%} on {kpi} for "
                   f"{', '.join(short[:8])}{' ...' if len(short) > 8 else ''} "
-                  f"(worst now ±{worst:.2%})")
+                  f"(worst now ±{worst:.2%})", soft_wrap=True)
+
+
+def _percent(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.0%}"
 
 
 def _number(value: float, signed: bool = False) -> str:

@@ -139,12 +139,13 @@ def plans_frame(plans: Sequence[Plan]) -> pd.DataFrame:
         "plan": [plan.id for plan in plans],
         "source": [plan.source for plan in plans],
         "scenario_name": [plan.scenario.name for plan in plans],
-        "overrides": [json.dumps(dict(plan.overrides)) for plan in plans],
+        "overrides": [json.dumps(dict(plan.overrides), default=str) for plan in plans],
     })
     paths = list(dict.fromkeys(path for plan in plans for path in plan.overrides))
     for path in paths:
         values = [plan.overrides.get(path) for plan in plans]
-        frame[path] = values if _scalar_column(values) else [json.dumps(v) for v in values]
+        frame[path] = (values if _scalar_column(values)
+                       else [json.dumps(value, default=str) for value in values])
     return frame
 
 

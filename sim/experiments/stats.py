@@ -100,9 +100,9 @@ def kpi_summary(replicates: pd.DataFrame, kpis: Sequence[str] = tuple(KPIS),
                 level: float = LEVEL) -> pd.DataFrame:
     """Per plan and KPI: n, mean, std, CI bounds and relative half-width."""
     rows = []
-    for plan, group in successful(replicates).groupby("plan", sort=False, observed=True):
+    for plan, group in replicates.groupby("plan", sort=False, observed=True):
         for kpi in kpis:
-            estimate = mean_ci(group[kpi].to_numpy(), level)
+            estimate = mean_ci(successful(group)[kpi].to_numpy(), level)
             rows.append({"plan": str(plan), "kpi": kpi, "n": estimate.n, "mean": estimate.mean,
                          "std": estimate.std, "ci_low": estimate.ci_low,
                          "ci_high": estimate.ci_high,
@@ -193,16 +193,21 @@ def check_kpi(kpi: str, where: str) -> None:
 def requirement_probability(replicates: pd.DataFrame,
                             requirements: Sequence[Requirement],
                             level: float = LEVEL) -> pd.DataFrame:
-    """Per plan: the share of replicates meeting every requirement, with a Wilson interval."""
+    """Per plan: the share of replicates meeting every requirement, with a Wilson interval.
+
+    Only completed replicates count (``n``); a plan without any has a missing probability.
+    """
     rows = []
     label = " and ".join(str(requirement) for requirement in requirements)
-    for plan, group in successful(replicates).groupby("plan", sort=False, observed=True):
+    for plan, rows_of_plan in replicates.groupby("plan", sort=False, observed=True):
+        group = successful(rows_of_plan)
         met = pd.Series(True, index=group.index)
         for requirement in requirements:
             met &= requirement.met(group[requirement.kpi])
         low, high = wilson_interval(int(met.sum()), len(group), level)
         rows.append({"plan": str(plan), "requirement": label, "n": len(group),
-                     "met": int(met.sum()), "probability": float(met.mean()),
+                     "met": int(met.sum()),
+                     "probability": float(met.mean()) if len(group) else math.nan,
                      "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows, columns=["plan", "requirement", "n", "met", "probability",
                                        "ci_low", "ci_high"])

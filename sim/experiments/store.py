@@ -46,7 +46,7 @@ _TEMPORARY = ".tmp-"
 
 def definition_id(definition: Mapping[str, Any]) -> str:
     """A fingerprint of what a sweep computes (scenarios, overrides, base seed, version)."""
-    text = json.dumps(definition, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(definition, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -105,7 +105,7 @@ class SweepStore:
 
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         """Replace ``manifest.json``."""
-        text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
         _atomic(self.root / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
 
     def write_table(self, name: str, frame: pd.DataFrame) -> Path:
