@@ -11,8 +11,8 @@ import simpy
 from sim.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
 from sim.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
-from sim.customers.journey import onboarding_desk
 from sim.economics import allocate_staff_cost, other_costs, retention
+from sim.routing import csm_pools_serving, onboarding_desks_serving
 from sim.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
 from sim.world import World
 
@@ -110,38 +110,42 @@ class Recorder:
             self.tier_rows.append(row)
 
     def _backlog_weeks(self) -> np.ndarray:
-        """Weeks the current queue of each tier's onboarding team would take with all slots."""
+        """Weeks the current queue of each tier's onboarding team would take with all slots.
+
+        A tier served by several teams shows the worst of them.
+        """
         weeks = np.zeros(len(self.world.scenario.tiers))
         of_desk: dict[int, float] = {}
         for tier in range(len(weeks)):
-            desk = onboarding_desk(self.world, tier)
-            if desk is None or not desk.waiting:
-                continue
-            if desk.pool.index not in of_desk:
-                slots = desk.total_slots()
-                of_desk[desk.pool.index] = (desk.queued_work() / slots / WEEK_DAYS if slots
-                                            else np.inf)
-            weeks[tier] = of_desk[desk.pool.index]
+            for desk in onboarding_desks_serving(self.world, tier):
+                if not desk.waiting:
+                    continue
+                if desk.pool.index not in of_desk:
+                    slots = desk.total_slots()
+                    of_desk[desk.pool.index] = (desk.queued_work() / slots / WEEK_DAYS if slots
+                                                else np.inf)
+                weeks[tier] = max(weeks[tier], of_desk[desk.pool.index])
         return weeks
 
     def _csm_headcount(self) -> np.ndarray:
-        """Headcount of the CSM pool serving each tier, then of all CSM pools."""
+        """Headcount of the CSM pools serving each tier, then of all CSM pools."""
         heads = np.zeros(len(self.world.scenario.tiers) + 1)
-        for pool in self.world.pools_with_role("csm"):
-            for tier in pool.tier_indices:
-                heads[tier] = len(pool.members)
-            heads[-1] += len(pool.members)
+        for tier in range(len(heads) - 1):
+            heads[tier] = sum(len(pool.members) for pool in csm_pools_serving(self.world, tier))
+        heads[-1] = sum(len(pool.members) for pool in self.world.pools_with_role("csm"))
         return heads
 
     def _csm_accounts(self, active: np.ndarray) -> np.ndarray:
-        """Live accounts owned by the CSM pool of each tier (all its tiers), then by all pools."""
+        """Live accounts of the CSM pools serving each tier (all their tiers), then of all pools."""
         touched = self.world.tiers.touch_hours > 0
+        per_pool = {pool.index: float(sum(active[tier] for tier in pool.tier_indices
+                                          if touched[tier]))
+                    for pool in self.world.pools_with_role("csm")}
         accounts = np.zeros(len(active) + 1)
-        for pool in self.world.pools_with_role("csm"):
-            tiers = [tier for tier in pool.tier_indices if touched[tier]]
-            owned = float(active[tiers].sum())
-            accounts[list(pool.tier_indices)] = owned
-            accounts[-1] += owned
+        for tier in range(len(active)):
+            accounts[tier] = sum(per_pool[pool.index]
+                                 for pool in csm_pools_serving(self.world, tier))
+        accounts[-1] = sum(per_pool.values())
         return accounts
 
     def _pool_rows(self, period: int, person_days: np.ndarray) -> None:

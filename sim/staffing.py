@@ -15,8 +15,9 @@ import simpy
 
 from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.customers.engagement import adopt_orphans, change_owner
-from sim.customers.renewal_work import adopt_orphan_tasks, hand_task, task_holder
+from sim.customers.renewal_work import adopt_orphan_tasks, hand_task
 from sim.organisation import Person, Pool, update_burnout, weekly_quit_probability
+from sim.routing import renewal_holder_for
 from sim.workload import week_of_work
 from sim.world import PoolWeek, World
 
@@ -90,7 +91,7 @@ def depart(world: World, person: Person) -> None:
     for account in np.flatnonzero(world.book.owner == person.id):
         change_owner(world, int(account))
     for customer in sorted(person.renewal_tasks):
-        hand_task(world, customer, task_holder(world, customer))
+        hand_task(world, customer, renewal_holder_for(world, customer))
     for customer in sorted(person.onboardings):
         process = world.journeys.get(customer)
         if process is not None and process.is_alive:

@@ -140,13 +140,6 @@ class World:
             raise RuntimeError("the support desk is set up by sim.model.build")
         return self.support
 
-    def csm_pool(self, tier: int) -> Pool | None:
-        """The CSM pool owning a tier's accounts, if any."""
-        for pool in self.pools:
-            if tier in pool.tier_indices:
-                return pool
-        return None
-
     def pools_with_role(self, role: str) -> list[Pool]:
         """Pools of one role."""
         return [pool for pool in self.pools if pool.role == role]

@@ -13,13 +13,14 @@ import numpy as np
 from sim.customers.book import ACTIVE
 from sim.customers.renewal_work import hand_task
 from sim.organisation import Person, Pool
+from sim.routing import csm_pool_for, csm_renews
 from sim.world import World
 
 
 def assign_owner(world: World, customer: int, preferred: Person | None = None) -> None:
     """Give a customer a CSM from its tier's pool (or none if the pool is empty)."""
     book = world.book
-    pool = world.csm_pool(int(book.tier[customer]))
+    pool = csm_pool_for(world, customer)
     person = None
     if pool is not None:
         usable = preferred is not None and preferred.active and preferred.pool is pool
@@ -30,7 +31,7 @@ def assign_owner(world: World, customer: int, preferred: Person | None = None) -
     book.owner[customer] = person.id
     person.accounts += 1
     task = world.renewal_tasks.get(customer)
-    if task is not None and world.scenario.org_model == "generalist":
+    if task is not None and csm_renews(world, customer):
         hand_task(world, customer, person)
 
 
@@ -55,13 +56,14 @@ def release_owner(world: World, customer: int) -> None:
 
 
 def adopt_orphans(world: World, pool: Pool) -> None:
-    """Give live customers of the pool's tiers that have no CSM to the least-loaded CSMs."""
+    """Give live customers served by the pool that have no CSM to its least-loaded CSMs."""
     book = world.book
     tiers = np.array(pool.tier_indices)
     orphans = np.flatnonzero((book.owner < 0) & (book.state == ACTIVE)
                              & np.isin(book.tier, tiers))
     for customer in orphans:
-        assign_owner(world, int(customer))
+        if csm_pool_for(world, int(customer)) is pool:
+            assign_owner(world, int(customer))
 
 
 def touches_week(world: World, pool: Pool, week_end: float,

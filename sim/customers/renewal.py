@@ -17,6 +17,7 @@ from sim.customers.book import ACTIVE, WAITING
 from sim.customers.churn import churn
 from sim.customers.engagement import change_owner
 from sim.customers.renewal_work import close_task
+from sim.routing import csm_pool_for
 from sim.world import World
 
 
@@ -112,10 +113,11 @@ def _migrate(world: World, customer: int, old_tier: int, new_tier: int) -> None:
     if book.state[customer] == WAITING:
         world.waiting_level.change(old_tier, -1, world.now)
         world.waiting_level.change(new_tier, +1, world.now)
+    old_pool = csm_pool_for(world, customer)
     book.tier[customer] = new_tier
     world.record("migration", customer, tier=new_tier, amount=float(old_tier))
     if book.state[customer] == ACTIVE:
         interval = world.tiers.touch_interval[new_tier]
         book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
-        if world.csm_pool(old_tier) is not world.csm_pool(new_tier):
+        if csm_pool_for(world, customer) is not old_pool:
             change_owner(world, customer)
