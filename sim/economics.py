@@ -11,6 +11,7 @@ import numpy as np
 
 from sim.calendar import MONTH_DAYS, YEAR_DAYS
 from sim.scenario import Scenario
+from sim.schema_org import served_tiers
 
 
 def cost_per_customer(csm_annual_cost: float, accounts_per_csm: float,
@@ -53,15 +54,16 @@ def allocate_staff_cost(scenario: Scenario, person_days: np.ndarray,
                         customer_days: np.ndarray) -> np.ndarray:
     """Staff cost of a period by tier.
 
-    A CSM pool's cost goes to the tiers it serves, other pools' cost to all tiers, in proportion
-    to customer-days under contract (equal shares when there were none).
+    A CSM pool's cost goes to the tiers it serves, an implementation pool's to the tiers it
+    onboards (named, or its pod's), other pools' cost to all tiers, in proportion to
+    customer-days under contract (equal shares when there were none).
     """
     n_tiers = len(scenario.tiers)
     cost = np.zeros(n_tiers)
     for index, pool in enumerate(scenario.pools):
         amount = person_days[index] * pool.annual_cost / YEAR_DAYS
-        served = ([scenario.tier_index(name) for name in pool.tiers] if pool.role == "csm"
-                  else list(range(n_tiers)))
+        served = ([scenario.tier_index(name) for name in served_tiers(scenario, pool)]
+                  or list(range(n_tiers)))
         weights = customer_days[served]
         if weights.sum() <= 0:
             weights = np.ones(len(served))

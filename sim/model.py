@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sim.customers.book import draw_book
+from sim.customers.borrowing import enable_borrowing
 from sim.customers.journey import arrivals, open_book
 from sim.customers.support import SupportDesk, draw_ticket_candidates
 from sim.recorder import Recorder
@@ -86,6 +87,7 @@ def build(scenario: Scenario, seed: int) -> World:
                                         streams["tickets"])
     world.support = SupportDesk(world, candidates)
     staff_up(world)
+    enable_borrowing(world)
     open_book(world)
     env = world.env
     env.process(arrivals(world))

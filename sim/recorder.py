@@ -12,7 +12,7 @@ from sim.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
 from sim.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
 from sim.economics import allocate_staff_cost, other_costs, retention
-from sim.routing import csm_pools_serving, onboarding_desks_serving
+from sim.routing import csm_pool_indices, csm_pools_serving, onboarding_desks_serving
 from sim.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
 from sim.world import World
 
@@ -87,7 +87,8 @@ class Recorder:
                   for state in (WAITING, ONBOARDING, ACTIVE)}
         backlog_weeks = self._backlog_weeks()
         csms = self._csm_headcount()
-        accounts = self._csm_accounts(states[ACTIVE])
+        accounts = self._csm_accounts()
+        small_regions = self._regions_below_min_scale()
         tickets_open = world.support_desk.open_tickets()
         for tier in range(size + 1):
             pick = slice(None) if tier == size else tier
@@ -106,6 +107,7 @@ class Recorder:
                 csm_headcount=float(csms[tier]), csm_accounts=float(accounts[tier]),
                 tickets_open=int(np.sum(tickets_open[pick])),
                 cs_cost=float(np.sum(cost[pick])), period_days=length,
+                regions_below_min_scale=small_regions,
             )
             self.tier_rows.append(row)
 
@@ -135,18 +137,31 @@ class Recorder:
         heads[-1] = sum(len(pool.members) for pool in self.world.pools_with_role("csm"))
         return heads
 
-    def _csm_accounts(self, active: np.ndarray) -> np.ndarray:
-        """Live accounts of the CSM pools serving each tier (all their tiers), then of all pools."""
-        touched = self.world.tiers.touch_hours > 0
-        per_pool = {pool.index: float(sum(active[tier] for tier in pool.tier_indices
-                                          if touched[tier]))
-                    for pool in self.world.pools_with_role("csm")}
-        accounts = np.zeros(len(active) + 1)
-        for tier in range(len(active)):
-            accounts[tier] = sum(per_pool[pool.index]
-                                 for pool in csm_pools_serving(self.world, tier))
-        accounts[-1] = sum(per_pool.values())
+    def _csm_accounts(self) -> np.ndarray:
+        """Live human-touch accounts of the CSM pools serving each tier (all their tiers).
+
+        The last element counts the accounts of all CSM pools.
+        """
+        world, book = self.world, self.world.book
+        touched = world.tiers.touch_hours > 0
+        live = np.flatnonzero((book.state == ACTIVE) & touched[book.tier])
+        per_pool = np.bincount(csm_pool_indices(world, live) + 1,
+                               minlength=len(world.pools) + 1)[1:].astype(float)
+        accounts = np.zeros(len(touched) + 1)
+        for tier in range(len(touched)):
+            accounts[tier] = sum(per_pool[pool.index] for pool in csm_pools_serving(world, tier))
+        accounts[-1] = sum(per_pool[pool.index] for pool in world.pools_with_role("csm"))
         return accounts
+
+    def _regions_below_min_scale(self) -> int:
+        """Regions with a regional team and fewer customers under contract than the minimum."""
+        org, book = self.world.scenario.org, self.world.book
+        if not org.regions:
+            return 0
+        counts = np.bincount(book.region[book.paying()], minlength=len(org.regions))
+        staffed = {pool.region for pool in self.world.scenario.pools}
+        return sum(1 for index, region in enumerate(org.regions)
+                   if region.name in staffed and counts[index] < org.min_customers_per_region)
 
     def _pool_rows(self, period: int, person_days: np.ndarray) -> None:
         world = self.world
@@ -155,6 +170,7 @@ class Recorder:
             burnout = [person.burnout for person in pool.members]
             self.pool_rows.append(dict(
                 period=period, day=world.now, role=pool.name, role_kind=pool.role,
+                region=pool.spec.region or "",
                 headcount=len(pool.members),
                 hires=int(counters["hires"][pool.index]),
                 departures=int(counters["departures"][pool.index]),

@@ -18,6 +18,7 @@ STREAM_NAMES = (
     "tickets",
     "engagement",
     "attrition",
+    "region",
 )
 
 

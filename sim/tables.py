@@ -8,6 +8,7 @@ import pandas as pd
 from sim.calendar import WEEK_DAYS, YEAR_DAYS
 from sim.customers.book import STATE_NAMES, CustomerBook
 from sim.scenario import COMPLEXITIES, Scenario
+from sim.schema_org import region_names
 from sim.world import PoolWeek
 
 ADDITIVE = (
@@ -32,13 +33,14 @@ TIMESERIES_ORDER = (
     "tickets_resolved", "tickets_open", "ticket_response_hours_mean", "sla_breaches",
     "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
     "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
+    "regions_below_min_scale",
 )
 
 
 WORKFORCE_ORDER = (
     "period", "day", "role", "role_kind", "headcount", "hires", "departures",
     "utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max", "hours_demanded",
-    "hours_available", "hours_worked", "cost", "open_requisitions",
+    "hours_available", "hours_worked", "cost", "open_requisitions", "region",
 )
 
 
@@ -125,6 +127,7 @@ def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
     for name in ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches",
                  "csm_changes", "renewals_missed", "owner"):
         columns[name] = getattr(book, name)[signed]
+    columns["region"] = np.array(region_names(scenario))[book.region[signed]]
     return pd.DataFrame(columns).rename(columns={"breaches": "sla_breaches",
                                                  "renewals_done": "renewals"})
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sim.customers.onboarding import OnboardingDesk
     from sim.customers.renewal_work import RenewalTask
     from sim.customers.support import SupportDesk
+    from sim.routes import Routes
 
 TIER_COUNTERS = (
     "new_customers", "churned_customers", "abandoned_customers", "go_lives",
@@ -103,6 +104,7 @@ class World:
     desks: dict[int, OnboardingDesk] = field(default_factory=dict)
     renewal_tasks: dict[int, RenewalTask] = field(default_factory=dict)
     support: SupportDesk | None = None
+    routes: dict[str, Routes] = field(default_factory=dict)
     next_person_id: int = 0
 
     @classmethod

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.calendar import WEEK_DAYS
 from sim.customers.book import ACTIVE
 from sim.customers.renewal_work import hand_task
 from sim.organisation import Person, Pool
-from sim.routing import csm_pool_for, csm_renews
+from sim.routing import csm_pool_for, csm_pool_indices, csm_renews
 from sim.world import World
 
 
 def assign_owner(world: World, customer: int, preferred: Person | None = None) -> None:
-    """Give a customer a CSM from its tier's pool (or none if the pool is empty)."""
+    """Give a customer a CSM from its pool (none if the pool is empty or during a handoff)."""
     book = world.book
+    if in_handoff(world, customer):
+        return
     pool = csm_pool_for(world, customer)
     person = None
     if pool is not None:
@@ -33,6 +36,11 @@ def assign_owner(world: World, customer: int, preferred: Person | None = None) -
     task = world.renewal_tasks.get(customer)
     if task is not None and csm_renews(world, customer):
         hand_task(world, customer, person)
+
+
+def in_handoff(world: World, customer: int) -> bool:
+    """Whether the customer is between go-live and its handoff to a CSM (``customers.handoff``)."""
+    return bool(world.book.handoff_day[customer] > world.now)
 
 
 def change_owner(world: World, customer: int) -> None:
@@ -83,8 +91,10 @@ def touches_week(world: World, pool: Pool, week_end: float,
     in_pool = np.zeros(len(tiers.touch_hours), dtype=bool)
     in_pool[list(pool.tier_indices)] = True
     in_pool &= tiers.touch_hours > 0
+    handing_off = book.handoff_day > week_end - WEEK_DAYS  # their touches wait for the CSM
     due = np.flatnonzero((book.state == ACTIVE) & in_pool[book.tier]
-                         & (book.next_touch < week_end))
+                         & (book.next_touch < week_end) & ~handing_off)
+    due = due[csm_pool_indices(world, due) == pool.index]
     if len(due) == 0:
         return {}, {}
     tier = book.tier[due]

@@ -15,11 +15,12 @@ from sim.calendar import YEAR_DAYS
 from sim.customers.book import ACTIVE, CHURNED, WAITING
 from sim.customers.churn import churn
 from sim.customers.engagement import assign_owner
+from sim.customers.handoff import hand_to_csm
 from sim.customers.onboarding import onboard
 from sim.customers.renewal import renew
 from sim.customers.renewal_work import open_task
 from sim.organisation import Person
-from sim.routing import onboarding_desk_for, preferred_csm
+from sim.routing import onboarding_desk_for
 from sim.world import World
 
 
@@ -44,7 +45,8 @@ def arrivals(world: World) -> Generator[simpy.Event, None, None]:
 
 def _start_live(world: World, customer: int) -> None:
     world.paying_level.change(int(world.book.tier[customer]), +1, world.now)
-    _activate(world, customer, None)
+    _activate(world, customer)
+    assign_owner(world, customer)
     world.env.process(renewal_cycle(world, customer))
 
 
@@ -87,18 +89,18 @@ def go_live(world: World, customer: int, onboarder: Person | None) -> None:
     world.tier_counters.add("go_lives", tier)
     world.record("go_live", customer, onboarder.id if onboarder else -1, tier,
                  world.now - world.book.arrival_day[customer])
-    _activate(world, customer, preferred_csm(world, customer, onboarder))
+    _activate(world, customer)
+    hand_to_csm(world, customer, onboarder)
 
 
-def _activate(world: World, customer: int, preferred: Person | None) -> None:
-    """Make a customer live now: touches scheduled, a CSM assigned."""
+def _activate(world: World, customer: int) -> None:
+    """Make a customer live now: touches scheduled (its CSM comes separately)."""
     book = world.book
     book.state[customer] = ACTIVE
     book.golive_day[customer] = world.now
     interval = world.tiers.touch_interval[book.tier[customer]]
     book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
     book.last_touch[customer] = world.now
-    assign_owner(world, customer, preferred)
 
 
 def renewal_cycle(world: World, customer: int) -> Generator[simpy.Event, None, None]:

@@ -16,6 +16,7 @@ from sim.calendar import MONTH_DAYS
 from sim.customers.book import ACTIVE, WAITING
 from sim.customers.churn import churn
 from sim.customers.engagement import change_owner
+from sim.customers.handoff import handoff_churn_odds
 from sim.customers.renewal_work import close_task
 from sim.routing import csm_pool_for
 from sim.world import World
@@ -37,6 +38,7 @@ def churn_factor(world: World, customer: int, missed_renewal: bool) -> float:
     if tickets > 0:
         factor *= effects.sla_breaches ** (book.cycle_breaches[customer] / tickets)
     factor *= effects.csm_change ** int(book.cycle_csm_changes[customer])
+    factor *= handoff_churn_odds(world, customer)
     if missed_renewal:
         factor *= effects.missed_renewal
     return factor
