@@ -1,9 +1,10 @@
 """Engagement: account ownership and scheduled CSM touches.
 
-A live customer in a tier with human touches belongs to one CSM of the tier's pool (least-loaded
-assignment). Touches fall due every ``touch_interval_days``. Each week every CSM spends the hours
-left after onboarding and renewal work on the touches due, the least recently touched accounts
-first; touches that do not fit are missed.
+A live customer in a tier with human touches belongs to one CSM of its pool (least-loaded
+assignment; the pool of its tier, pod or region, see ``sim.routing``), from go-live or from the
+end of its handoff. Touches fall due every ``touch_interval_days``. Each week every CSM spends
+the hours left after onboarding and renewal work on the touches due, the least recently touched
+accounts first; touches that do not fit are missed.
 """
 
 from __future__ import annotations
