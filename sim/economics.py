@@ -14,6 +14,7 @@ import numpy as np
 
 from sim.calendar import MONTH_DAYS, YEAR_DAYS
 from sim.scenario import Scenario
+from sim.schema_org import served_tiers
 
 if TYPE_CHECKING:
     from sim.world import World
@@ -59,15 +60,16 @@ def allocate_staff_cost(scenario: Scenario, person_days: np.ndarray,
                         customer_days: np.ndarray) -> np.ndarray:
     """Staff cost of a period by tier.
 
-    A CSM pool's cost goes to the tiers it serves, other pools' cost to all tiers, in proportion
-    to customer-days under contract (equal shares when there were none).
+    A CSM pool's cost goes to the tiers it serves, an implementation pool's to the tiers it
+    onboards (named, or its pod's), other pools' cost to all tiers, in proportion to
+    customer-days under contract (equal shares when there were none).
     """
     n_tiers = len(scenario.tiers)
     cost = np.zeros(n_tiers)
     for index, pool in enumerate(scenario.pools):
         amount = person_days[index] * pool.annual_cost / YEAR_DAYS
-        served = ([scenario.tier_index(name) for name in (*pool.tiers, *pool.overflow_tiers)]
-                  if pool.role == "csm" else list(range(n_tiers)))
+        tiers = (*served_tiers(scenario, pool), *pool.overflow_tiers)
+        served = [scenario.tier_index(name) for name in tiers] or list(range(n_tiers))
         cost[served] += allocate_to_tiers(amount, customer_days[served])
     return cost
 

@@ -40,6 +40,7 @@ from sim.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE
 from sim.leadership import csm_headcount
 from sim.organisation import Pool
+from sim.routing import csm_pool_indices
 from sim.schema_hiring import CSM_TRIGGER_DEFAULTS
 from sim.staffing import open_requisition
 from sim.world import World
@@ -155,10 +156,12 @@ def hire_up_to(world: World, pool: Pool, reading: Reading, load: float) -> None:
 
 
 def _csm_reading(world: World, pool: Pool, state: TriggerState) -> Reading | None:
-    """Live accounts; each tier against its own threshold (the set one, else its default)."""
+    """Live accounts the pool serves; each tier against its threshold (set, else default)."""
     set_threshold = pool.spec.hiring_trigger.accounts_per_csm
     book, tiers = world.book, world.scenario.tiers
-    live = np.bincount(book.tier[book.state == ACTIVE], minlength=len(tiers))
+    active = np.flatnonzero(book.state == ACTIVE)
+    served = active[csm_pool_indices(world, active) == pool.index]
+    live = np.bincount(book.tier[served], minlength=len(tiers))
     counted = [(float(live[tier]), set_threshold or CSM_TRIGGER_DEFAULTS[tiers[tier].touch_model])
                for tier in pool.tier_indices
                if set_threshold or tiers[tier].touch_model in CSM_TRIGGER_DEFAULTS]

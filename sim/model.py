@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sim.customers.book import draw_book
+from sim.customers.borrowing import enable_borrowing
 from sim.customers.journey import arrivals, open_book
 from sim.customers.support import SupportDesk, draw_ticket_candidates
 from sim.customers.triggers import start_triggers, with_trigger_columns
@@ -92,6 +93,7 @@ def build(scenario: Scenario, seed: int) -> World:
     if scenario.leadership.derive:
         world.leadership = LeadershipLevels(scenario.leadership)
     staff_up(world)
+    enable_borrowing(world)
     open_book(world)
     start_triggers(world)
     env = world.env

@@ -12,9 +12,9 @@ from sim.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
 from sim.clock import LAST, OrderedTimeout
 from sim.cs_ops import csm_productivity_gain
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
-from sim.customers.journey import onboarding_desk
 from sim.customers.triggers import open_outreach
 from sim.economics import allocate_staff_cost, costs_over_time, other_costs, retention
+from sim.routing import csm_pool_indices, csm_pools_serving, onboarding_desks_serving
 from sim.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
 from sim.world import World
 
@@ -22,15 +22,14 @@ from sim.world import World
 def onboarding_backlog_weeks(world: World) -> np.ndarray:
     """Weeks the current queue of each tier's onboarding team would take with all its slots.
 
-    While a strategy change is under way a tier can be onboarded by two teams; the longer
-    queue counts.
+    A tier can be onboarded by several teams (one per region, or two while a strategy change
+    is under way); the longest queue counts.
     """
     weeks = np.zeros(len(world.scenario.tiers))
     of_desk: dict[int, float] = {}
-    for org_model in sorted(set(world.profiles.org_models)):
-        for tier in range(len(weeks)):
-            desk = onboarding_desk(world, tier, org_model)
-            if desk is None or not desk.waiting:
+    for tier in range(len(weeks)):
+        for desk in onboarding_desks_serving(world, tier):
+            if not desk.waiting:
                 continue
             if desk.pool.index not in of_desk:
                 slots = desk.total_slots()
@@ -136,7 +135,8 @@ class Recorder:
                   for state in (WAITING, ONBOARDING, ACTIVE)}
         backlog_weeks = onboarding_backlog_weeks(world)
         csms = self._csm_headcount()
-        accounts = self._csm_accounts(states[ACTIVE])
+        accounts = self._csm_accounts()
+        small_regions = self._regions_below_min_scale()
         tickets_open = world.support_desk.open_tickets()
         outreach_open = open_outreach(world)
         for tier in range(size + 1):
@@ -157,28 +157,44 @@ class Recorder:
                 tickets_open=int(np.sum(tickets_open[pick])),
                 cs_cost=float(np.sum(cost[pick])), period_days=length,
                 outreach_open=int(np.sum(outreach_open[pick])),
+                regions_below_min_scale=small_regions,
             )
             self.tier_rows.append(row)
 
     def _csm_headcount(self) -> np.ndarray:
-        """Headcount of the CSM pool serving each tier, then of all CSM pools."""
+        """Headcount of the CSM pools serving each tier, then of all CSM pools."""
         heads = np.zeros(len(self.world.scenario.tiers) + 1)
-        for pool in self.world.pools_with_role("csm"):
-            for tier in pool.tier_indices:
-                heads[tier] = len(pool.members)
-            heads[-1] += len(pool.members)
+        for tier in range(len(heads) - 1):
+            heads[tier] = sum(len(pool.members) for pool in csm_pools_serving(self.world, tier))
+        heads[-1] = sum(len(pool.members) for pool in self.world.pools_with_role("csm"))
         return heads
 
-    def _csm_accounts(self, active: np.ndarray) -> np.ndarray:
-        """Live accounts owned by the CSM pool of each tier (all its tiers), then by all pools."""
-        touched = self.world.profiles.human_tiers()
-        accounts = np.zeros(len(active) + 1)
-        for pool in self.world.pools_with_role("csm"):
-            tiers = [tier for tier in pool.tier_indices if touched[tier]]
-            owned = float(active[tiers].sum())
-            accounts[list(pool.tier_indices)] = owned
-            accounts[-1] += owned
+    def _csm_accounts(self) -> np.ndarray:
+        """Live human-touch accounts of the CSM pools serving each tier (all their tiers).
+
+        A tier is human-touch if any service profile touches it. The last element counts the
+        accounts of all CSM pools.
+        """
+        world, book = self.world, self.world.book
+        touched = world.profiles.human_tiers()
+        live = np.flatnonzero((book.state == ACTIVE) & touched[book.tier])
+        per_pool = np.bincount(csm_pool_indices(world, live) + 1,
+                               minlength=len(world.pools) + 1)[1:].astype(float)
+        accounts = np.zeros(len(touched) + 1)
+        for tier in range(len(touched)):
+            accounts[tier] = sum(per_pool[pool.index] for pool in csm_pools_serving(world, tier))
+        accounts[-1] = sum(per_pool[pool.index] for pool in world.pools_with_role("csm"))
         return accounts
+
+    def _regions_below_min_scale(self) -> int:
+        """Regions with a regional team and fewer customers under contract than the minimum."""
+        org, book = self.world.scenario.org, self.world.book
+        if not org.regions:
+            return 0
+        counts = np.bincount(book.region[book.paying()], minlength=len(org.regions))
+        staffed = {pool.region for pool in self.world.scenario.pools}
+        return sum(1 for index, region in enumerate(org.regions)
+                   if region.name in staffed and counts[index] < org.min_customers_per_region)
 
     def _pool_rows(self, period: int, person_days: np.ndarray) -> None:
         world = self.world
@@ -187,6 +203,7 @@ class Recorder:
             burnout = [person.burnout for person in pool.members]
             self.pool_rows.append(dict(
                 period=period, day=world.now, role=pool.name, role_kind=pool.role,
+                region=pool.spec.region or "",
                 headcount=len(pool.members),
                 hires=int(counters["hires"][pool.index]),
                 departures=int(counters["departures"][pool.index]),

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from sim.distributions import Distribution, Gamma
 from sim.schema_hiring import CsOps, Leadership
+from sim.schema_org import Organisation
 from sim.schema_parts import (
     NAME_PATTERN,
     Hiring,
@@ -175,9 +176,11 @@ class Scenario(Model):
     """Simulated months."""
     output_period: Literal["monthly", "weekly"] = "monthly"
     """Granularity of the time series."""
-    org_model: Literal["generalist", "specialist"] = "generalist"
+    org_model: Literal["generalist", "specialist", "pod", "geographic"] = "generalist"
     """generalist: CSMs onboard and renew their own accounts; specialist: implementation team
-    onboards then hands off, renewals specialists renew (domain.md §9)."""
+    onboards then hands off, renewals specialists renew; pod: the specialist roles grouped in
+    pods by tier, with shared renewals and support; geographic: the specialist roles by region
+    (domain.md §9; see `org`)."""
     tiers: tuple[Tier, ...] = Field(min_length=1)
     """Customer tiers; ACV bands must be contiguous, without gaps or overlaps."""
     growth: Growth
@@ -206,6 +209,8 @@ class Scenario(Model):
     """Leadership layers derived from spans of control (§7.3)."""
     triggers: Triggers = Triggers()
     """Usage signal and trigger-based interventions (off by default)."""
+    org: Organisation = Organisation()
+    """Handoffs, pods and regions of the organisation models."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

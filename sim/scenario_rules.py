@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sim.org_rules import check_organisation
 from sim.schema_hiring import check_hiring
 from sim.schema_parts import check_shares
 from sim.schema_triggers import check_triggers
@@ -22,7 +23,7 @@ def check_scenario(scenario: Scenario) -> None:
     _check_tiers(scenario)
     _check_growth(scenario)
     _check_pools(scenario)
-    _check_onboarding_servers(scenario)
+    check_organisation(scenario)
     _check_support(scenario)
     _check_strategies(scenario)
     check_hiring(scenario)
@@ -35,7 +36,7 @@ def tier_owners(scenario: Scenario) -> dict[str, str]:
     Each tier has at most one owner once ``_check_pools`` has passed; rules that use this run
     after it.
     """
-    return {tier: pool.name for pool in scenario.pools for tier in pool.tiers}
+    return {tier: pool.name for pool in scenario.pools if pool.role == "csm" for tier in pool.tiers}
 
 
 def _unique(names: list[str], what: str) -> None:
@@ -88,54 +89,39 @@ def _check_growth(scenario: Scenario) -> None:
 def _check_pools(scenario: Scenario) -> None:
     _unique([pool.name for pool in scenario.pools], "pools")
     names = {tier.name for tier in scenario.tiers}
-    owner: dict[str, str] = {}
+    owner: dict[tuple[str, str | None], str] = {}
     for index, pool in enumerate(scenario.pools):
         for served in pool.tiers:
             if served not in names:
                 raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: unknown tier "
                                  f"{served!r}")
-            if served in owner:
+            if pool.role != "csm":
+                continue
+            if (served, pool.region) in owner:
                 raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: tier {served!r} "
-                                 f"is already served by pool {owner[served]!r}")
-            owner[served] = pool.name
+                                 f"is already served by pool {owner[served, pool.region]!r}")
+            owner[served, pool.region] = pool.name
+    owned = {served for served, _ in owner}
     for index, tier in enumerate(scenario.tiers):
         needs_owner = (tier.touch_hours or 0) > 0 or (
             scenario.org_model == "generalist" and (tier.renewal_hours or 0) > 0)
-        if needs_owner and tier.name not in owner:
+        if needs_owner and tier.name not in owned:
             raise ValueError(f"tiers[{index}].name = {tier.name!r}: tier has CSM work "
                              "(touch_hours or renewal_hours > 0) but no csm pool serves it")
     roles = {pool.role for pool in scenario.pools}
     renewal_work = any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers)
-    if scenario.org_model == "specialist" and renewal_work and "renewals" not in roles:
-        raise ValueError("org_model = 'specialist': renewal work needs a pool with role "
-                         "'renewals'")
-
-
-def _check_onboarding_servers(scenario: Scenario) -> None:
-    roles = {pool.role for pool in scenario.pools}
-    implementation = [index for index, pool in enumerate(scenario.pools)
-                      if pool.role == "implementation"]
-    if len(implementation) > 1:
-        raise ValueError(f"pools[{implementation[1]}].role = 'implementation': one "
-                         "implementation pool serves every tier's onboarding queue")
-    human = any(tier.human_onboarding_share > 0 for tier in scenario.tiers)
-    if scenario.org_model == "specialist" and "implementation" not in roles and human:
-        raise ValueError("org_model = 'specialist': human onboarding needs a pool with role "
-                         "'implementation'")
-    if scenario.org_model == "generalist" and "implementation" not in roles:
-        served = tier_owners(scenario)
-        for index, tier in enumerate(scenario.tiers):
-            if tier.human_onboarding_share > 0 and tier.name not in served:
-                raise ValueError(f"tiers[{index}].human_onboarding_share = "
-                                 f"{tier.human_onboarding_share:g}: nobody can onboard tier "
-                                 f"{tier.name!r} (no csm pool for it, no implementation pool)")
+    if scenario.org_model != "generalist" and renewal_work and "renewals" not in roles:
+        raise ValueError(f"org_model = {scenario.org_model!r}: renewal work needs a pool with "
+                         "role 'renewals'")
 
 
 def _check_support(scenario: Scenario) -> None:
     skills = [pool.skill for pool in scenario.pools if pool.role == "support"]
+    places = [(pool.skill, pool.region) for pool in scenario.pools if pool.role == "support"]
     for index, pool in enumerate(scenario.pools):
-        if pool.role == "support" and skills.count(pool.skill) > 1:
-            raise ValueError(f"pools[{index}].skill = {pool.skill!r}: one support pool per skill")
+        if pool.role == "support" and places.count((pool.skill, pool.region)) > 1:
+            raise ValueError(f"pools[{index}].skill = {pool.skill!r}: one support pool per skill"
+                             + (f" in region {pool.region!r}" if pool.region else ""))
     best = max((LEVEL_RANK[skill] for skill in skills if skill), default=0)
     for index, tier in enumerate(scenario.tiers):
         if tier.tickets_per_month == 0:

@@ -220,7 +220,9 @@ class StaffPool(Model):
     role: Literal["csm", "implementation", "support", "renewals", "cs_ops", "leader"]
     """What the pool does (domain.md §7)."""
     tiers: tuple[str, ...] = ()
-    """CSM pools only: tiers whose accounts this pool owns."""
+    """CSM pools: tiers whose accounts this pool owns. Implementation pools (optional): tiers
+    whose customers this pool onboards; without it, every tier no other implementation pool
+    names (in a pod: the pod's tiers)."""
     skill: Literal["T1", "T2", "T3"] | None = None
     """Support pools only: the highest ticket level the pool handles."""
     annual_cost: float = Field(gt=0)
@@ -244,11 +246,15 @@ class StaffPool(Model):
     overflow_tiers: tuple[str, ...] = ()
     """CSM pools only: tiers without an owning CSM pool (tech-touch) whose at-risk trigger work
     this pool takes (§2.3: overflow CSMs for at-risk accounts); see `triggers`."""
+    region: str | None = None
+    """Geographic model: the region this pool serves (one of `org.regions`); null = global,
+    serving the regions that have no pool of their own for the work (§9.2)."""
 
     @model_validator(mode="after")
     def _role_fields(self) -> StaffPool:
-        if self.tiers and self.role != "csm":
-            raise ValueError(f"tiers = {list(self.tiers)}: only csm pools own tiers")
+        if self.tiers and self.role not in ("csm", "implementation"):
+            raise ValueError(f"tiers = {list(self.tiers)}: only csm and implementation pools "
+                             "name tiers")
         if self.role == "csm" and not self.tiers and not self.overflow_tiers:
             raise ValueError("tiers = []: a csm pool must name the tiers it serves")
         if self.skill is not None and self.role != "support":

@@ -19,9 +19,10 @@ from sim.budget import within_budget
 from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.cs_ops import csm_productivity_gain
 from sim.customers.engagement import adopt_orphans, reassign
-from sim.customers.renewal_work import adopt_orphan_tasks, hand_task, task_holder
+from sim.customers.renewal_work import adopt_orphan_tasks, hand_task
 from sim.leadership import follow_csm_headcount
 from sim.organisation import Person, Pool, update_burnout, weekly_quit_probability
+from sim.routing import renewal_holder_for
 from sim.workload import week_of_work
 from sim.world import PoolWeek, World
 
@@ -112,7 +113,7 @@ def depart(world: World, person: Person) -> None:
     for account in np.flatnonzero(world.book.owner == person.id):
         reassign(world, int(account))
     for customer in sorted(person.renewal_tasks):
-        hand_task(world, customer, task_holder(world, customer))
+        hand_task(world, customer, renewal_holder_for(world, customer))
     for customer in sorted(person.onboardings):
         process = world.journeys.get(customer)
         if process is not None and process.is_alive:

@@ -20,10 +20,11 @@ import simpy
 from sim.calendar import MONTH_DAYS, WEEK_DAYS, YEAR_DAYS
 from sim.customers.book import ACTIVE
 from sim.customers.engagement import assign_owner, release_owner
-from sim.customers.renewal_work import hand_task, task_holder
+from sim.customers.renewal_work import hand_task
 from sim.economics import annual_cost_pct_arr
 from sim.leadership import csm_headcount
 from sim.recorder import onboarding_backlog_weeks
+from sim.routing import csm_renews, renewal_holder_for
 from sim.schema_strategy import Condition, StrategyRule
 from sim.staffing import open_requisition
 from sim.world import World
@@ -192,11 +193,11 @@ def move(world: World, customer: int, profile: int) -> None:
     if touches:
         interval = profiles.interval[profile, tier]
         book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
-    owner_work = touches or (world.org_model_of(customer) == "generalist"
+    owner_work = touches or (csm_renews(world, customer)
                              and profiles.renewal_hours[profile, tier] > 0)
     if not owner_work:
         release_owner(world, customer)
     elif book.owner[customer] < 0:
         assign_owner(world, customer)
     if customer in world.renewal_tasks:
-        hand_task(world, customer, task_holder(world, customer))
+        hand_task(world, customer, renewal_holder_for(world, customer))

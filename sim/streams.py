@@ -20,6 +20,7 @@ STREAM_NAMES = (
     "attrition",
     "strategy",
     "usage",
+    "region",
 )
 
 

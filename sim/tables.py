@@ -8,6 +8,7 @@ import pandas as pd
 from sim.calendar import WEEK_DAYS, YEAR_DAYS
 from sim.customers.book import STATE_NAMES, CustomerBook
 from sim.scenario import COMPLEXITIES, Scenario
+from sim.schema_org import region_names
 from sim.stages import breaking_points, stage_series
 from sim.world import PoolWeek
 
@@ -38,13 +39,14 @@ TIMESERIES_ORDER = (
     "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm", "triggers_expansion",
     "reengaged_automated", "outreach_done", "outreach_unanswered", "outreach_open",
     "trigger_response_days_mean",
+    "regions_below_min_scale",
 )
 
 
 WORKFORCE_ORDER = (
     "period", "day", "role", "role_kind", "headcount", "hires", "departures",
     "utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max", "hours_demanded",
-    "hours_available", "hours_worked", "cost", "open_requisitions", "productivity_gain",
+    "hours_available", "hours_worked", "cost", "open_requisitions", "productivity_gain", "region",
 )
 
 
@@ -152,6 +154,7 @@ def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
     for name in ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches",
                  "csm_changes", "renewals_missed", "owner"):
         columns[name] = getattr(book, name)[signed]
+    columns["region"] = np.array(region_names(scenario))[book.region[signed]]
     return pd.DataFrame(columns).rename(columns={"breaches": "sla_breaches",
                                                  "renewals_done": "renewals"})
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sim.customers.support import SupportDesk
     from sim.customers.triggers import TriggerEngine
     from sim.leadership import LeadershipLevels
+    from sim.routes import Routes
     from sim.strategy import Change
 
 TIER_COUNTERS = (
@@ -112,6 +113,7 @@ class World:
     changes: list[Change] = field(default_factory=list)
     """Strategy changes started so far, in order."""
     triggers: TriggerEngine | None = None
+    routes: dict[str, Routes] = field(default_factory=dict)
     next_person_id: int = 0
     leadership: LeadershipLevels | None = None
 
@@ -149,13 +151,6 @@ class World:
         if self.support is None:
             raise RuntimeError("the support desk is set up by sim.model.build")
         return self.support
-
-    def csm_pool(self, tier: int) -> Pool | None:
-        """The CSM pool owning a tier's accounts, if any."""
-        for pool in self.pools:
-            if tier in pool.tier_indices:
-                return pool
-        return None
 
     def touch_interval(self, customer: int) -> float:
         """Days between a customer's scheduled touches on its service profile."""

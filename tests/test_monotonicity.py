@@ -70,6 +70,7 @@ def onboarding_heavy(specialists: int) -> dict:
         ],
         "onboarding": {"abandonment": {"enabled": False}},
         "service_effects": NEUTRAL_EFFECTS,
+        "org": {"handoff_churn_factor": 1.0},
         "staff": {"burnout_gain_per_week": 0.0, "base_attrition_per_year": 0.0},
     }
 

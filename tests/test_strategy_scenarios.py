@@ -39,10 +39,15 @@ def _summary(name: str, seed: int) -> dict:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_specialising_shortens_the_backlog_that_generalists_build(seed: int) -> None:
     """§9.2/§10.1: generalists past 50-100 accounts build an onboarding backlog and miss
-    renewals; an onboarding and a renewals team relieve both (same customers, CRN)."""
+    renewals; an onboarding and a renewals team relieve both (same customers, CRN).
+
+    The backlog is compared by its sustained measures (mean wait, weeks over 6), not by its
+    peak: one implementation specialist leaving can spike the peak of either run.
+    """
     generalist = _summary("stay_generalist", seed)
     specialist = _summary("specialise_at_150", seed)
-    assert specialist["onboarding_backlog_weeks_peak"] < generalist["onboarding_backlog_weeks_peak"]
+    assert specialist["onboarding_wait_days_mean"] < generalist["onboarding_wait_days_mean"]
+    assert specialist["weeks_backlog_over_6"] < generalist["weeks_backlog_over_6"]
     assert specialist["missed_renewals"] <= generalist["missed_renewals"]
     assert specialist["total_cs_cost"] > generalist["total_cs_cost"]
 

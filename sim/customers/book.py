@@ -20,7 +20,7 @@ from sim.streams import Streams
 PENDING, WAITING, ONBOARDING, ACTIVE, CHURNED = range(5)
 STATE_NAMES = ("pending", "waiting", "onboarding", "active", "churned")
 TIMES = ("onboarding_start_day", "golive_day", "churn_day", "wait_days", "next_touch",
-         "last_touch")
+         "last_touch", "handoff_day")
 TOTALS = ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches", "csm_changes",
           "renewals_missed")
 CYCLE_COUNTERS = ("cycle_touches_due", "cycle_touches_missed", "cycle_tickets",
@@ -81,6 +81,9 @@ class CustomerBook:
     cycle_csm_changes: np.ndarray = field(init=False)
     profile: np.ndarray = field(init=False)
     """Service profile each customer is on (see ``sim.profiles``)."""
+    region: np.ndarray = field(init=False)
+    handoff_day: np.ndarray = field(init=False)
+    handoff_kind: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = len(self.arrival_day)
@@ -92,6 +95,8 @@ class CustomerBook:
             setattr(self, name, np.zeros(n, dtype=np.int64))
         self.abandoned = np.zeros(n, dtype=bool)
         self.profile = np.zeros(n, dtype=np.int64)
+        self.region = np.zeros(n, dtype=np.int64)
+        self.handoff_kind = np.zeros(n, dtype=np.int8)
 
     @property
     def size(self) -> int:
@@ -126,7 +131,7 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
     first_renewal = signings.arrival_day + YEAR_DAYS
     live = signings.initial_live
     first_renewal[live] = churn_rng.uniform(0.0, YEAR_DAYS, live.sum()) + 1e-9
-    return CustomerBook(
+    book = CustomerBook(
         arrival_day=signings.arrival_day, initial_live=live, tier=signings.tier.copy(),
         initial_tier=signings.tier, acv=acv.copy(), initial_acv=acv, complexity=complexity,
         theta=_draw_theta(scenario, signings, churn_rng), onboarding_work=work,
@@ -137,6 +142,21 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
         change_u=renewal_rng.uniform(0.0, 1.0, (n, renewal_slots)),
         change_z=renewal_rng.standard_normal((n, renewal_slots)),
     )
+    book.region = draw_regions(scenario, n, streams["region"])
+    return book
+
+
+def draw_regions(scenario: Scenario, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Each customer's region index by the regions' shares (all 0 without regions).
+
+    One uniform draw per customer from the run's own region stream, so the other streams are
+    not shifted and a customer keeps its region across variants (common random numbers).
+    """
+    shares = np.array([region.share for region in scenario.org.regions])
+    if len(shares) < 2:
+        return np.zeros(n, dtype=np.int64)
+    edges = np.cumsum(shares)[:-1] / shares.sum()
+    return np.searchsorted(edges, rng.uniform(0.0, 1.0, n), side="right").astype(np.int64)
 
 
 def _draw_signings(scenario: Scenario, rng: np.random.Generator) -> Signings:

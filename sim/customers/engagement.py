@@ -1,25 +1,30 @@
 """Engagement: account ownership and scheduled CSM touches.
 
-A live customer in a tier with human touches belongs to one CSM of the tier's pool (least-loaded
-assignment). Touches fall due every ``touch_interval_days``. Each week every CSM spends the hours
-left after onboarding and renewal work on the touches due, the least recently touched accounts
-first; touches that do not fit are missed.
+A live customer in a tier with human touches belongs to one CSM of its pool (least-loaded
+assignment; the pool of its tier, pod or region, see ``sim.routing``), from go-live or from the
+end of its handoff. Touches fall due every ``touch_interval_days``. Each week every CSM spends
+the hours left after onboarding and renewal work on the touches due, the least recently touched
+accounts first; touches that do not fit are missed.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.calendar import WEEK_DAYS
 from sim.customers.book import ACTIVE
 from sim.customers.renewal_work import hand_task
 from sim.organisation import Person, Pool
+from sim.routing import csm_pool_for, csm_pool_indices, csm_renews
 from sim.world import World
 
 
 def assign_owner(world: World, customer: int, preferred: Person | None = None) -> None:
-    """Give a customer a CSM from its tier's pool (or none if the pool is empty)."""
+    """Give a customer a CSM from its pool (none if the pool is empty or during a handoff)."""
     book = world.book
-    pool = world.csm_pool(int(book.tier[customer]))
+    if in_handoff(world, customer):
+        return
+    pool = csm_pool_for(world, customer)
     person = None
     if pool is not None:
         usable = preferred is not None and preferred.active and preferred.pool is pool
@@ -30,8 +35,13 @@ def assign_owner(world: World, customer: int, preferred: Person | None = None) -
     book.owner[customer] = person.id
     person.accounts += 1
     task = world.renewal_tasks.get(customer)
-    if task is not None and world.org_model_of(customer) == "generalist":
+    if task is not None and csm_renews(world, customer):
         hand_task(world, customer, person)
+
+
+def in_handoff(world: World, customer: int) -> bool:
+    """Whether the customer is between go-live and its handoff to a CSM (``customers.handoff``)."""
+    return bool(world.book.handoff_day[customer] > world.now)
 
 
 def change_owner(world: World, customer: int) -> None:
@@ -64,13 +74,14 @@ def release_owner(world: World, customer: int) -> None:
 
 
 def adopt_orphans(world: World, pool: Pool) -> None:
-    """Give live customers of the pool's tiers that have no CSM to the least-loaded CSMs."""
+    """Give live customers served by the pool that have no CSM to its least-loaded CSMs."""
     book = world.book
     tiers = np.array(pool.tier_indices)
     orphans = np.flatnonzero((book.owner < 0) & (book.state == ACTIVE)
                              & np.isin(book.tier, tiers))
     for customer in orphans:
-        assign_owner(world, int(customer))
+        if csm_pool_for(world, int(customer)) is pool:
+            assign_owner(world, int(customer))
 
 
 def touches_week(world: World, pool: Pool, week_end: float,
@@ -89,10 +100,12 @@ def touches_week(world: World, pool: Pool, week_end: float,
     book, profiles = world.book, world.profiles
     in_pool = np.zeros(len(world.scenario.tiers), dtype=bool)
     in_pool[list(pool.tier_indices)] = True
+    handing_off = book.handoff_day > week_end - WEEK_DAYS  # their touches wait for the CSM
     candidates = np.flatnonzero((book.state == ACTIVE) & in_pool[book.tier]
-                                & (book.next_touch < week_end))
+                                & (book.next_touch < week_end) & ~handing_off)
     profile, tier = book.profile[candidates], book.tier[candidates]
     due = candidates[profiles.hours[profile, tier] > 0]
+    due = due[csm_pool_indices(world, due) == pool.index]
     if len(due) == 0:
         return {}, {}
     profile, tier = book.profile[due], book.tier[due]

@@ -15,10 +15,12 @@ from sim.calendar import YEAR_DAYS
 from sim.customers.book import ACTIVE, CHURNED, WAITING
 from sim.customers.churn import churn
 from sim.customers.engagement import assign_owner
-from sim.customers.onboarding import OnboardingDesk, onboard
+from sim.customers.handoff import hand_to_csm
+from sim.customers.onboarding import onboard
 from sim.customers.renewal import renew
 from sim.customers.renewal_work import open_task
 from sim.organisation import Person
+from sim.routing import onboarding_desk_for
 from sim.world import World
 
 
@@ -43,7 +45,8 @@ def arrivals(world: World) -> Generator[simpy.Event, None, None]:
 
 def _start_live(world: World, customer: int) -> None:
     world.paying_level.change(int(world.book.tier[customer]), +1, world.now)
-    _activate(world, customer, None)
+    _activate(world, customer)
+    assign_owner(world, customer)
     world.env.process(renewal_cycle(world, customer))
 
 
@@ -64,8 +67,7 @@ def _sign(world: World, customer: int) -> None:
 def journey(world: World, customer: int) -> Generator[simpy.Event, object, None]:
     """From signature to go-live: a human onboarding or a self-serve one."""
     book = world.book
-    desk = (onboarding_desk(world, int(book.tier[customer]), world.org_model_of(customer))
-            if book.human[customer] else None)
+    desk = onboarding_desk_for(world, customer) if book.human[customer] else None
     onboarder: Person | None = None
     if desk is None:
         try:
@@ -82,46 +84,24 @@ def journey(world: World, customer: int) -> Generator[simpy.Event, object, None]
         churn(world, customer, "abandon")
 
 
-def onboarding_desk(world: World, tier: int,
-                    org_model: str | None = None) -> OnboardingDesk | None:
-    """The queue that onboards a tier's customers (its CSM pool's in the generalist model).
-
-    ``org_model`` defaults to the newest service profile's.
-    """
-    pool = None
-    if (org_model or world.profiles.org_models[-1]) == "generalist":
-        csm_pool = world.csm_pool(tier)
-        if csm_pool is not None and csm_pool.spec.slots_per_person > 0:
-            pool = csm_pool
-    if pool is None:
-        implementation = world.pools_with_role("implementation")
-        pool = implementation[0] if implementation else None
-    if pool is None:
-        return None
-    if pool.index not in world.desks:
-        world.desks[pool.index] = OnboardingDesk(world, pool)
-    return world.desks[pool.index]
-
-
 def go_live(world: World, customer: int, onboarder: Person | None) -> None:
     """The customer is live: it joins a CSM's book and its touches start."""
     tier = int(world.book.tier[customer])
     world.tier_counters.add("go_lives", tier)
     world.record("go_live", customer, onboarder.id if onboarder else -1, tier,
                  world.now - world.book.arrival_day[customer])
-    preferred = onboarder if world.org_model_of(customer) == "generalist" else None
-    _activate(world, customer, preferred)
+    _activate(world, customer)
+    hand_to_csm(world, customer, onboarder)
 
 
-def _activate(world: World, customer: int, preferred: Person | None) -> None:
-    """Make a customer live now: touches scheduled, a CSM assigned."""
+def _activate(world: World, customer: int) -> None:
+    """Make a customer live now: touches scheduled (its CSM comes separately)."""
     book = world.book
     book.state[customer] = ACTIVE
     book.golive_day[customer] = world.now
     interval = world.touch_interval(customer)
     book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
     book.last_touch[customer] = world.now
-    assign_owner(world, customer, preferred)
 
 
 def renewal_cycle(world: World, customer: int) -> Generator[simpy.Event, None, None]:

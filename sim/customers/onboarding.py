@@ -10,7 +10,7 @@ goes back to the front of the queue.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import cast
 
 import simpy
@@ -32,6 +32,8 @@ class OnboardingDesk:
         self.world = world
         self.pool = pool
         self.waiting: deque[tuple[int, simpy.Event]] = deque()
+        self.after_dispatch: Callable[[], None] | None = None
+        """Called after each dispatch (pods that lend free slots, ``customers.borrowing``)."""
 
     def request(self, customer: int, front: bool = False) -> simpy.Event:
         """Join the queue; the returned event fires with the assigned person."""
@@ -57,22 +59,40 @@ class OnboardingDesk:
     def dispatch(self) -> None:
         """Hand waiting customers to free slots, first come first served."""
         while self.waiting:
-            person = max(self.pool.members, default=None,
-                         key=lambda member: (member.free_slots(), -member.id))
+            person = self.freest()
             if person is None or person.free_slots() <= 0:
-                return
-            customer, granted = self.waiting.popleft()
-            self._set_waiting(customer, -1)
-            if self.world.book.state[customer] == CHURNED:
-                continue  # churned at a renewal this instant; its journey is being stopped
-            self.world.book.state[customer] = ONBOARDING
-            person.onboardings.add(customer)
-            granted.succeed(person)
+                break
+            self.grant_next(person)
+        if self.after_dispatch is not None:
+            self.after_dispatch()
+
+    def freest(self) -> Person | None:
+        """The member with the most free slots (ties: earliest hire); None if nobody."""
+        return max(self.pool.members, default=None,
+                   key=lambda member: (member.free_slots(), -member.id))
+
+    def grant_next(self, person: Person) -> int | None:
+        """Hand the first waiting customer to a person's free slot.
+
+        Returns the customer, or None if it churned at a renewal this instant (its journey is
+        being stopped).
+        """
+        customer, granted = self.waiting.popleft()
+        self._set_waiting(customer, -1)
+        if self.world.book.state[customer] == CHURNED:
+            return None
+        self.world.book.state[customer] = ONBOARDING
+        person.onboardings.add(customer)
+        granted.succeed(person)
+        return customer
 
     def finish(self, person: Person, customer: int) -> None:
-        """Free the slot a customer used."""
+        """Free the slot a customer used (a lent slot goes back to its own pool's queue)."""
         person.onboardings.discard(customer)
         self.dispatch()
+        home = self.world.desks.get(person.pool.index)
+        if home is not None and home is not self:
+            home.dispatch()
 
     def queued_work(self) -> float:
         """Days of onboarding work (at full productivity) waiting in the queue."""

@@ -16,8 +16,10 @@ from sim.calendar import MONTH_DAYS
 from sim.customers.book import ACTIVE, WAITING
 from sim.customers.churn import churn
 from sim.customers.engagement import change_owner
+from sim.customers.handoff import handoff_churn_odds
 from sim.customers.renewal_work import close_task
 from sim.customers.triggers import acv_changed, lifted_expansion, settle_triggers, trigger_odds
+from sim.routing import csm_pool_for
 from sim.world import World
 
 
@@ -37,6 +39,7 @@ def churn_factor(world: World, customer: int, missed_renewal: bool) -> float:
     if tickets > 0:
         factor *= effects.sla_breaches ** (book.cycle_breaches[customer] / tickets)
     factor *= effects.csm_change ** int(book.cycle_csm_changes[customer])
+    factor *= handoff_churn_odds(world, customer)
     if missed_renewal:
         factor *= effects.missed_renewal
     return factor * trigger_odds(world, customer)
@@ -115,10 +118,11 @@ def _migrate(world: World, customer: int, old_tier: int, new_tier: int) -> None:
     if book.state[customer] == WAITING:
         world.waiting_level.change(old_tier, -1, world.now)
         world.waiting_level.change(new_tier, +1, world.now)
+    old_pool = csm_pool_for(world, customer)
     book.tier[customer] = new_tier
     world.record("migration", customer, tier=new_tier, amount=float(old_tier))
     if book.state[customer] == ACTIVE:
         interval = world.touch_interval(customer)
         book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
-        if world.csm_pool(old_tier) is not world.csm_pool(new_tier):
+        if csm_pool_for(world, customer) is not old_pool:
             change_owner(world, customer)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sim.calendar import WEEK_DAYS
 from sim.organisation import Person
+from sim.routing import renewal_holder_for
 from sim.world import World
 
 
@@ -35,18 +36,9 @@ def open_task(world: World, customer: int, due_day: float) -> None:
         hours *= min(1.0, due_day / world.scenario.renewals.window_days)
     task = RenewalTask(customer, due_day, hours)
     world.renewal_tasks[customer] = task
-    holder = task_holder(world, customer)
+    holder = renewal_holder_for(world, customer)
     if holder is not None:
         hand_task(world, customer, holder)
-
-
-def task_holder(world: World, customer: int) -> Person | None:
-    """Who should do a customer's renewal work: its CSM, or the least-loaded renewals person."""
-    if world.org_model_of(customer) == "generalist":
-        owner = int(world.book.owner[customer])
-        return world.people[owner] if owner >= 0 else None
-    staff = [person for pool in world.pools_with_role("renewals") for person in pool.members]
-    return min(staff, key=lambda person: (len(person.renewal_tasks), person.id), default=None)
 
 
 def hand_task(world: World, customer: int, person: Person | None) -> None:
@@ -70,10 +62,10 @@ def close_task(world: World, customer: int) -> RenewalTask | None:
 
 
 def adopt_orphan_tasks(world: World) -> None:
-    """Hand the renewal work nobody holds to whoever should do it now (see ``task_holder``)."""
+    """Hand the renewal work nobody holds to whoever should do it now (``renewal_holder_for``)."""
     for customer, task in world.renewal_tasks.items():
         if task.holder is None:
-            hand_task(world, customer, task_holder(world, customer))
+            hand_task(world, customer, renewal_holder_for(world, customer))
 
 
 def renewal_pace(task: RenewalTask, week_start: float) -> float:

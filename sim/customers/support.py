@@ -4,9 +4,11 @@ Ticket candidates are drawn for every customer at the start of the run (a Poisso
 highest rate any tier could give it, thinned on the day by the rate of the tier the customer is
 in then), so every variant run with the same seed sees the same tickets. Each day, the tickets
 opened that day join the queue of the least-skilled pool that can handle their level (§6.7: by
-question complexity, not account value). Each pool works its queue first come first served as a
-single fluid server whose rate is its engineers' productive hours per day; the first-response
-time of a ticket is the time from opening to the start of its work.
+question complexity, not account value; in the geographic model the customer's regional pools
+first, then the global ones, see ``sim.routes``). Each pool works its queue first come first
+served as a single fluid server whose rate is its engineers' productive hours per day; the
+first-response time of a ticket is the time from opening to the start of its work (for a ticket
+from a region whose hours the pool does not cover, no less than the uncovered-region delay).
 """
 
 from __future__ import annotations
@@ -21,10 +23,9 @@ from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.clock import FIRST, OrderedTimeout
 from sim.customers.book import ACTIVE
 from sim.organisation import Person, Pool
+from sim.routing import earliest_answers, support_routes
 from sim.scenario import COMPLEXITIES, TICKET_LEVELS, Scenario
 from sim.world import World
-
-RANK: dict[str, int] = {level: index for index, level in enumerate(TICKET_LEVELS)}
 
 
 @dataclass
@@ -111,18 +112,9 @@ class SupportDesk:
         self.level_edges = np.cumsum(mix, axis=1)[:, :-1]
         self.hours = np.array([scenario.support.hours_per_ticket[lvl] for lvl in TICKET_LEVELS])
         self.queues = {pool.index: TicketQueue() for pool in world.pools_with_role("support")}
-        self.route = self._routing(world.pools_with_role("support"))
+        self.route = support_routes(world)
+        """(region, level): the least-skilled pool able to answer, the region's own first."""
         self.rates: dict[int, tuple[tuple[int, int], float]] = {}
-
-    @staticmethod
-    def _routing(pools: list[Pool]) -> np.ndarray:
-        """Pool index for each ticket level: the least-skilled pool able to handle it."""
-        route = np.full(len(TICKET_LEVELS), -1, dtype=np.int64)
-        for level, rank in RANK.items():
-            able = [pool for pool in pools if RANK[str(pool.spec.skill)] >= rank]
-            if able:
-                route[RANK[level]] = min(able, key=lambda p: RANK[str(p.spec.skill)]).index
-        return route
 
     def run(self) -> Generator[simpy.Event, None, None]:
         """The daily process: open the day's tickets, then let every pool work its queue."""
@@ -151,7 +143,7 @@ class SupportDesk:
         np.add.at(book.cycle_tickets, customer, 1)
         size = len(self.world.scenario.tiers)
         self.world.tier_counters.add_many("tickets_opened", np.bincount(tier, minlength=size))
-        pools = self.route[level]
+        pools = self.route[book.region[customer], level]
         for pool_index, queue in self.queues.items():
             mine = pools == pool_index
             queue.push(opened[mine], customer[mine], self.hours[level[mine]])
@@ -172,7 +164,8 @@ class SupportDesk:
             opened, customer, hours, flagged = queue.pop(served)
             queue.week_worked += queue.carry_hours + float(hours.sum()) - new_carry
             queue.carry_hours = new_carry
-            self._respond(opened, customer, start[:served], flagged)
+            answered = earliest_answers(self.world, pool, customer, opened, start[:served])
+            self._respond(opened, customer, answered, flagged)
         elif rate > 0:
             done = min(queue.carry_hours, rate)
             queue.week_worked += done

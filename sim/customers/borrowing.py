@@ -1,0 +1,65 @@
+"""Pods lending free implementation slots to each other (``org.allow_pod_borrowing``, §9.2).
+
+Without borrowing a pod onboards only with its own implementation staff. With it, whenever the
+queue of a pod's implementation pool holds customers and none of that pool's slots is free, a
+free slot of another pod's implementation pool whose own queue is empty takes the customer that
+has waited longest across such queues; a ``borrowed`` event records it. The customer still
+belongs to its pod: its CSM comes from its own pod, and its handoff crosses pods (the specialist
+handoff delay and churn factor apply).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from sim.customers.onboarding import OnboardingDesk
+from sim.routes import NONE
+from sim.routing import desk_of, routes_for
+from sim.world import World
+
+
+def enable_borrowing(world: World) -> None:
+    """Let the pods' onboarding queues lend free slots, if the scenario allows it."""
+    if not world.scenario.org.allow_pod_borrowing:
+        return
+    pod_of_pool = routes_for(world, "pod").pod_of_pool
+    desks = [desk for pool in world.pools_with_role("implementation")
+             if pod_of_pool[pool.index] != NONE
+             and (desk := desk_of(world, pool.index)) is not None]
+    for desk in desks:
+        desk.after_dispatch = partial(lend_slots, world, desks)
+
+
+def lend_slots(world: World, desks: list[OnboardingDesk]) -> None:
+    """Give free slots of idle pods to the longest-waiting customers of full pods."""
+    while _lend_one(world, desks):
+        pass
+
+
+def _lend_one(world: World, desks: list[OnboardingDesk]) -> bool:
+    """Lend one free slot, if some full queue and some idle queue of another pod exist."""
+    pod_of_pool = routes_for(world, "pod").pod_of_pool
+    full = sorted((desk for desk in desks if desk.waiting and not _free(desk)),
+                  key=lambda desk: (world.book.arrival_day[desk.waiting[0][0]], desk.pool.index))
+    idle = [desk for desk in desks if not desk.waiting and _free(desk)]
+    for borrower in full:
+        lenders = [desk for desk in idle
+                   if pod_of_pool[desk.pool.index] != pod_of_pool[borrower.pool.index]]
+        if not lenders:
+            continue
+        lender = max(lenders, key=lambda desk: (_free(desk), -desk.pool.index))
+        person = lender.freest()
+        if person is None:
+            return False
+        customer = borrower.grant_next(person)
+        if customer is not None:
+            world.record("borrowed", customer, person.id, int(world.book.tier[customer]),
+                         float(borrower.pool.index), lender.pool.index)
+        return True
+    return False
+
+
+def _free(desk: OnboardingDesk) -> int:
+    """Free slots of the desk's most available member."""
+    person = desk.freest()
+    return person.free_slots() if person is not None else 0

@@ -1,0 +1,182 @@
+"""Cross-field rules of the organisation models: pods, regions and who onboards each tier.
+
+Each rule raises ``ValueError`` with ``path = value: reason``. The rules the other sections
+need (a csm pool per tier with CSM work, a renewals pool outside the generalist model, support
+skills) are in ``sim.scenario_rules``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.routes import (
+    NONE,
+    onboarding_pool_index,
+    region_scopes,
+    renewals_pool_indices,
+    support_pool_index,
+)
+from sim.schema_org import served_tiers
+from sim.schema_parts import check_shares
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
+
+LEVELS = ("T1", "T2", "T3")
+POD_ROLES = ("csm", "implementation")
+
+
+def check_organisation(scenario: Scenario) -> None:
+    """Run every organisation rule; raise ``ValueError`` on the first broken one."""
+    _check_sections(scenario)
+    _check_regions(scenario)
+    _check_pods(scenario)
+    _check_implementation_pools(scenario)
+    _check_onboarding_cover(scenario)
+    _check_regional_cover(scenario)
+
+
+def _check_sections(scenario: Scenario) -> None:
+    """Pods belong to the pod model and regions to the geographic model, and they need them."""
+    model, org = scenario.org_model, scenario.org
+    for wanted, present, what in (("pod", bool(org.pods), "org.pods"),
+                                  ("geographic", bool(org.regions), "org.regions")):
+        if model == wanted and not present:
+            raise ValueError(f"org_model = {model!r}: needs {what}")
+        if present and model != wanted:
+            raise ValueError(f"{what}: used by the {wanted} model only (org_model = {model!r})")
+    if org.allow_pod_borrowing and model != "pod":
+        raise ValueError(f"org.allow_pod_borrowing = True: only the pod model has pods "
+                         f"(org_model = {model!r})")
+
+
+def _check_regions(scenario: Scenario) -> None:
+    regions = scenario.org.regions
+    names = [region.name for region in regions]
+    for index, name in enumerate(names):
+        if name in names[:index]:
+            raise ValueError(f"org.regions[{index}].name = {name!r}: duplicate name")
+    if regions:
+        check_shares({region.name: region.share for region in regions}, "org.regions[*].share")
+    for index, pool in enumerate(scenario.pools):
+        if pool.region is not None and pool.region not in names:
+            known = f"regions: {names}" if names else "no org.regions"
+            raise ValueError(f"pools[{index}].region = {pool.region!r}: unknown region ({known})")
+
+
+def _check_pods(scenario: Scenario) -> None:
+    pods = scenario.org.pods
+    tiers = {tier.name for tier in scenario.tiers}
+    pools = {pool.name: pool for pool in scenario.pools}
+    tier_pod: dict[str, str] = {}
+    pool_pod: dict[str, str] = {}
+    for index, pod in enumerate(pods):
+        if pod.name in [other.name for other in pods[:index]]:
+            raise ValueError(f"org.pods[{index}].name = {pod.name!r}: duplicate name")
+        _claim(pod.tiers, tiers, tier_pod, pod.name, f"org.pods[{index}].tiers", "tier")
+        _claim(pod.pools, set(pools), pool_pod, pod.name, f"org.pods[{index}].pools", "pool")
+        for name in pod.pools:
+            if pools[name].role not in POD_ROLES:
+                raise ValueError(
+                    f"org.pods[{index}].pools = {list(pod.pools)}: pool {name!r} has role "
+                    f"{pools[name].role!r}; a pod holds csm and implementation pools (renewals, "
+                    "support, CS Ops and leaders are shared services outside pods)")
+    for index, pool in enumerate(scenario.pools):
+        _check_pod_member(scenario, index, pool_pod.get(pool.name), tier_pod)
+
+
+def _claim(names: tuple[str, ...], known: set[str], owner: dict[str, str], pod: str, path: str,
+           what: str) -> None:
+    """Give each named tier or pool to a pod: it must exist and belong to no other pod."""
+    for name in names:
+        if name not in known:
+            raise ValueError(f"{path} = {list(names)}: unknown {what} {name!r}")
+        if name in owner:
+            raise ValueError(f"{path} = {list(names)}: {what} {name!r} is already in pod "
+                             f"{owner[name]!r}")
+        owner[name] = pod
+
+
+def _check_pod_member(scenario: Scenario, index: int, pod: str | None,
+                      tier_pod: dict[str, str]) -> None:
+    """In the pod model every csm and implementation pool is in a pod and serves its tiers."""
+    pool = scenario.pools[index]
+    if scenario.org_model != "pod" or pool.role not in POD_ROLES:
+        return
+    if pod is None:
+        raise ValueError(f"pools[{index}].name = {pool.name!r}: in the pod model every csm and "
+                         "implementation pool belongs to a pod (org.pods[*].pools)")
+    for tier in pool.tiers:
+        if tier_pod.get(tier) != pod:
+            raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: pool {pool.name!r} is "
+                             f"in pod {pod!r}, which does not serve tier {tier!r}")
+
+
+def _check_implementation_pools(scenario: Scenario) -> None:
+    """Per region, a tier is named by one implementation pool and one pool serves all others."""
+    for scope in region_scopes(scenario) + ([None] if scenario.org.regions else []):
+        named: dict[str, str] = {}
+        every: str | None = None
+        for index, pool in enumerate(scenario.pools):
+            if pool.role != "implementation" or pool.region != scope:
+                continue
+            served = served_tiers(scenario, pool)
+            if not served and every is not None:
+                raise ValueError(
+                    f"pools[{index}].role = 'implementation': only one implementation pool "
+                    f"without `tiers` per region onboards every tier (pool {every!r} already "
+                    "does); name the tiers each pool onboards")
+            every = every if served else pool.name
+            for tier in served:
+                if tier in named:
+                    raise ValueError(f"pools[{index}].tiers = {list(served)}: tier {tier!r} is "
+                                     f"already onboarded by pool {named[tier]!r}")
+                named[tier] = pool.name
+
+
+def _check_onboarding_cover(scenario: Scenario) -> None:
+    """Every tier with human onboarding has an onboarding pool in every region."""
+    for index, tier in enumerate(scenario.tiers):
+        if tier.human_onboarding_share <= 0:
+            continue
+        for scope in region_scopes(scenario):
+            if onboarding_pool_index(scenario, scenario.org_model, tier.name, scope) != NONE:
+                continue
+            where = f" in region {scope!r}" if scope else ""
+            raise ValueError(
+                f"tiers[{index}].human_onboarding_share = {tier.human_onboarding_share:g}: "
+                f"nobody onboards tier {tier.name!r}{where} (no implementation pool serves it"
+                + (", no csm pool with onboarding slots" if scenario.org_model == "generalist"
+                   else "") + ")")
+
+
+def _check_regional_cover(scenario: Scenario) -> None:
+    """Every region has a csm pool per tier with CSM work, renewals staff and support skills."""
+    for row, scope in enumerate(region_scopes(scenario)):
+        if scope is None:
+            return
+        path = f"org.regions[{row}].name = {scope!r}"
+        for tier in scenario.tiers:
+            if (tier.touch_hours or 0) > 0 and not _csm_in(scenario, tier.name, scope):
+                raise ValueError(f"{path}: no csm pool serves tier {tier.name!r} in this region "
+                                 "(add one with this region, or a global one)")
+        renewal_work = any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers)
+        if renewal_work and not renewals_pool_indices(scenario, scope):
+            raise ValueError(f"{path}: no renewals pool serves this region (add one with this "
+                             "region, or a global one)")
+        for level in _levels_opened(scenario):
+            if support_pool_index(scenario, level, scope) == NONE:
+                raise ValueError(f"{path}: no support pool of this region or global has skill "
+                                 f"{level} or higher")
+
+
+def _csm_in(scenario: Scenario, tier: str, scope: str) -> bool:
+    return any(pool.role == "csm" and tier in pool.tiers and pool.region in (scope, None)
+               for pool in scenario.pools)
+
+
+def _levels_opened(scenario: Scenario) -> list[str]:
+    """Ticket levels some tier opens."""
+    return [level for level in LEVELS
+            if any(tier.tickets_per_month > 0 and getattr(tier.ticket_mix, level) > 0
+                   for tier in scenario.tiers)]

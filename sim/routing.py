@@ -1,0 +1,159 @@
+"""Who serves a customer: its CSM pool, its onboarding desk and the holder of its renewal work.
+
+Every decision "which pool or person serves this customer" is taken here, and every decision
+that depends on the organisation model asks ``org_model_of`` (or, for views over a whole tier,
+``org_models_in_use``). A customer's model is its service profile's (``sim.profiles``), so a
+strategy can move customers between models during a run. The tables behind the answers are in
+``sim.routes``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.customers.onboarding import OnboardingDesk
+from sim.organisation import Person, Pool
+from sim.routes import NONE, Routes, build_routes
+from sim.world import World
+
+NO_HANDOFF, HANDOFF, POD_HANDOFF = 0, 1, 2
+"""Handoff kinds at go-live: none, from an implementation specialist to a CSM, inside a pod."""
+
+
+def org_model_of(world: World, customer: int) -> str:
+    """The organisation model serving a customer now (its service profile's)."""
+    return world.org_model_of(customer)
+
+
+def org_models_in_use(world: World) -> frozenset[str]:
+    """The organisation models of the run's service profiles (for views over a whole tier).
+
+    One until a strategy changes the org model; then the old and the new (``sim.profiles``).
+    """
+    return frozenset(world.profiles.org_models)
+
+
+def routes_for(world: World, model: str) -> Routes:
+    """The routing tables of the run's pools under one organisation model (built once)."""
+    if model not in world.routes:
+        world.routes[model] = build_routes(world.scenario, model)
+    return world.routes[model]
+
+
+def _routes_of(world: World, customer: int) -> Routes:
+    return routes_for(world, org_model_of(world, customer))
+
+
+def _book_routes(world: World) -> Routes:
+    """Routes for vectorised look-ups over customers of the tables no org model changes.
+
+    Only ``Routes.onboarding`` depends on the organisation model (who onboards); the CSM,
+    renewals and support tables and the time-zone delays are the same under every model, so
+    the scenario's starting model answers for the whole book.
+    """
+    return routes_for(world, world.scenario.org_model)
+
+
+def _where(world: World, customer: int) -> tuple[int, int]:
+    return int(world.book.tier[customer]), int(world.book.region[customer])
+
+
+def csm_pool_for(world: World, customer: int) -> Pool | None:
+    """The CSM pool whose members may own the customer's account, if any."""
+    index = _routes_of(world, customer).csm[_where(world, customer)]
+    return world.pools[index] if index != NONE else None
+
+
+def csm_pool_indices(world: World, customers: np.ndarray) -> np.ndarray:
+    """Index of the CSM pool serving each of ``customers`` (-1 where none)."""
+    book = world.book
+    return _book_routes(world).csm[book.tier[customers], book.region[customers]]
+
+
+def csm_renews(world: World, customer: int) -> bool:
+    """Whether the customer's CSM does its renewal work (the generalist model)."""
+    return org_model_of(world, customer) == "generalist"
+
+
+def preferred_csm(world: World, customer: int, onboarder: Person | None) -> Person | None:
+    """The CSM a customer should go to at go-live: its onboarder in the generalist model."""
+    return onboarder if org_model_of(world, customer) == "generalist" else None
+
+
+def handoff_kind(world: World, customer: int, onboarder: Person | None) -> int:
+    """How the account passes to a CSM at go-live.
+
+    No handoff in the generalist model, after a self-serve onboarding or when no CSM pool
+    serves the customer; a handoff inside the pod when the onboarder belongs to the customer's
+    pod; otherwise a handoff from a specialist (including a borrowed slot of another pod).
+    """
+    model = org_model_of(world, customer)
+    if model == "generalist" or onboarder is None or csm_pool_for(world, customer) is None:
+        return NO_HANDOFF
+    routes = _routes_of(world, customer)
+    pod = routes.pod_of_tier[world.book.tier[customer]]
+    if model == "pod" and pod != NONE and routes.pod_of_pool[onboarder.pool.index] == pod:
+        return POD_HANDOFF
+    return HANDOFF
+
+
+def onboarding_desk_for(world: World, customer: int) -> OnboardingDesk | None:
+    """The queue in which a customer waits for a human onboarding (None: nobody onboards)."""
+    return desk_of(world, _routes_of(world, customer).onboarding[_where(world, customer)])
+
+
+def renewal_holder_for(world: World, customer: int) -> Person | None:
+    """Who should do a customer's renewal work.
+
+    Its CSM in the generalist model; else the least-loaded member of the renewals pools serving
+    its region.
+    """
+    if csm_renews(world, customer):
+        owner = int(world.book.owner[customer])
+        return world.people[owner] if owner >= 0 else None
+    pools = _routes_of(world, customer).renewals[int(world.book.region[customer])]
+    staff = [person for index in pools for person in world.pools[index].members]
+    return min(staff, key=lambda person: (len(person.renewal_tasks), person.id), default=None)
+
+
+def csm_pools_serving(world: World, tier: int) -> list[Pool]:
+    """The CSM pools that may own a tier's accounts (one per region at most)."""
+    indices = {int(index) for model in org_models_in_use(world)
+               for index in routes_for(world, model).csm[tier] if index != NONE}
+    return [world.pools[index] for index in sorted(indices)]
+
+
+def onboarding_desks_serving(world: World, tier: int) -> list[OnboardingDesk]:
+    """The onboarding queues in which a tier's customers wait."""
+    indices = {int(index) for model in org_models_in_use(world)
+               for index in routes_for(world, model).onboarding[tier] if index != NONE}
+    return [desk for index in sorted(indices) if (desk := desk_of(world, index)) is not None]
+
+
+def support_routes(world: World) -> np.ndarray:
+    """(regions, ticket levels): the support pool answering each region's tickets."""
+    return _book_routes(world).support
+
+
+def earliest_answers(world: World, pool: Pool, customers: np.ndarray, opened: np.ndarray,
+                     start: np.ndarray) -> np.ndarray:
+    """When the first responses of a pool's tickets happen.
+
+    At the start of their work; for tickets from a region whose hours the pool does not cover,
+    no earlier than ``org.uncovered_response_delay_hours`` after opening.
+    """
+    delayed = _book_routes(world).delayed[:, pool.index]
+    if not delayed.any():
+        return start
+    wait = world.scenario.org.uncovered_response_delay_hours / 24.0
+    floor = opened + wait * delayed[world.book.region[customers]]
+    return np.maximum(start, floor)
+
+
+def desk_of(world: World, pool_index: int) -> OnboardingDesk | None:
+    """The onboarding queue in front of a pool (set up on first use); None for no pool."""
+    if pool_index == NONE:
+        return None
+    if pool_index not in world.desks:
+        world.desks[pool_index] = OnboardingDesk(world, world.pools[pool_index])
+    return world.desks[pool_index]
