@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 
 from sim.routes import (
     NONE,
+    implementation_pools,
     onboarding_pool_index,
     region_scopes,
     renewals_pool_indices,
     support_pool_index,
 )
-from sim.schema_org import served_tiers
+from sim.schema_org import run_org_models, served_tiers
 from sim.schema_parts import check_shares
 
 if TYPE_CHECKING:
@@ -37,15 +38,28 @@ def check_organisation(scenario: Scenario) -> None:
 
 
 def _check_sections(scenario: Scenario) -> None:
-    """Pods belong to the pod model and regions to the geographic model, and they need them."""
+    """Pods belong to the pod model and regions to the geographic model, and they need them.
+
+    The pod model may be the scenario's or one a strategy changes to; regions exist only in a
+    scenario whose model is geographic.
+    """
     model, org = scenario.org_model, scenario.org
-    for wanted, present, what in (("pod", bool(org.pods), "org.pods"),
-                                  ("geographic", bool(org.regions), "org.regions")):
-        if model == wanted and not present:
-            raise ValueError(f"org_model = {model!r}: needs {what}")
-        if present and model != wanted:
-            raise ValueError(f"{what}: used by the {wanted} model only (org_model = {model!r})")
-    if org.allow_pod_borrowing and model != "pod":
+    models = run_org_models(scenario)
+    if "pod" in models and not org.pods:
+        where = ("org_model" if model == "pod" else
+                 next(f"strategies.rules[{index}].org_model"
+                      for index, rule in enumerate(scenario.strategies.rules)
+                      if rule.org_model == "pod"))
+        raise ValueError(f"{where} = 'pod': needs org.pods")
+    if org.pods and "pod" not in models:
+        raise ValueError(f"org.pods: used by the pod model only (org_model = {model!r} and no "
+                         "strategy changes to 'pod')")
+    if model == "geographic" and not org.regions:
+        raise ValueError("org_model = 'geographic': needs org.regions")
+    if org.regions and model != "geographic":
+        raise ValueError(f"org.regions: used by the geographic model only (org_model = "
+                         f"{model!r})")
+    if org.allow_pod_borrowing and "pod" not in models:
         raise ValueError(f"org.allow_pod_borrowing = True: only the pod model has pods "
                          f"(org_model = {model!r})")
 
@@ -99,11 +113,16 @@ def _claim(names: tuple[str, ...], known: set[str], owner: dict[str, str], pod: 
 
 def _check_pod_member(scenario: Scenario, index: int, pod: str | None,
                       tier_pod: dict[str, str]) -> None:
-    """In the pod model every csm and implementation pool is in a pod and serves its tiers."""
+    """A pod's pools serve its tiers; in the pod model every csm and implementation pool has a pod.
+
+    When a strategy changes to pods, pools outside them serve until the change.
+    """
     pool = scenario.pools[index]
-    if scenario.org_model != "pod" or pool.role not in POD_ROLES:
+    if "pod" not in run_org_models(scenario) or pool.role not in POD_ROLES:
         return
     if pod is None:
+        if scenario.org_model != "pod":
+            return
         raise ValueError(f"pools[{index}].name = {pool.name!r}: in the pod model every csm and "
                          "implementation pool belongs to a pod (org.pods[*].pools)")
     for tier in pool.tiers:
@@ -113,13 +132,14 @@ def _check_pod_member(scenario: Scenario, index: int, pod: str | None,
 
 
 def _check_implementation_pools(scenario: Scenario) -> None:
-    """Per region, a tier is named by one implementation pool and one pool serves all others."""
-    for scope in region_scopes(scenario) + ([None] if scenario.org.regions else []):
+    """Per region and model, one implementation pool names a tier and one serves all others."""
+    scopes = region_scopes(scenario) + ([None] if scenario.org.regions else [])
+    for model, scope in ((model, scope) for model in run_org_models(scenario)
+                         for scope in scopes):
         named: dict[str, str] = {}
         every: str | None = None
-        for index, pool in enumerate(scenario.pools):
-            if pool.role != "implementation" or pool.region != scope:
-                continue
+        for index in implementation_pools(scenario, scope, model):
+            pool = scenario.pools[index]
             served = served_tiers(scenario, pool)
             if not served and every is not None:
                 raise ValueError(
@@ -139,15 +159,17 @@ def _check_onboarding_cover(scenario: Scenario) -> None:
     for index, tier in enumerate(scenario.tiers):
         if tier.human_onboarding_share <= 0:
             continue
-        for scope in region_scopes(scenario):
-            if onboarding_pool_index(scenario, scenario.org_model, tier.name, scope) != NONE:
+        for model, scope in ((model, scope) for model in run_org_models(scenario)
+                             for scope in region_scopes(scenario)):
+            if onboarding_pool_index(scenario, model, tier.name, scope) != NONE:
                 continue
             where = f" in region {scope!r}" if scope else ""
+            under = f" under the {model} model" if model != scenario.org_model else ""
             raise ValueError(
                 f"tiers[{index}].human_onboarding_share = {tier.human_onboarding_share:g}: "
-                f"nobody onboards tier {tier.name!r}{where} (no implementation pool serves it"
-                + (", no csm pool with onboarding slots" if scenario.org_model == "generalist"
-                   else "") + ")")
+                f"nobody onboards tier {tier.name!r}{where}{under} (no implementation pool "
+                "serves it" + (", no csm pool with onboarding slots" if model == "generalist"
+                               else "") + ")")
 
 
 def _check_regional_cover(scenario: Scenario) -> None:

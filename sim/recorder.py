@@ -207,6 +207,8 @@ class Recorder:
                 headcount=len(pool.members),
                 hires=int(counters["hires"][pool.index]),
                 departures=int(counters["departures"][pool.index]),
+                transfers_in=int(counters["transfers_in"][pool.index]),
+                transfers_out=int(counters["transfers_out"][pool.index]),
                 burnout_mean=float(np.mean(burnout)) if burnout else np.nan,
                 burnout_max=float(np.max(burnout)) if burnout else np.nan,
                 cost=person_days[pool.index] * pool.spec.annual_cost / YEAR_DAYS,

@@ -95,14 +95,25 @@ def csm_pool_index(scenario: Scenario, tier: str, scope: str | None) -> int:
     return NONE
 
 
-def implementation_pool_index(scenario: Scenario, tier: str, scope: str | None) -> int:
-    """The implementation pool onboarding a tier in a region.
+def implementation_pools(scenario: Scenario, scope: str | None, model: str) -> list[int]:
+    """Implementation pools of a region scope that onboard under a model.
 
-    Most specific first: the region's pool naming the tier, the region's pool for every tier,
-    then the same among global pools.
+    A pod's pools onboard only in the pod model: when a strategy moves to pods, the pods'
+    pools wait for the change while the other pools serve.
+    """
+    return [index for index in _in_scope(scenario, "implementation", scope)
+            if model == "pod" or pod_of_pool(scenario, scenario.pools[index].name) is None]
+
+
+def implementation_pool_index(scenario: Scenario, tier: str, scope: str | None,
+                              model: str) -> int:
+    """The implementation pool onboarding a tier in a region under a model.
+
+    Most specific first: the region's pool naming the tier (or whose pod serves it), the
+    region's pool for every tier, then the same among global pools.
     """
     for where in _regional_first(scope):
-        pools = _in_scope(scenario, "implementation", where)
+        pools = implementation_pools(scenario, where, model)
         served = {index: served_tiers(scenario, scenario.pools[index]) for index in pools}
         named = [index for index in pools if tier in served[index]]
         every = [index for index in pools if not served[index]]
@@ -121,7 +132,7 @@ def onboarding_pool_index(scenario: Scenario, model: str, tier: str, scope: str 
         csm = csm_pool_index(scenario, tier, scope)
         if csm != NONE and scenario.pools[csm].slots_per_person > 0:
             return csm
-    return implementation_pool_index(scenario, tier, scope)
+    return implementation_pool_index(scenario, tier, scope, model)
 
 
 def renewals_pool_indices(scenario: Scenario, scope: str | None) -> tuple[int, ...]:

@@ -147,6 +147,7 @@ def _check_strategies(scenario: Scenario) -> None:
         for name in rule.hire:
             if name not in pools:
                 raise ValueError(f"{where}.hire.{name}: unknown pool {name!r}")
+        _check_transfers(scenario, rule.transfer, where)
         for name, change in rule.touch_models.items():
             human = (change.touch_hours or 0) > 0 or (
                 change.touch_hours is None and change.touch_model not in (None, "tech"))
@@ -156,14 +157,28 @@ def _check_strategies(scenario: Scenario) -> None:
         _check_org_change(scenario, rule.org_model, where)
 
 
+def _check_transfers(scenario: Scenario, transfer: dict[str, dict[str, int]],
+                     where: str) -> None:
+    pools = {pool.name: pool for pool in scenario.pools}
+    for source, moves in transfer.items():
+        for name in (source, *moves):
+            path = f"{where}.transfer.{source}" + (f".{name}" if name != source else "")
+            if name not in pools:
+                raise ValueError(f"{path}: unknown pool {name!r}")
+            if pools[name].role != "implementation":
+                raise ValueError(f"{path}: pool {name!r} has role {pools[name].role!r}; only "
+                                 "implementation staff transfer between pools")
+
+
 def _check_org_change(scenario: Scenario, org_model: str | None, where: str) -> None:
     roles = {pool.role for pool in scenario.pools}
-    if org_model != "specialist":
+    if org_model not in ("specialist", "pod"):
         return
     if "implementation" not in roles and any(tier.human_onboarding_share > 0
                                              for tier in scenario.tiers):
-        raise ValueError(f"{where}.org_model = 'specialist': human onboarding needs a pool with "
-                         "role 'implementation' (it may start with headcount 0 and be hired)")
+        raise ValueError(f"{where}.org_model = {org_model!r}: human onboarding needs a pool "
+                         "with role 'implementation' (it may start with headcount 0 and be "
+                         "hired)")
     if "renewals" not in roles and any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers):
-        raise ValueError(f"{where}.org_model = 'specialist': renewal work needs a pool with role "
-                         "'renewals' (it may start with headcount 0 and be hired)")
+        raise ValueError(f"{where}.org_model = {org_model!r}: renewal work needs a pool with "
+                         "role 'renewals' (it may start with headcount 0 and be hired)")

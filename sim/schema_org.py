@@ -81,6 +81,15 @@ class Organisation(Model):
     per region)."""
 
 
+def run_org_models(scenario: Scenario) -> tuple[str, ...]:
+    """The org models a run can use: the scenario's, then those its strategies change to."""
+    models = [scenario.org_model]
+    for rule in scenario.strategies.rules:
+        if rule.org_model is not None and rule.org_model not in models:
+            models.append(rule.org_model)
+    return tuple(models)
+
+
 def pod_of_pool(scenario: Scenario, pool_name: str) -> Pod | None:
     """The pod a pool belongs to, if any."""
     return next((pod for pod in scenario.org.pods if pool_name in pod.pools), None)
@@ -90,7 +99,8 @@ def served_tiers(scenario: Scenario, pool: StaffPool) -> tuple[str, ...]:
     """Tiers a pool serves, by name.
 
     A csm pool's tiers; an implementation pool's own `tiers`, else its pod's; () for every other
-    pool and for an implementation pool serving every tier.
+    pool and for an implementation pool serving every tier. A pod's pools serve only in the pod
+    model (see ``sim.routes.implementation_pool_index``).
     """
     if pool.role == "csm" or pool.tiers:
         return pool.tiers

@@ -16,7 +16,7 @@ from sim.schema_parts import NAME_PATTERN, Model
 
 StrategyMetric = Literal["customers", "backlog_weeks", "missed_renewals", "cs_cost_pct_arr",
                          "accounts_per_csm"]
-OrgModel = Literal["generalist", "specialist"]
+OrgModel = Literal["generalist", "specialist", "pod"]
 
 
 class Condition(Model):
@@ -103,17 +103,31 @@ class StrategyRule(Model):
     hire: dict[str, int] = {}
     """Pool name -> headcount to reach: requisitions open at the decision, so the new team can
     arrive (after the hiring lead time) during design and pilot."""
+    transfer: dict[str, dict[str, int]] = {}
+    """Implementation pool name -> {pool name: people}: staff who move to other implementation
+    pools once the rollout is over (e.g. a shared team split into pods). Each waits until the
+    old pool's queue is empty and they hold no onboarding, so no customer is left behind; the
+    pools they join serve the new model's customers from the pilot on (hire into them to
+    staff the pilot)."""
     transition: Transition = Transition()
     """Timeline and cost of the change."""
 
     @model_validator(mode="after")
     def _changes_something(self) -> StrategyRule:
-        if self.org_model is None and not self.touch_models and not self.hire:
+        if (self.org_model is None and not self.touch_models and not self.hire
+                and not self.transfer):
             raise ValueError(f"strategies rule {self.name!r}: changes nothing (give org_model, "
-                             "touch_models or hire)")
+                             "touch_models, hire or transfer)")
         for pool, headcount in self.hire.items():
             if headcount < 0:
                 raise ValueError(f"hire.{pool} = {headcount}: must be >= 0")
+        for source, moves in self.transfer.items():
+            for target, people in moves.items():
+                if people < 0:
+                    raise ValueError(f"transfer.{source}.{target} = {people}: must be >= 0")
+                if target == source:
+                    raise ValueError(f"transfer.{source}.{target}: a pool cannot transfer to "
+                                     "itself")
         return self
 
 

@@ -60,6 +60,24 @@ def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> P
     return person
 
 
+def transfer(world: World, person: Person, target: Pool) -> None:
+    """Move a free person to another pool of the same role (keeps id, ramp and burnout)."""
+    source = person.pool
+    source.members.remove(person)
+    source.changes += 1
+    target.members.append(person)
+    target.changes += 1
+    person.pool = target
+    world.headcount_level.change(source.index, -1, world.now)
+    world.headcount_level.change(target.index, +1, world.now)
+    world.pool_counters.add("transfers_out", source.index)
+    world.pool_counters.add("transfers_in", target.index)
+    world.record("transfer", staff=person.id, amount=float(source.index), pool=target.index)
+    desk = world.desks.get(target.index)
+    if desk is not None:
+        desk.dispatch()
+
+
 def open_requisition(world: World, pool: Pool, metric: float = 0.0) -> bool:
     """Start hiring one person into a pool; they arrive after the lead time.
 
@@ -135,10 +153,12 @@ def weekly_accounting(world: World, pool: Pool) -> Generator[simpy.Event, None, 
         available = {person.id: boost * person.hours_available(start, world.scenario.hiring,
                                                                world.scenario.staff)
                      for person in pool.members}
+        staff = list(pool.members)
         if pool.role != "support":
-            demanded, worked = week_of_work(world, pool, pool.members, available, start)
+            demanded, worked = week_of_work(world, pool, staff, available, start)
         yield world.env.timeout(WEEK_DAYS)
-        members = [person for person in pool.members if person.id in available]
+        # The week's staff who have not left; one who transferred counts here until the week ends.
+        members = [person for person in staff if person.active]
         if pool.role == "support":
             demanded, worked = week_of_work(world, pool, members, available, start)
         _account(world, pool, members, available, demanded, worked)

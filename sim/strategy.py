@@ -6,7 +6,8 @@ change follows the roadmap of domain.md §12: nothing changes during design; at 
 customers (a random ``pilot_share``, drawn from the rule's own stream) move to the new service
 profile; during the rollout the others move, each on a day spread evenly over the rollout; from
 the end of the rollout new customers start on the new profile. The one-off cost is spread over
-the transition; the requisitions of ``hire`` open at the decision.
+the transition; the requisitions of ``hire`` open at the decision. After the rollout the
+people of ``transfer`` move to their new pools as they become free.
 """
 
 from __future__ import annotations
@@ -23,11 +24,16 @@ from sim.customers.engagement import assign_owner, release_owner
 from sim.customers.renewal_work import hand_task
 from sim.economics import annual_cost_pct_arr
 from sim.leadership import csm_headcount
+from sim.organisation import Pool
 from sim.recorder import onboarding_backlog_weeks
 from sim.routing import csm_renews, renewal_holder_for
 from sim.schema_strategy import Condition, StrategyRule
-from sim.staffing import open_requisition
+from sim.staffing import open_requisition, transfer
 from sim.world import World
+
+TRANSFER_CHECK_DAYS = 1.0
+"""Days between checks whether a transfer can happen: it happens within a day of the pool's
+queue emptying and a person becoming free."""
 
 
 @dataclass
@@ -136,7 +142,7 @@ def _decide(world: World, index: int, rule: StrategyRule, value: float) -> None:
     world.changes.append(change)
     world.record("strategy_decision", amount=value)
     for pool_name, headcount in rule.hire.items():
-        pool = next(pool for pool in world.pools if pool.name == pool_name)
+        pool = pool_named(world, pool_name)
         for _ in range(max(0, headcount - len(pool.members) - pool.open_requisitions)):
             open_requisition(world, pool)
     _book_costs(world, change, changes)
@@ -172,6 +178,32 @@ def _transition(world: World, change: Change,
     _move_due(world, change.profile, np.ones(world.book.size, dtype=bool))
     world.profiles.for_new = change.profile
     world.record("strategy_done", amount=float(change.profile))
+    for source, moves in change.rule.transfer.items():
+        targets = [pool_named(world, name) for name, people in moves.items()
+                   for _ in range(people)]
+        world.env.process(_transfer_when_free(world, pool_named(world, source), targets))
+
+
+def pool_named(world: World, name: str) -> Pool:
+    """The run's pool of a name (the scenario rules have checked it exists)."""
+    return next(pool for pool in world.pools if pool.name == name)
+
+
+def _transfer_when_free(world: World, source: Pool,
+                        targets: list[Pool]) -> Generator[simpy.Event, None, None]:
+    """Move people out of a pool, one per target, as they become free.
+
+    Each moves once the pool's queue is empty and somebody holds no onboarding (checked every
+    ``TRANSFER_CHECK_DAYS``); of those, the first hired moves first.
+    """
+    for target in targets:
+        while True:
+            desk = world.desks.get(source.index)
+            free = [person for person in source.members if not person.onboardings]
+            if free and (desk is None or not desk.waiting):
+                break
+            yield world.env.timeout(TRANSFER_CHECK_DAYS)
+        transfer(world, min(free, key=lambda person: person.id), target)
 
 
 def _move_due(world: World, profile: int, due: np.ndarray) -> None:

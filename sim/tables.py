@@ -44,7 +44,8 @@ TIMESERIES_ORDER = (
 
 
 WORKFORCE_ORDER = (
-    "period", "day", "role", "role_kind", "headcount", "hires", "departures",
+    "period", "day", "role", "role_kind", "headcount", "hires", "departures", "transfers_in",
+    "transfers_out",
     "utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max", "hours_demanded",
     "hours_available", "hours_worked", "cost", "open_requisitions", "productivity_gain", "region",
 )

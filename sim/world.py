@@ -36,7 +36,7 @@ TIER_COUNTERS = (
     "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
     "trigger_response_days_sum",
 )
-POOL_COUNTERS = ("hires", "departures")
+POOL_COUNTERS = ("hires", "departures", "transfers_in", "transfers_out")
 
 
 @dataclass(frozen=True)

@@ -226,14 +226,15 @@ def test_utilisation_and_burnout_are_shares(case: Case, column: str) -> None:
     assert values.between(0.0, 1.0 + SHARE_TOLERANCE).all(), values.describe()
 
 
-def test_headcount_moves_by_hires_minus_departures(case: Case) -> None:
+def test_headcount_moves_by_hires_departures_and_transfers(case: Case) -> None:
     workforce = case.result.workforce
     for pool in case.scenario.pools:
         rows = workforce[workforce["role"] == pool.name].set_index("period")
         before = rows["headcount"].shift(1, fill_value=pool.headcount)
         change = rows["headcount"] - before
-        pd.testing.assert_series_equal(change, rows["hires"] - rows["departures"],
-                                       check_names=False, obj=pool.name)
+        moved = (rows["hires"] - rows["departures"]
+                 + rows["transfers_in"] - rows["transfers_out"])
+        pd.testing.assert_series_equal(change, moved, check_names=False, obj=pool.name)
 
 
 def test_workforce_counts_match_hire_and_departure_events(case: Case) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim import load_scenario, run
+from sim import load_scenario, parse_scenario, run
+from sim.scenario import Scenario
 
 FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "strategies"
 FILES = sorted(FOLDER.glob("*.yaml"))
@@ -67,3 +68,22 @@ def test_reactive_hiring_lets_the_ticket_backlog_build(seed: int) -> None:
     reactive = _summary("reactive_hiring", seed)
     assert reactive["sla_breach_share"] > proactive["sla_breach_share"]
     assert reactive["hires"] < proactive["hires"]
+
+
+def _without_pods() -> Scenario:
+    """pods_at_400 with its pods rule, pods and pod pools taken out: it stays specialist."""
+    data = _raw(FOLDER / "pods_at_400.yaml")
+    data["strategies"]["rules"] = data["strategies"]["rules"][:1]
+    data["org"] = {}
+    data["pools"] = [pool for pool in data["pools"] if not pool["name"].startswith("impl_")]
+    return parse_scenario(data)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_pods_duplicate_implementation_staff(seed: int) -> None:
+    """§9.2 pods con: each pod needs its own capacity, so forming pods costs more than staying
+    specialist with one shared onboarding team (same customers, CRN)."""
+    pods = _summary("pods_at_400", seed)
+    specialist = run(_without_pods(), seed).summary.iloc[0].to_dict()
+    assert pods["total_cs_cost"] > specialist["total_cs_cost"]
+    assert pods["hires"] > specialist["hires"]
