@@ -3,9 +3,9 @@
 With ``hiring.budget_cap_pct_arr`` set, every requisition (staffing plan, backfill or hiring
 policy) is checked when it would open: the annualised CS cost with it -- everybody on staff and
 under way at their annual cost, plus the new person, the derived leadership layers for the CSM
-headcount that results, and the tooling, shared and fixed costs of today's customers -- as a
-percentage of today's ARR. Above the cap the requisition is not opened and a ``hire_blocked``
-event records the percentage it would have reached.
+headcount that results, the tooling, shared and fixed costs of today's customers, and the
+strategy costs running today -- as a percentage of today's ARR. Above the cap the requisition
+is not opened and a ``hire_blocked`` event records the percentage it would have reached.
 """
 
 from __future__ import annotations

@@ -108,15 +108,17 @@ def costs_over_time(entries: list[tuple[float, float, float, int]], start: float
 def annual_cost_pct_arr(world: World, staff_cost: float) -> float:
     """An annual staff cost plus a year of today's non-staff costs, as a percentage of ARR.
 
-    The non-staff costs are the tooling and shared costs of the customers paying today and
-    every tier's fixed automation cost; a strategy change's running costs
-    (``world.costs_over_time``) are for the caller to include. ARR is today's; without ARR the
-    percentage is infinite.
+    The non-staff costs are the tooling and shared costs of the customers paying today, every
+    tier's fixed automation cost and a year of the strategy costs running today (the one-off
+    cost of a change in progress at its daily rate, and the fixed costs a change added). ARR is
+    today's; without ARR the percentage is infinite.
     """
     scenario, book = world.scenario, world.book
     paying = book.paying()
     customers = np.bincount(book.tier[paying], minlength=len(scenario.tiers))
     non_staff = float(other_costs(scenario, customers * YEAR_DAYS, YEAR_DAYS).sum())
+    strategy = YEAR_DAYS * sum(rate for start, end, rate, _ in world.costs_over_time
+                               if start <= world.now < end)
     arr = float(book.acv[paying].sum())
-    total = staff_cost + non_staff
+    total = staff_cost + non_staff + strategy
     return 100.0 * total / arr if arr > 0 else math.inf

@@ -25,7 +25,8 @@ class Condition(Model):
     Metrics, measured at each review: ``customers`` under contract (waiting, onboarding or live);
     ``backlog_weeks``, the longest onboarding queue in weeks of all its team's slots;
     ``missed_renewals`` in the trailing ``window_days``; ``cs_cost_pct_arr``, the run-rate CS
-    cost (staff on payroll, per-account and fixed costs, a year's worth) as % of ARR;
+    cost (staff on payroll, derived leadership layers, per-account, fixed and running
+    strategy costs, a year's worth) as % of ARR;
     ``accounts_per_csm``, live accounts with a CSM per CSM on staff.
     """
 

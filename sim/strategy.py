@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.calendar import MONTH_DAYS, WEEK_DAYS, YEAR_DAYS
+from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.customers.book import ACTIVE
 from sim.customers.engagement import assign_owner, release_owner
 from sim.customers.renewal_work import hand_task
@@ -124,13 +124,13 @@ def _trailing_missed(world: World, window_days: float,
 def run_rate_cost_pct_arr(world: World) -> float:
     """A year of today's CS cost as % of ARR.
 
-    Staff on payroll, the per-account and fixed costs of today's customers, and the strategy
-    costs running today.
+    Staff on payroll and the derived leadership layers of today's CSM headcount at their annual
+    cost, the per-account and fixed costs of today's customers, and the strategy costs running
+    today (``economics.annual_cost_pct_arr``).
     """
     staff = sum(len(pool.members) * pool.spec.annual_cost for pool in world.pools)
-    running = YEAR_DAYS * sum(rate for start, end, rate, _ in world.costs_over_time
-                              if start <= world.now < end)
-    return annual_cost_pct_arr(world, staff + running)
+    leaders = world.scenario.leadership.annual_cost(csm_headcount(world))
+    return annual_cost_pct_arr(world, staff + leaders)
 
 
 def _decide(world: World, index: int, rule: StrategyRule, value: float) -> None:

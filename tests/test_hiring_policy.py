@@ -220,6 +220,26 @@ def test_budget_cap_counts_the_leadership_layers_of_the_new_csm_headcount() -> N
     assert requisitions(plain).time.tolist() == [0.0]
 
 
+def test_budget_cap_counts_the_strategy_costs_running_today() -> None:
+    """A change decided at the first review costs $130,000 over 365 days, a year of it running
+    when the plan's month-2 requisition is checked: 5 points of ARR on top."""
+    strategy = 100 * 130000 / (130 * 20000)
+    cap = cost_pct_with_one_more_csm() + strategy / 2
+    rule = {"name": "x", "when": {"metric": "customers", "at_least": 0},
+            "touch_models": {"book": {"touch_interval_days": 20}},
+            "transition": {"design_days": 0, "pilot_days": 365, "rollout_days": 0,
+                           "cost": 130000}}
+    results = {}
+    for label, rules in (("with", [rule]), ("without", [])):
+        data = with_hiring(book(strategies={"rules": rules}), budget_cap_pct_arr=cap)
+        data["pools"][0]["staffing_plan"] = [{"month": 2, "headcount": 11}]
+        results[label] = run(parse_scenario(data), seed=1)
+    assert requisitions(results["without"]).time.tolist() == [pytest.approx(2 * MONTH_DAYS)]
+    assert requisitions(results["with"]).empty
+    blocked = results["with"].events.query("kind == 'hire_blocked'")
+    np.testing.assert_allclose(blocked.amount, cost_pct_with_one_more_csm() + strategy)
+
+
 def test_budget_cap_also_blocks_staffing_plan_requisitions() -> None:
     data = with_hiring(book(), budget_cap_pct_arr=cost_pct_with_one_more_csm() - 0.01)
     data["pools"][0]["staffing_plan"] = [{"month": 1, "headcount": 13}]

@@ -198,3 +198,29 @@ def test_run_rate_cost_is_a_year_of_todays_costs_over_arr(base_scenario: dict) -
                   for index, tier in enumerate(scenario.tiers))
     expected = 100.0 * (staff + tooling + 12 * 1000.0) / world.book.acv[paying].sum()
     assert run_rate_cost_pct_arr(world) == pytest.approx(expected, rel=1e-12)
+
+
+def test_run_rate_cost_counts_leadership_and_running_strategy_costs(base_scenario: dict) -> None:
+    """After a decision the metric adds the derived leadership layers of today's CSMs and a year
+    of the change's one-off cost at its daily rate (here $365,000 over 365 days)."""
+    from sim.model import build
+    from sim.strategy import run_rate_cost_pct_arr
+
+    base_scenario["leadership"] = {"derive": True}
+    rule = {"name": "x", "when": {"metric": "customers", "at_least": 0},
+            "touch_models": {"mid": {"touch_model": "medium"}},
+            "transition": {"design_days": 0, "pilot_days": 365, "rollout_days": 0,
+                           "cost": 365000}}
+    scenario = parse_scenario(_with_rules(base_scenario, [rule]))
+    world = build(scenario, seed=1)
+    world.env.run(until=scenario.strategies.review_days + 1e-6)
+    assert len(world.changes) == 1
+    paying = world.book.paying()
+    staff = sum(len(pool.members) * pool.spec.annual_cost for pool in world.pools)
+    csms = sum(len(pool.members) for pool in world.pools if pool.role == "csm")
+    leaders = scenario.leadership.annual_cost(csms)
+    assert leaders > 0
+    tooling = sum(tier.tooling_cost_per_account * int((world.book.tier[paying] == index).sum())
+                  for index, tier in enumerate(scenario.tiers))
+    expected = 100.0 * (staff + leaders + tooling + 365000) / world.book.acv[paying].sum()
+    assert run_rate_cost_pct_arr(world) == pytest.approx(expected, rel=1e-12)
