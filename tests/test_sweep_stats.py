@@ -71,6 +71,23 @@ def test_kpi_summary_ignores_failed_replicates() -> None:
     assert (row["n"], row["mean"]) == (2, 2.0)
 
 
+def test_an_infinite_value_is_kept_not_dropped() -> None:
+    """A queue with nobody to serve it has infinite backlog weeks: the replicate counts, the
+    mean is infinite and the interval undefined; a missing value (NaN) still drops out."""
+    estimate = mean_ci([2.0, np.inf, 4.0, np.nan])
+    assert (estimate.n, estimate.mean) == (3, math.inf)
+    assert math.isnan(estimate.ci_low) and math.isnan(estimate.ci_high)
+    assert math.isnan(relative_precisions([2.0, 3.0, np.inf, 4.0])[-1])
+    frame = pd.DataFrame({"plan": ["a"] * 3 + ["b"] * 3, "replicate": [0, 1, 2] * 2,
+                          "status": "ok",
+                          "backlog_weeks_max": [1.0, 2.0, np.inf, 3.0, np.inf, np.inf]})
+    row = paired_differences(frame, "a", ["backlog_weeks_max"]).iloc[0]
+    assert row.n == 3  # inf - inf (replicate 2) is undefined, not missing
+    assert math.isnan(row.mean_difference) and math.isnan(row.p_value)
+    one_sided = paired_differences(frame[frame.replicate < 2], "a", ["backlog_weeks_max"])
+    assert (one_sided.n.iloc[0], one_sided.mean_difference.iloc[0]) == (2, math.inf)
+
+
 @pytest.mark.parametrize(("successes", "n"), [(0, 10), (3, 10), (10, 10), (17, 40)])
 def test_wilson_interval_matches_the_closed_form(successes: int, n: int) -> None:
     # Closed form of the score interval: the roots in p of (share - p)^2 = z^2 p (1 - p) / n.

@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 from types import TracebackType
 
+import numpy as np
 import pandas as pd
 from rich import box
 from rich.console import Console
@@ -81,6 +82,9 @@ def print_analysis(analysis: Analysis, console: Console) -> None:
         label = analysis.requirements["requirement"].iloc[0]
         console.print(f"Probability of meeting {label} ({LEVEL:.0%} Wilson CI)")
         console.print(_requirements_table(analysis.requirements))
+    if np.isinf(analysis.comparison["mean"]).any():
+        console.print("inf: some replicate's value is infinite (e.g. an onboarding queue with "
+                      "nobody on staff to serve it at a period end); its CI is undefined (n/a)")
     failed = int(analysis.counts["failed"].sum())
     if failed:
         console.print(f"{failed} of {int(analysis.counts['replicates'].sum())} replicates "
@@ -159,6 +163,8 @@ def _number(value: float, signed: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     sign = "+" if signed and value > 0 else ""
+    if math.isinf(value):
+        return f"{sign}{value}"
     for scale, suffix in ((1e6, "M"), (1e3, "k")):
         if abs(value) >= scale:
             return f"{sign}{value / scale:.3g}{suffix}"

@@ -64,12 +64,19 @@ class Estimate:
 
 
 def mean_ci(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> Estimate:
-    """Mean and Student-t confidence interval of the finite values (NaN bounds if n < 2)."""
+    """Mean and Student-t confidence interval of the values present (NaN = missing).
+
+    An infinite value (e.g. the backlog weeks of a queue with nobody on staff to serve it) is
+    kept: the mean is infinite (NaN if both signs occur) and the interval undefined (NaN).
+    NaN bounds also when n < 2.
+    """
     data = np.asarray(values, dtype=float)
-    data = data[np.isfinite(data)]
+    data = data[~np.isnan(data)]
     n = len(data)
     if n == 0:
         return Estimate(0, math.nan, math.nan, math.nan, math.nan)
+    if not np.isfinite(data).all():
+        return Estimate(n, float(np.mean(data)), math.nan, math.nan, math.nan)
     mean = float(data.mean())
     if n < 2:
         return Estimate(1, mean, math.nan, math.nan, math.nan)
@@ -116,7 +123,10 @@ def paired_differences(replicates: pd.DataFrame, baseline: str,
     """Per plan other than ``baseline`` and KPI: the paired-t estimate of plan - baseline.
 
     Replicates are paired by number; a replicate missing or failed in either plan, or with a
-    missing value of the KPI, drops out of that pair. ``p_value`` is the two-sided paired t-test.
+    missing value of the KPI, drops out of that pair. A pair with an infinite value is kept: its
+    difference is infinite (or undefined when both are), which leaves the estimate's interval
+    (and, if undefined, its mean) NaN rather than dropping the pair. ``p_value`` is the
+    two-sided paired t-test.
     """
     done = successful(replicates)
     table = done.pivot(index="replicate", columns="plan", values=list(kpis))
@@ -124,14 +134,23 @@ def paired_differences(replicates: pd.DataFrame, baseline: str,
     plans = [str(plan) for plan in pd.unique(replicates["plan"])]
     for plan in (plan for plan in plans if plan != baseline):
         for kpi in kpis:
-            difference = (_column(table, kpi, plan) - _column(table, kpi, baseline)).to_numpy()
-            estimate = mean_ci(difference, level)
+            difference = _differences(table, kpi, plan, baseline)
+            estimate = (mean_ci(difference, level) if not np.isnan(difference).any()
+                        else Estimate(len(difference), math.nan, math.nan, math.nan, math.nan))
             rows.append({"plan": plan, "baseline": baseline, "kpi": kpi, "n": estimate.n,
                          "mean_difference": estimate.mean, "std": estimate.std,
                          "ci_low": estimate.ci_low, "ci_high": estimate.ci_high,
                          "p_value": _p_value(estimate)})
     return pd.DataFrame(rows, columns=["plan", "baseline", "kpi", "n", "mean_difference", "std",
                                        "ci_low", "ci_high", "p_value"])
+
+
+def _differences(table: pd.DataFrame, kpi: str, plan: str, baseline: str) -> np.ndarray:
+    """Plan - baseline for the replicates where both have a value (NaN where both are inf)."""
+    ours, theirs = _column(table, kpi, plan), _column(table, kpi, baseline)
+    both = (ours.notna() & theirs.notna()).to_numpy()
+    with np.errstate(invalid="ignore"):
+        return (ours - theirs).to_numpy()[both]
 
 
 def _column(table: pd.DataFrame, kpi: str, plan: str) -> pd.Series:
@@ -142,7 +161,7 @@ def _column(table: pd.DataFrame, kpi: str, plan: str) -> pd.Series:
 
 
 def _p_value(estimate: Estimate) -> float:
-    if estimate.n < 2:
+    if estimate.n < 2 or not math.isfinite(estimate.mean):
         return math.nan
     if not estimate.std > 0:  # a constant difference
         return 1.0 if estimate.mean == 0 else 0.0
@@ -221,7 +240,7 @@ def look_ahead(n: int, k_limit: int = LOOK_AHEAD) -> int:
 def relative_precisions(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> np.ndarray:
     """Relative CI half-width after 1, 2, ..., n replications (NaN for the first)."""
     data = np.asarray(values, dtype=float)
-    data = data[np.isfinite(data)]
+    data = data[~np.isnan(data)]  # an infinite value makes every later precision undefined
     counts = np.arange(1, len(data) + 1)
     shifted = data - (data[0] if len(data) else 0.0)  # shift for a stable running variance
     means = np.cumsum(shifted) / counts
