@@ -7,23 +7,24 @@ skills) are in ``sim.scenario_rules``.
 
 from __future__ import annotations
 
+from itertools import product
 from typing import TYPE_CHECKING
 
 from sim.routes import (
     NONE,
+    csm_pool_index,
     implementation_pools,
     onboarding_pool_index,
-    region_scopes,
     renewals_pool_indices,
     support_pool_index,
 )
-from sim.schema_org import run_org_models, served_tiers
+from sim.scenario import TICKET_LEVELS
+from sim.schema_org import region_scopes, run_org_models, served_tiers
 from sim.schema_parts import check_shares
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
 
-LEVELS = ("T1", "T2", "T3")
 POD_ROLES = ("csm", "implementation")
 
 
@@ -118,13 +119,13 @@ def _check_pod_member(scenario: Scenario, index: int, pod: str | None,
     When a strategy changes to pods, pools outside them serve until the change.
     """
     pool = scenario.pools[index]
-    if "pod" not in run_org_models(scenario) or pool.role not in POD_ROLES:
+    if pool.role not in POD_ROLES:
         return
     if pod is None:
-        if scenario.org_model != "pod":
-            return
-        raise ValueError(f"pools[{index}].name = {pool.name!r}: in the pod model every csm and "
-                         "implementation pool belongs to a pod (org.pods[*].pools)")
+        if scenario.org_model == "pod":
+            raise ValueError(f"pools[{index}].name = {pool.name!r}: in the pod model every csm "
+                             "and implementation pool belongs to a pod (org.pods[*].pools)")
+        return
     for tier in pool.tiers:
         if tier_pod.get(tier) != pod:
             raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: pool {pool.name!r} is "
@@ -134,8 +135,7 @@ def _check_pod_member(scenario: Scenario, index: int, pod: str | None,
 def _check_implementation_pools(scenario: Scenario) -> None:
     """Per region and model, one implementation pool names a tier and one serves all others."""
     scopes = region_scopes(scenario) + ([None] if scenario.org.regions else [])
-    for model, scope in ((model, scope) for model in run_org_models(scenario)
-                         for scope in scopes):
+    for model, scope in product(run_org_models(scenario), scopes):
         named: dict[str, str] = {}
         every: str | None = None
         for index in implementation_pools(scenario, scope, model):
@@ -159,8 +159,7 @@ def _check_onboarding_cover(scenario: Scenario) -> None:
     for index, tier in enumerate(scenario.tiers):
         if tier.human_onboarding_share <= 0:
             continue
-        for model, scope in ((model, scope) for model in run_org_models(scenario)
-                             for scope in region_scopes(scenario)):
+        for model, scope in product(run_org_models(scenario), region_scopes(scenario)):
             if onboarding_pool_index(scenario, model, tier.name, scope) != NONE:
                 continue
             where = f" in region {scope!r}" if scope else ""
@@ -174,15 +173,14 @@ def _check_onboarding_cover(scenario: Scenario) -> None:
 
 def _check_regional_cover(scenario: Scenario) -> None:
     """Every region has a csm pool per tier with CSM work, renewals staff and support skills."""
-    for row, scope in enumerate(region_scopes(scenario)):
-        if scope is None:
-            return
+    renewal_work = any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers)
+    for row, region in enumerate(scenario.org.regions):
+        scope = region.name
         path = f"org.regions[{row}].name = {scope!r}"
         for tier in scenario.tiers:
-            if (tier.touch_hours or 0) > 0 and not _csm_in(scenario, tier.name, scope):
+            if (tier.touch_hours or 0) > 0 and csm_pool_index(scenario, tier.name, scope) == NONE:
                 raise ValueError(f"{path}: no csm pool serves tier {tier.name!r} in this region "
                                  "(add one with this region, or a global one)")
-        renewal_work = any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers)
         if renewal_work and not renewals_pool_indices(scenario, scope):
             raise ValueError(f"{path}: no renewals pool serves this region (add one with this "
                              "region, or a global one)")
@@ -192,13 +190,8 @@ def _check_regional_cover(scenario: Scenario) -> None:
                                  f"{level} or higher")
 
 
-def _csm_in(scenario: Scenario, tier: str, scope: str) -> bool:
-    return any(pool.role == "csm" and tier in pool.tiers and pool.region in (scope, None)
-               for pool in scenario.pools)
-
-
 def _levels_opened(scenario: Scenario) -> list[str]:
     """Ticket levels some tier opens."""
-    return [level for level in LEVELS
+    return [level for level in TICKET_LEVELS
             if any(tier.tickets_per_month > 0 and getattr(tier.ticket_mix, level) > 0
                    for tier in scenario.tiers)]

@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.scenario import TICKET_LEVELS
-from sim.schema_org import pod_of_pool, served_tiers
+from sim.schema_org import pod_of_pool, region_scopes, served_tiers
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
 
-LEVELS = TICKET_LEVELS
 NONE = -1
 
 
@@ -52,29 +51,25 @@ def build_routes(scenario: Scenario, model: str) -> Routes:
     """The routing tables of a scenario's pools under one organisation model."""
     scopes = region_scopes(scenario)
     tiers = [tier.name for tier in scenario.tiers]
-    csm = np.array([[csm_pool_index(scenario, tier, scope) for scope in scopes]
-                    for tier in tiers], dtype=np.int64).reshape(len(tiers), len(scopes))
-    onboarding = np.array([[onboarding_pool_index(scenario, model, tier, scope)
-                            for scope in scopes] for tier in tiers],
-                          dtype=np.int64).reshape(len(tiers), len(scopes))
-    pods = [pod.name for pod in scenario.org.pods]
     return Routes(
-        csm=csm, onboarding=onboarding,
+        csm=np.array([[csm_pool_index(scenario, tier, scope) for scope in scopes]
+                      for tier in tiers], dtype=np.int64),
+        onboarding=np.array([[onboarding_pool_index(scenario, model, tier, scope)
+                              for scope in scopes] for tier in tiers], dtype=np.int64),
         renewals=tuple(renewals_pool_indices(scenario, scope) for scope in scopes),
-        support=np.array([[support_pool_index(scenario, level, scope) for level in LEVELS]
-                          for scope in scopes], dtype=np.int64),
+        support=np.array([[support_pool_index(scenario, level, scope)
+                           for level in TICKET_LEVELS] for scope in scopes], dtype=np.int64),
         delayed=_delayed(scenario),
-        pod_of_tier=np.array([next((index for index, pod in enumerate(scenario.org.pods)
-                                    if tier in pod.tiers), NONE) for tier in tiers],
-                             dtype=np.int64),
-        pod_of_pool=np.array([pods.index(pod.name) if (pod := pod_of_pool(scenario, p.name))
-                              else NONE for p in scenario.pools], dtype=np.int64),
+        pod_of_tier=_pod_indices(tiers, [pod.tiers for pod in scenario.org.pods]),
+        pod_of_pool=_pod_indices([pool.name for pool in scenario.pools],
+                                 [pod.pools for pod in scenario.org.pods]),
     )
 
 
-def region_scopes(scenario: Scenario) -> list[str | None]:
-    """The region of each region index: names, or [None] when the scenario has no regions."""
-    return [region.name for region in scenario.org.regions] or [None]
+def _pod_indices(names: list[str], pod_members: list[tuple[str, ...]]) -> np.ndarray:
+    """Index of the pod whose members include each name, -1 if none."""
+    return np.array([next((pod for pod, members in enumerate(pod_members) if name in members),
+                          NONE) for name in names], dtype=np.int64)
 
 
 def _in_scope(scenario: Scenario, role: str, scope: str | None) -> list[int]:
@@ -146,12 +141,12 @@ def renewals_pool_indices(scenario: Scenario, scope: str | None) -> tuple[int, .
 
 def support_pool_index(scenario: Scenario, level: str, scope: str | None) -> int:
     """The least-skilled support pool able to answer a ticket level, the region's own first."""
-    rank = LEVELS.index(level)
+    rank = TICKET_LEVELS.index(level)
     for where in _regional_first(scope):
         able = [index for index in _in_scope(scenario, "support", where)
-                if LEVELS.index(str(scenario.pools[index].skill)) >= rank]
+                if TICKET_LEVELS.index(scenario.pools[index].skill) >= rank]
         if able:
-            return min(able, key=lambda index: LEVELS.index(str(scenario.pools[index].skill)))
+            return min(able, key=lambda index: TICKET_LEVELS.index(scenario.pools[index].skill))
     return NONE
 
 

@@ -40,16 +40,12 @@ def routes_for(world: World, model: str) -> Routes:
     return world.routes[model]
 
 
-def _routes_of(world: World, customer: int) -> Routes:
-    return routes_for(world, org_model_of(world, customer))
-
-
-def _book_routes(world: World) -> Routes:
-    """Routes for vectorised look-ups over customers of the tables no org model changes.
+def _shared_routes(world: World) -> Routes:
+    """Routes for the look-ups no organisation model changes.
 
     Only ``Routes.onboarding`` depends on the organisation model (who onboards); the CSM,
-    renewals and support tables and the time-zone delays are the same under every model, so
-    the scenario's starting model answers for the whole book.
+    renewals, support and pod tables and the time-zone delays are the same under every model,
+    so the scenario's starting model answers for every customer.
     """
     return routes_for(world, world.scenario.org_model)
 
@@ -60,14 +56,14 @@ def _where(world: World, customer: int) -> tuple[int, int]:
 
 def csm_pool_for(world: World, customer: int) -> Pool | None:
     """The CSM pool whose members may own the customer's account, if any."""
-    index = _routes_of(world, customer).csm[_where(world, customer)]
+    index = _shared_routes(world).csm[_where(world, customer)]
     return world.pools[index] if index != NONE else None
 
 
 def csm_pool_indices(world: World, customers: np.ndarray) -> np.ndarray:
     """Index of the CSM pool serving each of ``customers`` (-1 where none)."""
     book = world.book
-    return _book_routes(world).csm[book.tier[customers], book.region[customers]]
+    return _shared_routes(world).csm[book.tier[customers], book.region[customers]]
 
 
 def csm_renews(world: World, customer: int) -> bool:
@@ -90,7 +86,7 @@ def handoff_kind(world: World, customer: int, onboarder: Person | None) -> int:
     model = org_model_of(world, customer)
     if model == "generalist" or onboarder is None or csm_pool_for(world, customer) is None:
         return NO_HANDOFF
-    routes = _routes_of(world, customer)
+    routes = _shared_routes(world)
     pod = routes.pod_of_tier[world.book.tier[customer]]
     if model == "pod" and pod != NONE and routes.pod_of_pool[onboarder.pool.index] == pod:
         return POD_HANDOFF
@@ -99,7 +95,8 @@ def handoff_kind(world: World, customer: int, onboarder: Person | None) -> int:
 
 def onboarding_desk_for(world: World, customer: int) -> OnboardingDesk | None:
     """The queue in which a customer waits for a human onboarding (None: nobody onboards)."""
-    return desk_of(world, _routes_of(world, customer).onboarding[_where(world, customer)])
+    routes = routes_for(world, org_model_of(world, customer))
+    return desk_of(world, routes.onboarding[_where(world, customer)])
 
 
 def renewal_holder_for(world: World, customer: int) -> Person | None:
@@ -111,15 +108,14 @@ def renewal_holder_for(world: World, customer: int) -> Person | None:
     if csm_renews(world, customer):
         owner = int(world.book.owner[customer])
         return world.people[owner] if owner >= 0 else None
-    pools = _routes_of(world, customer).renewals[int(world.book.region[customer])]
+    pools = _shared_routes(world).renewals[int(world.book.region[customer])]
     staff = [person for index in pools for person in world.pools[index].members]
     return min(staff, key=lambda person: (len(person.renewal_tasks), person.id), default=None)
 
 
 def csm_pools_serving(world: World, tier: int) -> list[Pool]:
     """The CSM pools that may own a tier's accounts (one per region at most)."""
-    indices = {int(index) for model in org_models_in_use(world)
-               for index in routes_for(world, model).csm[tier] if index != NONE}
+    indices = {int(index) for index in _shared_routes(world).csm[tier] if index != NONE}
     return [world.pools[index] for index in sorted(indices)]
 
 
@@ -132,7 +128,7 @@ def onboarding_desks_serving(world: World, tier: int) -> list[OnboardingDesk]:
 
 def support_routes(world: World) -> np.ndarray:
     """(regions, ticket levels): the support pool answering each region's tickets."""
-    return _book_routes(world).support
+    return _shared_routes(world).support
 
 
 def earliest_answers(world: World, pool: Pool, customers: np.ndarray, opened: np.ndarray,
@@ -142,7 +138,7 @@ def earliest_answers(world: World, pool: Pool, customers: np.ndarray, opened: np
     At the start of their work; for tickets from a region whose hours the pool does not cover,
     no earlier than ``org.uncovered_response_delay_hours`` after opening.
     """
-    delayed = _book_routes(world).delayed[:, pool.index]
+    delayed = _shared_routes(world).delayed[:, pool.index]
     if not delayed.any():
         return start
     wait = world.scenario.org.uncovered_response_delay_hours / 24.0

@@ -99,8 +99,8 @@ def served_tiers(scenario: Scenario, pool: StaffPool) -> tuple[str, ...]:
     """Tiers a pool serves, by name.
 
     A csm pool's tiers; an implementation pool's own `tiers`, else its pod's; () for every other
-    pool and for an implementation pool serving every tier. A pod's pools serve only in the pod
-    model (see ``sim.routes.implementation_pool_index``).
+    pool and for an implementation pool serving every tier. A pod's implementation pools onboard
+    only in the pod model (see ``sim.routes.implementation_pools``).
     """
     if pool.role == "csm" or pool.tiers:
         return pool.tiers
@@ -108,6 +108,11 @@ def served_tiers(scenario: Scenario, pool: StaffPool) -> tuple[str, ...]:
     return pod.tiers if pod is not None else ()
 
 
+def region_scopes(scenario: Scenario) -> list[str | None]:
+    """The region of each region index: names, or one unnamed region (None) when there are none."""
+    return [region.name for region in scenario.org.regions] or [None]
+
+
 def region_names(scenario: Scenario) -> list[str]:
-    """Region names in order; one unnamed region ('') when the scenario has none."""
-    return [region.name for region in scenario.org.regions] or [""]
+    """Region names by region index, '' for the unnamed region (for output tables)."""
+    return [scope or "" for scope in region_scopes(scenario)]

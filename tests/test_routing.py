@@ -1,8 +1,10 @@
 """Routing tables of the organisation models, and bad organisation definitions.
 
 Which pool serves each (tier, region) is a pure function of the scenario (``sim.routes``); these
-tests check it on small generalist, specialist, pod and geographic organisations, and that every
-malformed pod, region or pool definition is rejected with one line naming the path and value.
+tests check it on small generalist, specialist, pod and geographic organisations, that while a
+strategy moves customers to pods each customer is routed by its own profile's model
+(``sim.routing``), and that every malformed pod, region or pool definition is rejected with one
+line naming the path and value.
 """
 
 from __future__ import annotations
@@ -18,8 +20,19 @@ from click.testing import CliRunner
 from sim import parse_scenario
 from sim.cli import main
 from sim.errors import ScenarioError
-from sim.routes import build_routes
-from sim.schema_org import served_tiers
+from sim.model import build
+from sim.routes import NONE, build_routes
+from sim.routing import (
+    HANDOFF,
+    NO_HANDOFF,
+    POD_HANDOFF,
+    csm_renews,
+    handoff_kind,
+    onboarding_desk_for,
+    onboarding_desks_serving,
+)
+from sim.scenario import Scenario
+from sim.schema_org import run_org_models, served_tiers
 
 
 def _tiers() -> list[dict]:
@@ -77,6 +90,17 @@ def geo_scenario() -> dict:
         "org": {"regions": [{"name": "home", "share": 0.5, "global_hours_overlap": True},
                             {"name": "emea", "share": 0.3}, {"name": "apac", "share": 0.2}]},
     }
+
+
+def pod_strategy_scenario() -> dict:
+    """Generalist CSMs onboarding mid and ent, a shared team onboarding tech; a strategy moves
+    to the pods of ``pod_scenario`` (it never fires on its own)."""
+    data = pod_scenario()
+    data["org_model"] = "generalist"
+    data["pools"].insert(4, _pool("impl", "implementation"))
+    data["strategies"] = {"rules": [{"name": "pods", "org_model": "pod",
+                                     "when": {"metric": "customers", "at_least": 10**6}}]}
+    return data
 
 
 def _index(data: dict, name: str) -> int:
@@ -221,11 +245,11 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("build", "mutate", "fragments"),
+@pytest.mark.parametrize(("make", "mutate", "fragments"),
                          [case[1:] for case in BAD], ids=[case[0] for case in BAD])
-def test_bad_organisations_are_rejected_in_one_line(build: Callable[[], dict], mutate: Mutation,
+def test_bad_organisations_are_rejected_in_one_line(make: Callable[[], dict], mutate: Mutation,
                                                     fragments: list[str]) -> None:
-    data = copy.deepcopy(build())
+    data = copy.deepcopy(make())
     parse_scenario(data)  # valid before the mutation
     mutate(data)
     with pytest.raises(ScenarioError) as error:
@@ -250,8 +274,83 @@ def test_cli_names_the_file_and_writes_nothing(tmp_path: Path,
 
 
 def test_valid_examples_have_consistent_tables() -> None:
-    for build, model in ((pod_scenario, "pod"), (geo_scenario, "geographic")):
-        routes = build_routes(parse_scenario(build()), model)
+    for make, model in ((pod_scenario, "pod"), (geo_scenario, "geographic")):
+        scenario = parse_scenario(make())
+        routes = build_routes(scenario, model)
         assert routes.csm.shape[0] == routes.onboarding.shape[0] == 3
         assert (routes.onboarding >= 0).all()
         assert np.isin(routes.csm[1:], np.arange(7)).all()
+        _assert_tables_serve_their_cells(scenario, model)
+
+
+def _assert_tables_serve_their_cells(scenario: Scenario, model: str) -> None:
+    """Each (tier, region) cell names a pool of the right role serving that tier and region."""
+    routes = build_routes(scenario, model)
+    regions = [region.name for region in scenario.org.regions] or [None]
+    for (tier, row), index in np.ndenumerate(routes.csm):
+        name = scenario.tiers[tier].name
+        if index == NONE:
+            assert not any(pool.role == "csm" and name in pool.tiers for pool in scenario.pools)
+            continue
+        pool = scenario.pools[index]
+        assert pool.role == "csm" and name in pool.tiers and pool.region in (regions[row], None)
+    for (tier, row), index in np.ndenumerate(routes.onboarding):
+        pool = scenario.pools[index]
+        served = served_tiers(scenario, pool)
+        assert pool.region in (regions[row], None)
+        if pool.role == "csm":  # generalist CSMs with onboarding slots onboard their tiers
+            assert model == "generalist" and pool.slots_per_person > 0
+            assert index == routes.csm[tier, row]
+        else:
+            assert pool.role == "implementation"
+            assert not served or scenario.tiers[tier].name in served
+
+
+def test_only_who_onboards_depends_on_the_org_model() -> None:
+    """Routing looks up every table but onboarding once for all customers, whatever their model."""
+    for make in (pod_scenario, geo_scenario, pod_strategy_scenario):
+        scenario = parse_scenario(make())
+        first, *others = (build_routes(scenario, model) for model in
+                          ("generalist", "specialist", "pod", "geographic"))
+        for routes in others:
+            for table in ("csm", "support", "delayed", "pod_of_tier", "pod_of_pool"):
+                assert np.array_equal(getattr(routes, table), getattr(first, table)), table
+            assert routes.renewals == first.renewals
+
+
+def test_pod_pools_onboard_only_once_a_strategy_moves_to_pods() -> None:
+    data = pod_strategy_scenario()
+    scenario = parse_scenario(data)
+    assert run_org_models(scenario) == ("generalist", "pod")
+    impl, impl_mid, impl_ent = (_index(data, name) for name in ("impl", "impl_mid", "impl_ent"))
+    csm_mid, csm_ent = _index(data, "csm_mid"), _index(data, "csm_ent")
+    # tiers: tech, mid, ent; tech has no csm pool, so the shared team onboards it
+    assert build_routes(scenario, "generalist").onboarding[:, 0].tolist() == [impl, csm_mid,
+                                                                              csm_ent]
+    assert build_routes(scenario, "pod").onboarding[:, 0].tolist() == [impl_mid, impl_mid,
+                                                                       impl_ent]
+    for model in run_org_models(scenario):
+        _assert_tables_serve_their_cells(scenario, model)
+
+
+def test_two_profiles_are_routed_by_their_own_org_model() -> None:
+    """During a move to pods, each customer is onboarded, renewed and handed off by its model."""
+    data = pod_strategy_scenario()
+    world = build(parse_scenario(data), 1)
+    pods = world.profiles.add("pods", "pod", {})
+    book = world.book
+    ent_tier = 2
+    ent, moved = (int(customer) for customer in np.flatnonzero(book.tier == ent_tier)[:2])
+    book.profile[moved] = pods
+    pools = {name: world.pools[_index(data, name)] for name in ("csm_ent", "impl_ent", "impl")}
+    desk_ent = onboarding_desk_for(world, ent)
+    desk_moved = onboarding_desk_for(world, moved)
+    assert desk_ent is not None and desk_ent.pool is pools["csm_ent"]
+    assert desk_moved is not None and desk_moved.pool is pools["impl_ent"]
+    serving = onboarding_desks_serving(world, ent_tier)
+    assert {desk.pool.name for desk in serving} == {"csm_ent", "impl_ent"}
+    assert csm_renews(world, ent) and not csm_renews(world, moved)
+    in_pod, shared = pools["impl_ent"].members[0], pools["impl"].members[0]
+    assert handoff_kind(world, ent, pools["csm_ent"].members[0]) == NO_HANDOFF
+    assert handoff_kind(world, moved, in_pod) == POD_HANDOFF
+    assert handoff_kind(world, moved, shared) == HANDOFF
