@@ -1,4 +1,4 @@
-"""Hiring, departures and the weekly workload accounting of every staff pool.
+"""Hiring, transfers, departures and the weekly workload accounting of every staff pool.
 
 Requisitions open from the staffing plan, (if backfill is on) on each departure and from a
 hiring policy (``sim.hiring_policy``), unless the budget cap blocks them (``sim.budget``); a hire
@@ -42,11 +42,7 @@ def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> P
                     world.streams.for_person(world.next_person_id))
     world.next_person_id += 1
     world.people[person.id] = person
-    pool.members.append(person)
-    pool.changes += 1
-    world.headcount_level.change(pool.index, +1, world.now)
-    if pool.role == "csm":
-        follow_csm_headcount(world)
+    _add_member(world, pool, person)
     if announce:
         world.pool_counters.add("hires", pool.index)
         world.record("hire", staff=person.id, pool=pool.index)
@@ -54,26 +50,47 @@ def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> P
         adopt_orphans(world, pool)
     if pool.role == "renewals":
         adopt_orphan_tasks(world)
-    desk = world.desks.get(pool.index)
-    if desk is not None:
-        desk.dispatch()
+    _dispatch(world, pool)
     return person
 
 
 def transfer(world: World, person: Person, target: Pool) -> None:
-    """Move a free person to another pool of the same role (keeps id, ramp and burnout)."""
+    """Move a free implementation specialist to another implementation pool.
+
+    They keep their id, ramp-up, burnout and random stream; the week under way is accounted in
+    the old pool (``weekly_accounting``), and the new pool's queue is served at once.
+    """
     source = person.pool
-    source.members.remove(person)
-    source.changes += 1
-    target.members.append(person)
-    target.changes += 1
+    _remove_member(world, source, person)
     person.pool = target
-    world.headcount_level.change(source.index, -1, world.now)
-    world.headcount_level.change(target.index, +1, world.now)
+    _add_member(world, target, person)
     world.pool_counters.add("transfers_out", source.index)
     world.pool_counters.add("transfers_in", target.index)
     world.record("transfer", staff=person.id, amount=float(source.index), pool=target.index)
-    desk = world.desks.get(target.index)
+    _dispatch(world, target)
+
+
+def _add_member(world: World, pool: Pool, person: Person) -> None:
+    """Put a person on a pool's staff: members, headcount level and the derived leaders."""
+    pool.members.append(person)
+    pool.changes += 1
+    world.headcount_level.change(pool.index, +1, world.now)
+    if pool.role == "csm":
+        follow_csm_headcount(world)
+
+
+def _remove_member(world: World, pool: Pool, person: Person) -> None:
+    """Take a person off a pool's staff: members, headcount level and the derived leaders."""
+    pool.members.remove(person)
+    pool.changes += 1
+    world.headcount_level.change(pool.index, -1, world.now)
+    if pool.role == "csm":
+        follow_csm_headcount(world)
+
+
+def _dispatch(world: World, pool: Pool) -> None:
+    """Let the pool's onboarding queue (if it has one) hand waiting customers to free slots."""
+    desk = world.desks.get(pool.index)
     if desk is not None:
         desk.dispatch()
 
@@ -121,11 +138,7 @@ def depart(world: World, person: Person) -> None:
     """A person leaves: accounts move (a CSM change each); onboardings and renewals go on."""
     pool = person.pool
     person.active = False
-    pool.members.remove(person)
-    pool.changes += 1
-    world.headcount_level.change(pool.index, -1, world.now)
-    if pool.role == "csm":
-        follow_csm_headcount(world)
+    _remove_member(world, pool, person)
     world.pool_counters.add("departures", pool.index)
     world.record("departure", staff=person.id, amount=person.burnout, pool=pool.index)
     for account in np.flatnonzero(world.book.owner == person.id):
@@ -149,11 +162,11 @@ def weekly_accounting(world: World, pool: Pool) -> Generator[simpy.Event, None, 
     """
     while world.now + WEEK_DAYS <= world.horizon + 1e-9:
         start = world.now
+        staff = list(pool.members)
         boost = 1.0 + csm_productivity_gain(world, pool, start)
         available = {person.id: boost * person.hours_available(start, world.scenario.hiring,
                                                                world.scenario.staff)
-                     for person in pool.members}
-        staff = list(pool.members)
+                     for person in staff}
         if pool.role != "support":
             demanded, worked = week_of_work(world, pool, staff, available, start)
         yield world.env.timeout(WEEK_DAYS)

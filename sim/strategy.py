@@ -24,7 +24,7 @@ from sim.customers.engagement import assign_owner, release_owner
 from sim.customers.renewal_work import hand_task
 from sim.economics import annual_cost_pct_arr
 from sim.leadership import csm_headcount
-from sim.organisation import Pool
+from sim.organisation import Person, Pool
 from sim.recorder import onboarding_backlog_weeks
 from sim.routing import csm_renews, renewal_holder_for
 from sim.schema_strategy import Condition, StrategyRule
@@ -191,19 +191,28 @@ def pool_named(world: World, name: str) -> Pool:
 
 def _transfer_when_free(world: World, source: Pool,
                         targets: list[Pool]) -> Generator[simpy.Event, None, None]:
-    """Move people out of a pool, one per target, as they become free.
+    """Move people out of a pool, one per target, as they become free (``_free_to_move``).
 
-    Each moves once the pool's queue is empty and somebody holds no onboarding (checked every
-    ``TRANSFER_CHECK_DAYS``); of those, the first hired moves first.
+    Checked every ``TRANSFER_CHECK_DAYS``; somebody who leaves meanwhile is simply not there to
+    move, and whoever is on staff then (a backfill too) moves instead.
     """
     for target in targets:
-        while True:
-            desk = world.desks.get(source.index)
-            free = [person for person in source.members if not person.onboardings]
-            if free and (desk is None or not desk.waiting):
-                break
+        while (person := _free_to_move(world, source)) is None:
             yield world.env.timeout(TRANSFER_CHECK_DAYS)
-        transfer(world, min(free, key=lambda person: person.id), target)
+        transfer(world, person, target)
+
+
+def _free_to_move(world: World, pool: Pool) -> Person | None:
+    """Who may leave a pool now: once its queue is empty, the first hired holding no onboarding.
+
+    None while customers wait in the pool's queue or everybody holds an onboarding, so no
+    customer is left behind.
+    """
+    desk = world.desks.get(pool.index)
+    if desk is not None and desk.waiting:
+        return None
+    return min((person for person in pool.members if not person.onboardings),
+               key=lambda person: person.id, default=None)
 
 
 def _move_due(world: World, profile: int, due: np.ndarray) -> None:

@@ -1,19 +1,24 @@
 """A strategy into the pod model: pods' pools wait for the change, serve only their pod after
 it, hand off with the in-pod friction, and the shared team transfers into the pods only once
-free; bad pod strategies and transfers are rejected clearly."""
+free (first hired first, a leaver's backfill instead, the week of the move accounted in the old
+pool); bad pod strategies and transfers are rejected clearly."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sim import load_scenario, parse_scenario, run
+from sim import load_scenario, parse_scenario, run, staffing, strategy
+from sim.calendar import WEEK_DAYS
 from sim.errors import ScenarioError
-from sim.model import RunResult
+from sim.model import RunResult, build
+from sim.organisation import Person, Pool
 from sim.scenario import Scenario
+from sim.world import World
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "strategies" / "pods_at_400.yaml"
 SEEDS = (1, 2)
@@ -118,6 +123,89 @@ def test_transfers_move_headcount_between_pools(scenario: Scenario, result: RunR
     shared = workforce[workforce["role"] == "implementation"]
     assert shared["headcount"].iloc[-1] == shared["hires"].sum() - shared["departures"].sum() \
         - shared["transfers_out"].sum()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_each_move_takes_the_first_hired_free_person_and_keeps_their_state(
+        scenario: Scenario, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At each move the old pool's queue is empty and the person, the earliest hired of those
+    holding no onboarding, keeps id, ramp, burnout and random stream; the new pool's queue is
+    served at once (it holds customers only if every member's slots are full)."""
+    moves: list[int] = []
+
+    def checked_transfer(world: World, person: Person, target: Pool) -> None:
+        source = person.pool
+        desk = world.desks.get(source.index)
+        assert desk is None or not desk.waiting
+        assert person.active and not person.onboardings
+        assert person.id == min(member.id for member in source.members if not member.onboardings)
+        kept = (person.id, person.hired_day, person.burnout, person.rng)
+        staffing.transfer(world, person, target)
+        assert person.pool is target and person in target.members
+        assert person not in source.members and world.people[person.id] is person
+        assert (person.id, person.hired_day, person.burnout, person.rng) == kept
+        served = world.desks.get(target.index)
+        assert served is None or not served.waiting or all(
+            member.free_slots() <= 0 for member in target.members)
+        moves.append(person.id)
+
+    monkeypatch.setattr(strategy, "transfer", checked_transfer)
+    run(scenario, seed=seed)
+    rule = scenario.strategies.rules[1]
+    assert len(moves) == len(set(moves)) == sum(sum(m.values()) for m in rule.transfer.values())
+
+
+def _idle_pools(base: dict, headcount: int) -> tuple[World, Pool, Pool]:
+    """A built world with two idle implementation pools, ``impl_a`` (of ``headcount``) and an
+    empty ``impl_b`` (the generalist CSMs onboard ``mid``, ``implementation`` onboards ``smb``);
+    nobody quits, a leaver is backfilled after 10 days."""
+    base["staff"] = {"base_attrition_per_year": 0.0}
+    base["hiring"] = {"lead_time_days": 10.0, "backfill": True}
+    base["pools"][1]["tiers"] = ["smb"]
+    base["pools"] += [
+        {"name": name, "role": "implementation", "annual_cost": 110000, "headcount": count,
+         **tiers} for name, count, tiers in (("impl_a", headcount, {}),
+                                             ("impl_b", 0, {"tiers": ["mid"]}))]
+    world = build(parse_scenario(base), seed=1)
+    return world, strategy.pool_named(world, "impl_a"), strategy.pool_named(world, "impl_b")
+
+
+def test_a_mid_week_move_is_accounted_in_the_old_pool_until_the_week_ends(
+        base_scenario: dict) -> None:
+    """Each person is accounted once a week: the week of the move in the old pool, the next
+    weeks in the new one."""
+    world, old, new = _idle_pools(base_scenario, 1)
+    world.env.run(until=1.5 * WEEK_DAYS)
+    staffing.transfer(world, old.members[0], new)
+    world.env.run(until=3 * WEEK_DAYS + 1e-6)
+    accounted = {(week.pool, week.start): len(week.utilisation) for week in world.weeks}
+    assert accounted[old.index, WEEK_DAYS] == 1 and accounted[new.index, WEEK_DAYS] == 0
+    assert accounted[old.index, 2 * WEEK_DAYS] == 0 and accounted[new.index, 2 * WEEK_DAYS] == 1
+    for start in (WEEK_DAYS, 2 * WEEK_DAYS):
+        assert sum(count for (_, day), count in accounted.items() if day == start) == len(
+            world.people)
+
+
+def test_free_people_move_first_hired_first_and_a_busy_leaver_is_replaced_by_the_backfill(
+        base_scenario: dict) -> None:
+    """Three to move out of a pool of three: the two free move at once, the earlier hire first;
+    the first hire, busy, stays; when it leaves instead, its backfill (hired into the old pool)
+    moves at the first check after arriving."""
+    world, old, new = _idle_pools(base_scenario, 3)
+    first, second, third = old.members
+    first.onboardings.add(-1)  # busy with an onboarding
+    world.env.process(strategy._transfer_when_free(world, old, [new, new, new]))
+    world.env.run(until=2.5)
+    assert new.members == [second, third] and first.pool is old
+    staffing.depart(world, first)
+    arrival = 2.5 + world.scenario.hiring.lead_time_days
+    check = strategy.TRANSFER_CHECK_DAYS
+    world.env.run(until=arrival + 2 * check)
+    moves = [(day, staff) for day, kind, _, staff, *_ in world.events if kind == "transfer"]
+    (backfill,) = [person for person in world.people.values() if person.hired_day == arrival]
+    assert moves == [(0.0, second.id), (0.0, third.id),
+                     (math.ceil(arrival / check) * check, backfill.id)]
+    assert new.members == [second, third, backfill] and not old.members
 
 
 def _pod_base(base: dict) -> dict:

@@ -11,8 +11,10 @@ handoff delay and churn factor apply).
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from sim.customers.onboarding import OnboardingDesk
+from sim.organisation import Person
 from sim.routes import NONE
 from sim.routing import desk_of, routes_for
 from sim.world import World
@@ -39,27 +41,26 @@ def lend_slots(world: World, desks: list[OnboardingDesk]) -> None:
 def _lend_one(world: World, desks: list[OnboardingDesk]) -> bool:
     """Lend one free slot, if some full queue and some idle queue of another pod exist."""
     pod_of_pool = routes_for(world, "pod").pod_of_pool
-    full = sorted((desk for desk in desks if desk.waiting and not _free(desk)),
+    freest = {desk: desk.freest() for desk in desks}
+    free = {desk: person.free_slots() if person is not None else 0
+            for desk, person in freest.items()}
+    full = sorted((desk for desk in desks if desk.waiting and free[desk] <= 0),
                   key=lambda desk: (world.book.arrival_day[desk.waiting[0][0]], desk.pool.index))
-    idle = [desk for desk in desks if not desk.waiting and _free(desk)]
+    idle = [desk for desk in desks if not desk.waiting and free[desk] > 0]
     for borrower in full:
-        lenders = [desk for desk in idle
-                   if pod_of_pool[desk.pool.index] != pod_of_pool[borrower.pool.index]]
-        if not lenders:
-            continue
-        lender = max(lenders, key=lambda desk: (_free(desk), -desk.pool.index))
-        person = lender.freest()
-        if person is None:
-            return False
-        customer = borrower.grant_next(person)
-        if customer is not None:
-            world.record("borrowed", customer, person.id, int(world.book.tier[customer]),
-                         float(borrower.pool.index), lender.pool.index)
-        return True
+        pod = pod_of_pool[borrower.pool.index]
+        lenders = [desk for desk in idle if pod_of_pool[desk.pool.index] != pod]
+        if lenders:
+            lender = max(lenders, key=lambda desk: (free[desk], -desk.pool.index))
+            _lend(world, borrower, lender, cast(Person, freest[lender]))  # it has free slots
+            return True
     return False
 
 
-def _free(desk: OnboardingDesk) -> int:
-    """Free slots of the desk's most available member."""
-    person = desk.freest()
-    return person.free_slots() if person is not None else 0
+def _lend(world: World, borrower: OnboardingDesk, lender: OnboardingDesk,
+          person: Person) -> None:
+    """Give the borrower's first waiting customer to a lender's free slot; record it."""
+    customer = borrower.grant_next(person)
+    if customer is not None:  # None: it churned this instant
+        world.record("borrowed", customer, person.id, int(world.book.tier[customer]),
+                     float(borrower.pool.index), lender.pool.index)

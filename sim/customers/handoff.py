@@ -52,8 +52,7 @@ def handoff_churn_odds(world: World, customer: int) -> float:
 
 def _after_delay(world: World, customer: int, onboarder: Person,
                  delay: float) -> Generator[simpy.Event, None, None]:
-    yield world.env.timeout(delay)
-    world.book.handoff_day[customer] = world.now
+    yield world.env.timeout(delay)  # now == handoff_day, set at go-live
     if world.book.state[customer] == ACTIVE:
         _take_over(world, customer, onboarder)
 
