@@ -79,9 +79,8 @@ def adopt_orphans(world: World, pool: Pool) -> None:
     tiers = np.array(pool.tier_indices)
     orphans = np.flatnonzero((book.owner < 0) & (book.state == ACTIVE)
                              & np.isin(book.tier, tiers))
-    for customer in orphans:
-        if csm_pool_for(world, int(customer)) is pool:
-            assign_owner(world, int(customer))
+    for customer in orphans[csm_pool_indices(world, orphans) == pool.index]:
+        assign_owner(world, int(customer))
 
 
 def touches_week(world: World, pool: Pool, week_end: float,
