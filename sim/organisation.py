@@ -61,7 +61,7 @@ class Pool:
     members: list[Person] = field(default_factory=list)
     open_requisitions: int = 0
     changes: int = 0
-    """Count of joins and departures (lets derived figures know when to refresh)."""
+    """Count of joins, departures and transfers (lets derived figures know when to refresh)."""
 
     @property
     def name(self) -> str:

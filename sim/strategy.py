@@ -20,20 +20,17 @@ import simpy
 
 from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.customers.book import ACTIVE
-from sim.customers.engagement import assign_owner, release_owner
+from sim.customers.engagement import assign_owner, in_handoff, release_owner
+from sim.customers.onboarding import OnboardingDesk
 from sim.customers.renewal_work import hand_task
 from sim.economics import annual_cost_pct_arr
 from sim.leadership import csm_headcount
 from sim.organisation import Person, Pool
 from sim.recorder import onboarding_backlog_weeks
-from sim.routing import csm_renews, renewal_holder_for
+from sim.routing import csm_renews, desk_of, renewal_holder_for
 from sim.schema_strategy import Condition, StrategyRule
 from sim.staffing import open_requisition, transfer
 from sim.world import World
-
-TRANSFER_CHECK_DAYS = 1.0
-"""Days between checks whether a transfer can happen: it happens within a day of the pool's
-queue emptying and a person becoming free."""
 
 
 @dataclass
@@ -142,7 +139,7 @@ def _decide(world: World, index: int, rule: StrategyRule, value: float) -> None:
     world.changes.append(change)
     world.record("strategy_decision", amount=value)
     for pool_name, headcount in rule.hire.items():
-        pool = pool_named(world, pool_name)
+        pool = world.pool_named(pool_name)
         for _ in range(max(0, headcount - len(pool.members) - pool.open_requisitions)):
             open_requisition(world, pool)
     _book_costs(world, change, changes)
@@ -179,39 +176,37 @@ def _transition(world: World, change: Change,
     world.profiles.for_new = change.profile
     world.record("strategy_done", amount=float(change.profile))
     for source, moves in change.rule.transfer.items():
-        targets = [pool_named(world, name) for name, people in moves.items()
+        targets = [world.pool_named(name) for name, people in moves.items()
                    for _ in range(people)]
-        world.env.process(_transfer_when_free(world, pool_named(world, source), targets))
-
-
-def pool_named(world: World, name: str) -> Pool:
-    """The run's pool of a name (the scenario rules have checked it exists)."""
-    return next(pool for pool in world.pools if pool.name == name)
+        world.env.process(_transfer_when_free(world, world.pool_named(source), targets))
 
 
 def _transfer_when_free(world: World, source: Pool,
                         targets: list[Pool]) -> Generator[simpy.Event, None, None]:
     """Move people out of a pool, one per target, as they become free (``_free_to_move``).
 
-    Checked every ``TRANSFER_CHECK_DAYS``; somebody who leaves meanwhile is simply not there to
-    move, and whoever is on staff then (a backfill too) moves instead.
+    Checked whenever the pool's onboarding queue dispatches, which every change that could
+    free somebody does; somebody who leaves meanwhile is simply not there to move, and whoever
+    is on staff then (a backfill too) moves instead.
     """
+    desk = desk_of(world, source.index)
+    if desk is None:  # only for "no pool"; a transfer's source is a pool
+        return
     for target in targets:
-        while (person := _free_to_move(world, source)) is None:
-            yield world.env.timeout(TRANSFER_CHECK_DAYS)
+        while (person := _free_to_move(desk)) is None:
+            yield desk.next_dispatch()
         transfer(world, person, target)
 
 
-def _free_to_move(world: World, pool: Pool) -> Person | None:
+def _free_to_move(desk: OnboardingDesk) -> Person | None:
     """Who may leave a pool now: once its queue is empty, the first hired holding no onboarding.
 
     None while customers wait in the pool's queue or everybody holds an onboarding, so no
     customer is left behind.
     """
-    desk = world.desks.get(pool.index)
-    if desk is not None and desk.waiting:
+    if desk.waiting:
         return None
-    return min((person for person in pool.members if not person.onboardings),
+    return min((person for person in desk.pool.members if not person.onboardings),
                key=lambda person: person.id, default=None)
 
 
@@ -231,9 +226,10 @@ def move(world: World, customer: int, profile: int) -> None:
     tier = int(book.tier[customer])
     profiles = world.profiles
     touches = profiles.hours[profile, tier] > 0
-    if touches:
+    if touches:  # re-timed from now, or from the end of a handoff under way
+        start = float(book.handoff_day[customer]) if in_handoff(world, customer) else world.now
         interval = profiles.interval[profile, tier]
-        book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
+        book.next_touch[customer] = start + interval * book.touch_phase[customer]
     owner_work = touches or (csm_renews(world, customer)
                              and profiles.renewal_hours[profile, tier] > 0)
     if not owner_work:

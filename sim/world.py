@@ -168,3 +168,7 @@ class World:
     def pools_with_role(self, role: str) -> list[Pool]:
         """Pools of one role."""
         return [pool for pool in self.pools if pool.role == role]
+
+    def pool_named(self, name: str) -> Pool:
+        """The pool of a name (the scenario rules check that named pools exist)."""
+        return next(pool for pool in self.pools if pool.name == name)

@@ -5,7 +5,6 @@ pool); bad pod strategies and transfers are rejected clearly."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ import pytest
 
 from sim import load_scenario, parse_scenario, run, staffing, strategy
 from sim.calendar import WEEK_DAYS
+from sim.customers.book import ACTIVE
 from sim.errors import ScenarioError
 from sim.model import RunResult, build
 from sim.organisation import Person, Pool
@@ -37,7 +37,8 @@ def result(request: pytest.FixtureRequest, scenario: Scenario) -> RunResult:
 def _onboarders_pool(scenario: Scenario, events: pd.DataFrame) -> pd.Series:
     """Pool of the onboarder of each go-live, at the time of the go-live (index: event row).
 
-    Starting staff take ids in pool order; hires and transfers then set a person's pool.
+    Starting staff take ids in pool order; hires and transfers then set a person's pool. A
+    transfer at the instant of a go-live follows it (the finished onboarding frees the person).
     """
     start = [(-np.inf, staff, pool.name) for staff, pool in
              enumerate(pool for pool in scenario.pools for _ in range(pool.headcount))]
@@ -47,7 +48,8 @@ def _onboarders_pool(scenario: Scenario, events: pd.DataFrame) -> pd.Series:
                             columns=["time", "staff", "pool"]).sort_values("time")
     lives = events[(events["kind"] == "go_live") & (events["staff"] >= 0)]
     joined = pd.merge_asof(lives[["time", "staff"]].reset_index().sort_values("time"),
-                           timeline, on="time", by="staff")
+                           timeline, on="time", by="staff",
+                           allow_exact_matches=False)  # a move at a go-live follows it
     return joined.set_index("index")["pool"].reindex(lives.index)
 
 
@@ -99,7 +101,8 @@ def test_the_shared_team_transfers_after_the_rollout_once_free(
     _, done = _pods_change(events)
     transfers = events[events["kind"] == "transfer"]
     rule = scenario.strategies.rules[1]
-    assert len(transfers) == sum(sum(moves.values()) for moves in rule.transfer.values())
+    # Each waits for the shared queue to drain, which may take past the horizon for the last.
+    assert 1 <= len(transfers) <= sum(sum(moves.values()) for moves in rule.transfer.values())
     assert (transfers["time"] >= done).all()
     pod_pools = _pod_pools(scenario)
     lives = events[events["kind"] == "go_live"]
@@ -152,7 +155,8 @@ def test_each_move_takes_the_first_hired_free_person_and_keeps_their_state(
     monkeypatch.setattr(strategy, "transfer", checked_transfer)
     run(scenario, seed=seed)
     rule = scenario.strategies.rules[1]
-    assert len(moves) == len(set(moves)) == sum(sum(m.values()) for m in rule.transfer.values())
+    planned = sum(sum(m.values()) for m in rule.transfer.values())
+    assert 1 <= len(moves) == len(set(moves)) <= planned
 
 
 def _idle_pools(base: dict, headcount: int) -> tuple[World, Pool, Pool]:
@@ -167,7 +171,7 @@ def _idle_pools(base: dict, headcount: int) -> tuple[World, Pool, Pool]:
          **tiers} for name, count, tiers in (("impl_a", headcount, {}),
                                              ("impl_b", 0, {"tiers": ["mid"]}))]
     world = build(parse_scenario(base), seed=1)
-    return world, strategy.pool_named(world, "impl_a"), strategy.pool_named(world, "impl_b")
+    return world, world.pool_named("impl_a"), world.pool_named("impl_b")
 
 
 def test_a_mid_week_move_is_accounted_in_the_old_pool_until_the_week_ends(
@@ -190,7 +194,7 @@ def test_free_people_move_first_hired_first_and_a_busy_leaver_is_replaced_by_the
         base_scenario: dict) -> None:
     """Three to move out of a pool of three: the two free move at once, the earlier hire first;
     the first hire, busy, stays; when it leaves instead, its backfill (hired into the old pool)
-    moves at the first check after arriving."""
+    moves as it arrives."""
     world, old, new = _idle_pools(base_scenario, 3)
     first, second, third = old.members
     first.onboardings.add(-1)  # busy with an onboarding
@@ -199,12 +203,10 @@ def test_free_people_move_first_hired_first_and_a_busy_leaver_is_replaced_by_the
     assert new.members == [second, third] and first.pool is old
     staffing.depart(world, first)
     arrival = 2.5 + world.scenario.hiring.lead_time_days
-    check = strategy.TRANSFER_CHECK_DAYS
-    world.env.run(until=arrival + 2 * check)
+    world.env.run(until=arrival + 1.0)
     moves = [(day, staff) for day, kind, _, staff, *_ in world.events if kind == "transfer"]
     (backfill,) = [person for person in world.people.values() if person.hired_day == arrival]
-    assert moves == [(0.0, second.id), (0.0, third.id),
-                     (math.ceil(arrival / check) * check, backfill.id)]
+    assert moves == [(0.0, second.id), (0.0, third.id), (arrival, backfill.id)]
     assert new.members == [second, third, backfill] and not old.members
 
 
@@ -251,3 +253,16 @@ def test_a_pod_strategy_validates_with_pods_defined(base_scenario: dict) -> None
                                                            "at_least": 1},
                                      "org_model": "pod"}]}
     assert parse_scenario(data).strategies.rules[0].org_model == "pod"
+
+
+def test_a_customer_moved_during_its_handoff_waits_for_the_csm(scenario: Scenario) -> None:
+    """Moving to another profile re-times touches from the end of a handoff under way, so no
+    touch falls due before a CSM has taken the account over."""
+    world = build(scenario, seed=1)
+    world.env.run(until=400.0)
+    book = world.book
+    handing = np.flatnonzero((book.state == ACTIVE) & (book.handoff_day > world.now))
+    assert len(handing) >= 3
+    for customer in handing:
+        strategy.move(world, int(customer), int(book.profile[customer]))
+    assert (book.next_touch[handing] >= book.handoff_day[handing]).all()

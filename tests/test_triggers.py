@@ -33,7 +33,6 @@ from sim.customers.triggers import (
 )
 from sim.errors import ScenarioError
 from sim.model import build, simulate
-from sim.organisation import Pool
 from sim.schema_parts import RenewalChange
 from sim.schema_triggers import ExpansionTrigger
 from sim.staffing import depart
@@ -286,10 +285,6 @@ def owned_and_tech_book() -> dict:
     return data
 
 
-def pool_named(world: World, name: str) -> Pool:
-    return next(pool for pool in world.pools if pool.name == name)
-
-
 def engine_of(world: World) -> TriggerEngine:
     assert world.triggers is not None
     return world.triggers
@@ -301,7 +296,7 @@ def test_tasks_go_to_the_owner_or_are_spread_over_the_overflow_pool() -> None:
     an overflow account's sales handoff is nobody's."""
     world = build(parse_scenario(owned_and_tech_book()), seed=1)
     engine, book = engine_of(world), world.book
-    overflow, csm = pool_named(world, "overflow"), pool_named(world, "csm")
+    overflow, csm = world.pool_named("overflow"), world.pool_named("csm")
     first, second = overflow.members
     tech, owned = np.flatnonzero(book.tier == 0)[:5], int(np.flatnonzero(book.tier == 1)[0])
     owner = int(book.owner[owned])
@@ -327,7 +322,7 @@ def test_a_week_of_tasks_is_done_whole_in_order_at_an_even_pace() -> None:
     spread over ``task_pace_weeks``."""
     world = build(parse_scenario(owned_and_tech_book()), seed=1)
     engine = engine_of(world)
-    overflow = pool_named(world, "overflow")
+    overflow = world.pool_named("overflow")
     first, second = overflow.members
     items = [Intervention(customer, "usage_drop", raised=1.0, hours=2.0, holder=first.id)
              for customer in (0, 1, 2)]

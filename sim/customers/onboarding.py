@@ -34,6 +34,7 @@ class OnboardingDesk:
         self.waiting: deque[tuple[int, simpy.Event]] = deque()
         self.after_dispatch: Callable[[], None] | None = None
         """Called after each dispatch (pods that lend free slots, ``customers.borrowing``)."""
+        self._dispatched: simpy.Event | None = None
 
     def request(self, customer: int, front: bool = False) -> simpy.Event:
         """Join the queue; the returned event fires with the assigned person."""
@@ -65,6 +66,19 @@ class OnboardingDesk:
             self.grant_next(person)
         if self.after_dispatch is not None:
             self.after_dispatch()
+        if self._dispatched is not None and not self._dispatched.triggered:
+            self._dispatched.succeed()
+
+    def next_dispatch(self) -> simpy.Event:
+        """An event that fires after the desk's next dispatch.
+
+        Every change that can free a slot or empty the queue (a request, a finished or handed
+        back onboarding, a join or transfer into the pool) dispatches, so a process waiting for
+        either waits on this instead of polling.
+        """
+        if self._dispatched is None or self._dispatched.triggered:
+            self._dispatched = self.world.env.event()
+        return self._dispatched
 
     def freest(self) -> Person | None:
         """The member with the most free slots (ties: earliest hire); None if nobody."""
