@@ -25,7 +25,7 @@ from sim.experiments import (
 from sim.experiments.display import print_analysis
 from sim.experiments.kpis import RECORDED_KPIS
 from sim.experiments.seeding import replicate_seed
-from sim.experiments.store import FAILURES, MANIFEST, PLANS
+from sim.experiments.store import FAILURES, MANIFEST, PLANS, read_batch_metadata
 from sim.model import run
 from sim.scenario import Scenario, parse_scenario
 
@@ -96,6 +96,21 @@ def test_local_processes_and_dask_give_identical_datasets(scenario: Scenario, tm
     files = {name: sorted(p.name for p in (tmp_path / name / "replicates").rglob("*.parquet"))
              for name in runs}
     assert len(files["two"]) == 10 and len(files["one"]) < 10
+
+
+def test_every_batch_file_names_its_sweep(scenario: Scenario, tmp_path: Path) -> None:
+    out = tmp_path / "named"
+    sweep(scenario, 2, vary=VARY, out=out, jobs=1)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    files = sorted(out.rglob("part-*.parquet"))
+    assert len(files) >= 4  # replicates and timeseries of two plans
+    for path in files:
+        metadata = read_batch_metadata(path)
+        assert metadata == {"kind": "sweep", "definition": manifest["definition"],
+                            "base_seed": str(manifest["base_seed"]),
+                            "version": manifest["version"],
+                            "scenario_name": scenario.name,
+                            "plan": path.parent.name.removeprefix("plan=")}
 
 
 def test_failing_replicates_are_recorded_and_the_sweep_goes_on(scenario: Scenario,

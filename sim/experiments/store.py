@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 
 from sim.experiments.kpis import PERIOD_SCHEMA, REPLICATE_SCHEMA
 from sim.experiments.tasks import FAILED, BatchResult
+from sim.io import METADATA_PREFIX
 
 MANIFEST = "manifest.json"
 PLANS = "plans.parquet"
@@ -55,6 +56,8 @@ class SweepStore:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self.metadata: dict[str, str] = {}
+        """File-level metadata of the batch files (set by ``open``)."""
 
     @staticmethod
     def check(root: Path, definition: str, overwrite: bool) -> None:
@@ -93,6 +96,7 @@ class SweepStore:
             previous = {}
         root.mkdir(parents=True, exist_ok=True)
         store = cls(root)
+        store.metadata = batch_metadata(manifest)
         store._tidy()
         replications = max(manifest["replications"], previous.get("replications", 0))
         store.write_manifest({**manifest, "replications": replications})
@@ -118,9 +122,11 @@ class SweepStore:
         first, last = result.replicates["replicate"].min(), result.replicates["replicate"].max()
         name = f"part-{first:07d}-{last:07d}.parquet"
         partition = f"plan={result.plan}"
-        _write_parquet(self.root / TIMESERIES / partition / name, result.periods, PERIOD_SCHEMA)
+        metadata = {**self.metadata, f"{METADATA_PREFIX}plan": result.plan}
+        _write_parquet(self.root / TIMESERIES / partition / name, result.periods, PERIOD_SCHEMA,
+                       metadata)
         _write_parquet(self.root / REPLICATES / partition / name, result.replicates,
-                       REPLICATE_SCHEMA)
+                       REPLICATE_SCHEMA, metadata)
 
     def write_failures(self) -> pd.DataFrame:
         """Rewrite ``failures.parquet`` from the dataset; returns the failures."""
@@ -164,10 +170,30 @@ def _read_dataset(folder: Path, schema: pa.Schema, columns: list[str] | None,
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def _write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema) -> None:
+def batch_metadata(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """What every batch file says of its sweep: kind, definition, base seed, version, scenario.
+
+    A file copied out of the sweep's directory still names the sweep it belongs to; the
+    scenario's name is there for a sweep (a comparison's plans are its scenarios).
+    """
+    keys = ("kind", "definition", "base_seed", "version", "scenario_name")
+    return {f"{METADATA_PREFIX}{key}": str(manifest[key]) for key in keys if key in manifest}
+
+
+def read_batch_metadata(path: Path) -> dict[str, str]:
+    """The sweep metadata of one batch file (``batch_metadata`` plus its ``plan``)."""
+    raw = pq.read_schema(path).metadata or {}
+    prefix = METADATA_PREFIX.encode()
+    return {key.decode()[len(prefix):]: value.decode() for key, value in raw.items()
+            if key.startswith(prefix)}
+
+
+def _write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema,
+                   metadata: Mapping[str, str]) -> None:
     table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic(path, lambda target: pq.write_table(table.replace_schema_metadata(None), target))
+    _atomic(path, lambda target: pq.write_table(table.replace_schema_metadata(dict(metadata)),
+                                                target))
 
 
 def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
