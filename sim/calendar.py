@@ -8,6 +8,8 @@ MONTH_DAYS = YEAR_DAYS / 12
 """Days in a month (365 / 12)."""
 WEEK_DAYS = 7.0
 """Days in a week; staff workload is accounted weekly."""
+DAY_HOURS = 24.0
+"""Hours in a day: ticket response times and SLAs are in hours, the clock in days."""
 WORKING_DAYS_PER_WEEK = 5.0
 """Working days in a week: tickets per engineer per *working* day (domain.md §7.1)."""
 

@@ -20,7 +20,7 @@ from sim.routes import (
 )
 from sim.scenario import TICKET_LEVELS
 from sim.schema_org import region_scopes, run_org_models, served_tiers
-from sim.schema_parts import check_shares
+from sim.schema_parts import check_shares, check_unique
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -68,9 +68,7 @@ def _check_sections(scenario: Scenario) -> None:
 def _check_regions(scenario: Scenario) -> None:
     regions = scenario.org.regions
     names = [region.name for region in regions]
-    for index, name in enumerate(names):
-        if name in names[:index]:
-            raise ValueError(f"org.regions[{index}].name = {name!r}: duplicate name")
+    check_unique(names, "org.regions")
     if regions:
         check_shares({region.name: region.share for region in regions}, "org.regions[*].share")
     for index, pool in enumerate(scenario.pools):
@@ -85,9 +83,8 @@ def _check_pods(scenario: Scenario) -> None:
     pools = {pool.name: pool for pool in scenario.pools}
     tier_pod: dict[str, str] = {}
     pool_pod: dict[str, str] = {}
+    check_unique([pod.name for pod in pods], "org.pods")
     for index, pod in enumerate(pods):
-        if pod.name in [other.name for other in pods[:index]]:
-            raise ValueError(f"org.pods[{index}].name = {pod.name!r}: duplicate name")
         _claim(pod.tiers, tiers, tier_pod, pod.name, f"org.pods[{index}].tiers", "tier")
         _claim(pod.pools, set(pools), pool_pod, pod.name, f"org.pods[{index}].pools", "pool")
         for name in pod.pools:

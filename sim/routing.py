@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.calendar import DAY_HOURS
 from sim.customers.onboarding import OnboardingDesk
 from sim.organisation import Person, Pool
 from sim.routes import NONE, Routes, build_routes
@@ -141,7 +142,7 @@ def earliest_answers(world: World, pool: Pool, customers: np.ndarray, opened: np
     delayed = _shared_routes(world).delayed[:, pool.index]
     if not delayed.any():
         return start
-    wait = world.scenario.org.uncovered_response_delay_hours / 24.0
+    wait = world.scenario.org.uncovered_response_delay_hours / DAY_HOURS
     floor = opened + wait * delayed[world.book.region[customers]]
     return np.maximum(start, floor)
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sim.org_rules import check_organisation
+from sim.scenario import TICKET_LEVELS
 from sim.schema_hiring import check_hiring
-from sim.schema_parts import check_shares
+from sim.schema_parts import check_shares, check_unique
 from sim.schema_triggers import check_triggers
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
 
-LEVEL_RANK = {"T1": 1, "T2": 2, "T3": 3}
 
 
 def check_scenario(scenario: Scenario) -> None:
@@ -39,16 +39,8 @@ def tier_owners(scenario: Scenario) -> dict[str, str]:
     return {tier: pool.name for pool in scenario.pools if pool.role == "csm" for tier in pool.tiers}
 
 
-def _unique(names: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for index, name in enumerate(names):
-        if name in seen:
-            raise ValueError(f"{what}[{index}].name = {name!r}: duplicate name")
-        seen.add(name)
-
-
 def _check_tiers(scenario: Scenario) -> None:
-    _unique([tier.name for tier in scenario.tiers], "tiers")
+    check_unique([tier.name for tier in scenario.tiers], "tiers")
     check_shares({tier.name: tier.mix for tier in scenario.tiers}, "tiers[*].mix")
     order = sorted(range(len(scenario.tiers)), key=lambda i: scenario.tiers[i].acv_min)
     for previous, current in zip(order, order[1:], strict=False):
@@ -87,7 +79,7 @@ def _check_growth(scenario: Scenario) -> None:
 
 
 def _check_pools(scenario: Scenario) -> None:
-    _unique([pool.name for pool in scenario.pools], "pools")
+    check_unique([pool.name for pool in scenario.pools], "pools")
     names = {tier.name for tier in scenario.tiers}
     owner: dict[tuple[str, str | None], str] = {}
     for index, pool in enumerate(scenario.pools):
@@ -122,12 +114,12 @@ def _check_support(scenario: Scenario) -> None:
         if pool.role == "support" and places.count((pool.skill, pool.region)) > 1:
             raise ValueError(f"pools[{index}].skill = {pool.skill!r}: one support pool per skill"
                              + (f" in region {pool.region!r}" if pool.region else ""))
-    best = max((LEVEL_RANK[skill] for skill in skills if skill), default=0)
+    best = max((TICKET_LEVELS.index(skill) for skill in skills if skill), default=-1)
     for index, tier in enumerate(scenario.tiers):
         if tier.tickets_per_month == 0:
             continue
         for level, share in tier.ticket_mix.model_dump().items():
-            if share > 0 and LEVEL_RANK[level] > best:
+            if share > 0 and TICKET_LEVELS.index(level) > best:
                 raise ValueError(f"tiers[{index}].ticket_mix.{level} = {share:g}: no support "
                                  f"pool has skill {level} or higher")
 
@@ -135,7 +127,7 @@ def _check_support(scenario: Scenario) -> None:
 def _check_strategies(scenario: Scenario) -> None:
     """Strategy rules name real tiers and pools, and leave every tier served after the change."""
     rules = scenario.strategies.rules
-    _unique([rule.name for rule in rules], "strategies.rules")
+    check_unique([rule.name for rule in rules], "strategies.rules")
     tiers = {tier.name: tier for tier in scenario.tiers}
     pools = {pool.name: pool for pool in scenario.pools}
     csm_tiers = tier_owners(scenario)

@@ -19,6 +19,15 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 SHARE_TOLERANCE = 1e-6
 
 
+def check_unique(names: list[str], what: str) -> None:
+    """Raise ``ValueError`` at the first name that repeats an earlier one in ``what``."""
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise ValueError(f"{what}[{index}].name = {name!r}: duplicate name")
+        seen.add(name)
+
+
 def check_shares(shares: dict[str, float], what: str) -> None:
     """Raise ``ValueError`` unless the shares sum to 1."""
     total = sum(shares.values())

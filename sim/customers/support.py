@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.calendar import MONTH_DAYS, WEEK_DAYS
+from sim.calendar import DAY_HOURS, MONTH_DAYS, WEEK_DAYS
 from sim.clock import FIRST, OrderedTimeout
 from sim.customers.book import ACTIVE
 from sim.organisation import Person, Pool
@@ -194,7 +194,7 @@ class SupportDesk:
                  flagged: np.ndarray) -> None:
         book, counters = self.world.book, self.world.tier_counters
         tier = book.tier[customer]
-        response_hours = (start - opened) * 24.0
+        response_hours = (start - opened) * DAY_HOURS
         size = len(self.world.scenario.tiers)
         counters.add_many("tickets_resolved", np.bincount(tier, minlength=size))
         counters.add_many("response_hours_sum", np.bincount(tier, response_hours, size))
@@ -206,7 +206,7 @@ class SupportDesk:
             return
         tier = self.world.book.tier[queue.customer]
         overdue = ~queue.breached & (
-            queue.open_day + self.world.tiers.sla_hours[tier] / 24.0 < day_end)
+            queue.open_day + self.world.tiers.sla_hours[tier] / DAY_HOURS < day_end)
         queue.breached |= overdue
         self._breach(queue.customer[overdue], tier[overdue])
 
