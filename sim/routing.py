@@ -124,7 +124,7 @@ def onboarding_desks_serving(world: World, tier: int) -> list[OnboardingDesk]:
     """The onboarding queues in which a tier's customers wait."""
     indices = {int(index) for model in org_models_in_use(world)
                for index in routes_for(world, model).onboarding[tier] if index != NONE}
-    return [desk for index in sorted(indices) if (desk := desk_of(world, index)) is not None]
+    return [desk_for(world, world.pools[index]) for index in sorted(indices)]
 
 
 def support_routes(world: World) -> np.ndarray:
@@ -148,9 +148,12 @@ def earliest_answers(world: World, pool: Pool, customers: np.ndarray, opened: np
 
 
 def desk_of(world: World, pool_index: int) -> OnboardingDesk | None:
-    """The onboarding queue in front of a pool (set up on first use); None for no pool."""
-    if pool_index == NONE:
-        return None
-    if pool_index not in world.desks:
-        world.desks[pool_index] = OnboardingDesk(world, world.pools[pool_index])
-    return world.desks[pool_index]
+    """The onboarding queue in front of a pool given by index; None for no pool (``NONE``)."""
+    return None if pool_index == NONE else desk_for(world, world.pools[pool_index])
+
+
+def desk_for(world: World, pool: Pool) -> OnboardingDesk:
+    """The onboarding queue in front of a pool (set up on first use)."""
+    if pool.index not in world.desks:
+        world.desks[pool.index] = OnboardingDesk(world, pool)
+    return world.desks[pool.index]

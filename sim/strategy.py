@@ -27,7 +27,7 @@ from sim.economics import annual_cost_pct_arr
 from sim.leadership import csm_headcount
 from sim.organisation import Person, Pool
 from sim.recorder import onboarding_backlog_weeks
-from sim.routing import csm_renews, desk_of, renewal_holder_for
+from sim.routing import csm_renews, desk_for, renewal_holder_for
 from sim.schema_strategy import Condition, StrategyRule
 from sim.staffing import open_requisition, transfer
 from sim.world import World
@@ -189,9 +189,7 @@ def _transfer_when_free(world: World, source: Pool,
     free somebody does; somebody who leaves meanwhile is simply not there to move, and whoever
     is on staff then (a backfill too) moves instead.
     """
-    desk = desk_of(world, source.index)
-    if desk is None:  # only for "no pool"; a transfer's source is a pool
-        return
+    desk = desk_for(world, source)
     for target in targets:
         while (person := _free_to_move(desk)) is None:
             yield desk.next_dispatch()

@@ -16,7 +16,7 @@ from typing import cast
 from sim.customers.onboarding import OnboardingDesk
 from sim.organisation import Person
 from sim.routes import NONE
-from sim.routing import desk_of, routes_for
+from sim.routing import desk_for, routes_for
 from sim.world import World
 
 
@@ -25,9 +25,8 @@ def enable_borrowing(world: World) -> None:
     if not world.scenario.org.allow_pod_borrowing:
         return
     pod_of_pool = routes_for(world, "pod").pod_of_pool
-    desks = [desk for pool in world.pools_with_role("implementation")
-             if pod_of_pool[pool.index] != NONE
-             and (desk := desk_of(world, pool.index)) is not None]
+    desks = [desk_for(world, pool) for pool in world.pools_with_role("implementation")
+             if pod_of_pool[pool.index] != NONE]
     for desk in desks:
         desk.after_dispatch = partial(lend_slots, world, desks)
 
