@@ -108,12 +108,14 @@ class World:
     people: dict[int, Person] = field(default_factory=dict)
     journeys: dict[int, simpy.Process] = field(default_factory=dict)
     desks: dict[int, OnboardingDesk] = field(default_factory=dict)
+    """Onboarding queues by pool index, set up on first use (``sim.routing.desk_for``)."""
     renewal_tasks: dict[int, RenewalTask] = field(default_factory=dict)
     support: SupportDesk | None = None
     changes: list[Change] = field(default_factory=list)
     """Strategy changes started so far, in order."""
     triggers: TriggerEngine | None = None
     routes: dict[str, Routes] = field(default_factory=dict)
+    """Routing tables by organisation model, built on first use (``sim.routing.routes_for``)."""
     next_person_id: int = 0
     leadership: LeadershipLevels | None = None
 

@@ -58,6 +58,8 @@ class CustomerBook:
     renewal_u: np.ndarray
     change_u: np.ndarray
     change_z: np.ndarray
+    region: np.ndarray
+    """Region index of each customer (all 0 without regions, see ``draw_regions``)."""
     state: np.ndarray = field(init=False)
     owner: np.ndarray = field(init=False)
     onboarding_start_day: np.ndarray = field(init=False)
@@ -81,9 +83,10 @@ class CustomerBook:
     cycle_csm_changes: np.ndarray = field(init=False)
     profile: np.ndarray = field(init=False)
     """Service profile each customer is on (see ``sim.profiles``)."""
-    region: np.ndarray = field(init=False)
     handoff_day: np.ndarray = field(init=False)
+    """Day a handed-off account reaches its CSM (NaN without a handoff, ``customers.handoff``)."""
     handoff_kind: np.ndarray = field(init=False)
+    """Kind of the account's handoff at go-live (``sim.routing.NO_HANDOFF`` and the others)."""
 
     def __post_init__(self) -> None:
         n = len(self.arrival_day)
@@ -95,7 +98,6 @@ class CustomerBook:
             setattr(self, name, np.zeros(n, dtype=np.int64))
         self.abandoned = np.zeros(n, dtype=bool)
         self.profile = np.zeros(n, dtype=np.int64)
-        self.region = np.zeros(n, dtype=np.int64)
         self.handoff_kind = np.zeros(n, dtype=np.int8)
 
     @property
@@ -131,7 +133,7 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
     first_renewal = signings.arrival_day + YEAR_DAYS
     live = signings.initial_live
     first_renewal[live] = churn_rng.uniform(0.0, YEAR_DAYS, live.sum()) + 1e-9
-    book = CustomerBook(
+    return CustomerBook(
         arrival_day=signings.arrival_day, initial_live=live, tier=signings.tier.copy(),
         initial_tier=signings.tier, acv=acv.copy(), initial_acv=acv, complexity=complexity,
         theta=_draw_theta(scenario, signings, churn_rng), onboarding_work=work,
@@ -141,9 +143,8 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
         renewal_u=churn_rng.uniform(0.0, 1.0, (n, renewal_slots)),
         change_u=renewal_rng.uniform(0.0, 1.0, (n, renewal_slots)),
         change_z=renewal_rng.standard_normal((n, renewal_slots)),
+        region=draw_regions(scenario, n, streams["region"]),
     )
-    book.region = draw_regions(scenario, n, streams["region"])
-    return book
 
 
 def draw_regions(scenario: Scenario, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -162,8 +163,9 @@ def draw_regions(scenario: Scenario, n: int, rng: np.random.Generator) -> np.nda
 def _draw_signings(scenario: Scenario, rng: np.random.Generator) -> Signings:
     growth = scenario.growth
     names = [tier.name for tier in scenario.tiers]
-    live = np.repeat(np.arange(len(names)), [growth.initial_customers.get(n, 0) for n in names])
-    backlog = np.repeat(np.arange(len(names)), [growth.initial_backlog.get(n, 0) for n in names])
+    tier_indices = np.arange(len(names))
+    live = np.repeat(tier_indices, [growth.initial_customers.get(name, 0) for name in names])
+    backlog = np.repeat(tier_indices, [growth.initial_backlog.get(name, 0) for name in names])
     days, tiers = _draw_arrivals(scenario, rng)
     tenure = np.zeros(len(live) + len(backlog) + len(days), dtype=np.int64)
     tenure[: len(live)] = rng.integers(0, growth.initial_tenure_years_max + 1, len(live))

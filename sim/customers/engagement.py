@@ -76,9 +76,7 @@ def release_owner(world: World, customer: int) -> None:
 def adopt_orphans(world: World, pool: Pool) -> None:
     """Give live customers served by the pool that have no CSM to its least-loaded CSMs."""
     book = world.book
-    tiers = np.array(pool.tier_indices)
-    orphans = np.flatnonzero((book.owner < 0) & (book.state == ACTIVE)
-                             & np.isin(book.tier, tiers))
+    orphans = np.flatnonzero((book.owner < 0) & (book.state == ACTIVE))
     for customer in orphans[csm_pool_indices(world, orphans) == pool.index]:
         assign_owner(world, int(customer))
 
@@ -97,14 +95,7 @@ def touches_week(world: World, pool: Pool, week_end: float,
         Hours of touches demanded and hours worked, by member id.
     """
     book, profiles = world.book, world.profiles
-    in_pool = np.zeros(len(world.scenario.tiers), dtype=bool)
-    in_pool[list(pool.tier_indices)] = True
-    handing_off = book.handoff_day > week_end - WEEK_DAYS  # their touches wait for the CSM
-    candidates = np.flatnonzero((book.state == ACTIVE) & in_pool[book.tier]
-                                & (book.next_touch < week_end) & ~handing_off)
-    profile, tier = book.profile[candidates], book.tier[candidates]
-    due = candidates[profiles.hours[profile, tier] > 0]
-    due = due[csm_pool_indices(world, due) == pool.index]
+    due = _due_accounts(world, pool, week_end)
     if len(due) == 0:
         return {}, {}
     profile, tier = book.profile[due], book.tier[due]
@@ -122,6 +113,19 @@ def touches_week(world: World, pool: Pool, week_end: float,
                                        demanded, worked)
     _count_touches(world, due, tier, count, served, week_end)
     return demanded, worked
+
+
+def _due_accounts(world: World, pool: Pool, week_end: float) -> np.ndarray:
+    """Live accounts of the pool with human touches falling due before ``week_end``.
+
+    Accounts still in their handoff are left out: their touches wait for the CSM.
+    """
+    book, profiles = world.book, world.profiles
+    handing_off = book.handoff_day > week_end - WEEK_DAYS
+    candidates = np.flatnonzero((book.state == ACTIVE) & (book.next_touch < week_end)
+                                & ~handing_off)
+    touched = candidates[profiles.hours[book.profile[candidates], book.tier[candidates]] > 0]
+    return touched[csm_pool_indices(world, touched) == pool.index]
 
 
 def _serve_pooled(last_touch: np.ndarray, hours: np.ndarray, capacity: dict[int, float],

@@ -1,10 +1,11 @@
 """Onboarding: a first-come-first-served queue per onboarding team, served by people with slots.
 
-Implementation specialists (specialist model) or the tier's CSMs (generalist model) each run up
-to ``onboarding_slots`` onboardings at once. A waiting customer is handed to the person with the
+Implementation specialists (of the customer's pod or region where there are such pools) or the
+tier's CSMs (generalist model) each run up to ``onboarding_slots`` onboardings at once; which queue
+a customer joins is decided in ``sim.routing``. A waiting customer is handed to the person with the
 most free slots (ties: earliest hire). Work takes ``onboarding_work / productivity`` days, the
-productivity of the person when the work starts. When that person leaves, the remaining work
-goes back to the front of the queue.
+productivity of the person when the work starts. When that person leaves, the remaining work goes
+back to the front of the queue.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Renewal work: the hours an account owner must put in before each renewal date.
 
-The owner (the CSM in the generalist model, a renewals specialist in the specialist model) must
-put in the tier's ``renewal_hours`` during the ``window_days`` before the date. Work is done in
-weekly slices at the pace the date needs; whatever is left on the date makes the renewal missed.
+The holder (the CSM in the generalist model, else a renewals specialist serving the customer's
+region, see ``sim.routing.renewal_holder_for``) must put in the tier's ``renewal_hours`` during the
+``window_days`` before the date. Work is done in weekly slices at the pace the date needs; whatever
+is left on the date makes the renewal missed.
 """
 
 from __future__ import annotations
@@ -36,9 +37,7 @@ def open_task(world: World, customer: int, due_day: float) -> None:
         hours *= min(1.0, due_day / world.scenario.renewals.window_days)
     task = RenewalTask(customer, due_day, hours)
     world.renewal_tasks[customer] = task
-    holder = renewal_holder_for(world, customer)
-    if holder is not None:
-        hand_task(world, customer, holder)
+    hand_task(world, customer, renewal_holder_for(world, customer))
 
 
 def hand_task(world: World, customer: int, person: Person | None) -> None:
@@ -88,7 +87,7 @@ def work_on_renewals(world: World, person: Person, hours: float, week_start: flo
     Returns:
         Hours demanded (the weekly pace of all open renewal work) and hours worked.
     """
-    tasks = sorted((world.renewal_tasks[c] for c in person.renewal_tasks),
+    tasks = sorted((world.renewal_tasks[customer] for customer in person.renewal_tasks),
                    key=lambda task: (task.due_day, task.customer))
     paces = [renewal_pace(task, week_start) for task in tasks]
     worked = 0.0

@@ -110,8 +110,10 @@ class SupportDesk:
         mix = np.array([[tier.ticket_mix.model_dump()[level] for level in TICKET_LEVELS]
                         for tier in scenario.tiers])
         self.level_edges = np.cumsum(mix, axis=1)[:, :-1]
-        self.hours = np.array([scenario.support.hours_per_ticket[lvl] for lvl in TICKET_LEVELS])
-        self.queues = {pool.index: TicketQueue() for pool in world.pools_with_role("support")}
+        self.hours = np.array([scenario.support.hours_per_ticket[level]
+                               for level in TICKET_LEVELS])
+        self.pools = world.pools_with_role("support")
+        self.queues = {pool.index: TicketQueue() for pool in self.pools}
         self.route = support_routes(world)
         """(region, level): the least-skilled pool able to answer, the region's own first."""
         self.rates: dict[int, tuple[tuple[int, int], float]] = {}
@@ -122,7 +124,7 @@ class SupportDesk:
         while day + 1.0 <= self.world.horizon + 1e-9:
             yield OrderedTimeout(self.world.env, day + 1.0 - self.world.now, FIRST)
             self._open_tickets(day + 1.0)
-            for pool in self.world.pools_with_role("support"):
+            for pool in self.pools:
                 self._serve(pool, day, day + 1.0)
             day += 1.0
 
