@@ -23,7 +23,7 @@ NO_HANDOFF, HANDOFF, POD_HANDOFF = 0, 1, 2
 
 def org_model_of(world: World, customer: int) -> str:
     """The organisation model serving a customer now (its service profile's)."""
-    return world.org_model_of(customer)
+    return world.profiles.org_models[world.book.profile[customer]]
 
 
 def org_models_in_use(world: World) -> frozenset[str]:

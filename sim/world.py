@@ -163,10 +163,6 @@ class World:
         return float(self.profiles.renewal_hours[self.book.profile[customer],
                                                  self.book.tier[customer]])
 
-    def org_model_of(self, customer: int) -> str:
-        """The org model serving a customer (its service profile's)."""
-        return self.profiles.org_models[self.book.profile[customer]]
-
     def pools_with_role(self, role: str) -> list[Pool]:
         """Pools of one role."""
         return [pool for pool in self.pools if pool.role == role]
