@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from sim import load_scenario, parse_scenario  # noqa: E402
 from sim.experiments import sweep  # noqa: E402
 from sim.experiments.backends import execute, open_backend  # noqa: E402
+from sim.experiments.kpis import PERIOD_KPIS, RECORDED_KPIS  # noqa: E402
 from sim.experiments.tasks import Batch  # noqa: E402
 from sim.results import RunResult  # noqa: E402
 from sim.scenario import Scenario  # noqa: E402
@@ -45,9 +46,14 @@ def tiny_scenario() -> Scenario:
 
 
 def trivial_engine(scenario: Scenario, seed: int) -> RunResult:
-    """A ready-made one-period result: the task costs only its shipping and bookkeeping."""
-    frame = pd.DataFrame({"period": [0], "day": [30.0], "tier": ["all"]})
-    summary = pd.DataFrame({"arr_end": [float(seed % 1000)]})
+    """A ready-made one-period result: the task costs only its shipping and bookkeeping.
+
+    It has every column a sweep keeps, so the replicate succeeds (a missing column would make
+    every task take the failure path, traceback and all).
+    """
+    frame = pd.DataFrame({"period": [0], "day": [30.0], "tier": ["all"],
+                          **{column: [1.0] for column in PERIOD_KPIS.values()}})
+    summary = pd.DataFrame({column: [float(seed % 1000)] for column in RECORDED_KPIS.values()})
     workforce = pd.DataFrame({"period": [0], "headcount": [1], "burnout_max": [0.0]})
     return RunResult(timeseries=frame, workforce=workforce, events=frame, customers=frame,
                      summary=summary, manifest={})
@@ -87,8 +93,11 @@ def overhead(tasks: int) -> None:
             with open_backend(**options) as backend:
                 list(execute(backend, batches[:4]))  # warm the workers up
                 start = time.perf_counter()
-                list(execute(backend, batches))
+                results = list(execute(backend, batches))
                 elapsed = time.perf_counter() - start
+            failed = sum(result.failed for result in results)
+            if failed:
+                raise RuntimeError(f"{label}: {failed} of {tasks} trivial tasks failed")
             print(f"  {label}: {1000 * elapsed / tasks:.2f} ms per task ({tasks} tasks)")
 
 

@@ -128,10 +128,29 @@ def test_failing_replicates_are_recorded_and_the_sweep_goes_on(scenario: Scenari
     assert failures["traceback"].str.contains("flaky_engine").all()
     timeseries = read_timeseries(out)
     assert sorted(set(timeseries.loc[timeseries["plan"] == "shaky", "replicate"])) == [0, 2, 4]
-    # The failed replicates are done: a re-run does not repeat them.
+    # The failed replicates are done: a re-run does not repeat them (sim.run would not fail).
     again = sweep(scenario, 6, plans={"steady": {}, "shaky": {"description": FLAKY}},
-                  jobs=1, engine=flaky_engine, out=out)
+                  jobs=1, out=out)
     pd.testing.assert_frame_equal(again, replicates)
+
+
+def test_a_figure_on_fewer_replicates_than_its_column_shows_its_n(scenario: Scenario,
+                                                                  tmp_path: Path) -> None:
+    """The baseline fails on odd replicates: the other plan's column has 4, its Δ only 2 pairs."""
+    out = tmp_path / "fewer"
+    sweep(scenario, 4, plans={"shaky": {"description": FLAKY}, "steady": {}}, jobs=1,
+          engine=flaky_engine, out=out)
+    analysis = analyse(out, kpis=["arr_end"])
+    assert analysis.differences["n"].tolist() == [2]
+    console = Console(width=120, record=True, file=io.StringIO())
+    print_analysis(analysis, console)
+    lines = console.export_text().splitlines()
+    header = next(line for line in lines if "(n=" in line)
+    assert header.split() == ["KPI", "(n=2)", "(n=4)"]
+    means = next(line for line in lines if line.strip().startswith("arr_end"))
+    assert "(n=" not in means
+    difference = next(line for line in lines if line.strip().startswith("Δ"))
+    assert "(n=2)" in difference
 
 
 def test_a_plan_that_always_fails_is_reported_not_fatal(scenario: Scenario,

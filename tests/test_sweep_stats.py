@@ -71,6 +71,11 @@ def test_kpi_summary_ignores_failed_replicates() -> None:
     assert (row["n"], row["mean"]) == (2, 2.0)
 
 
+@pytest.mark.parametrize("values", [[], [0.0], [5.0], [2.0, np.inf]])
+def test_an_undefined_interval_has_an_undefined_relative_precision(values: list[float]) -> None:
+    assert math.isnan(mean_ci(values).relative_half_width)
+
+
 def test_an_infinite_value_is_kept_not_dropped() -> None:
     """A queue with nobody to serve it has infinite backlog weeks: the replicate counts, the
     mean is infinite and the interval undefined; a missing value (NaN) still drops out."""

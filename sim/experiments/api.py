@@ -33,7 +33,7 @@ from sim.experiments.design import (
 )
 from sim.experiments.runner import Execution, Precision, SweepSpec, run_sweep
 from sim.experiments.seeding import design_rng
-from sim.experiments.stats import check_kpi
+from sim.experiments.stats import MIN_REPLICATIONS, check_kpi
 from sim.experiments.store import read_replicates
 from sim.experiments.tasks import Engine
 from sim.scenario import Scenario, load_scenario
@@ -137,10 +137,13 @@ def sweep_plans(base: Scenario, vary: Vary | None = None, plans: PlansInput | No
     if factors:
         points = (grid_points(factors) if design == "grid"
                   else lhs_points(factors, samples, design_rng(seed)))
-    named = _named(plans)
-    source = " and ".join(filter(None, [str(plans) if isinstance(plans, (str, Path)) else
-                                        ("plans" if plans else ""), "--vary" if vary else ""]))
-    return build_plans(base, combine(named, points), source or "base")
+    return build_plans(base, combine(_named(plans), points), _source(plans, vary))
+
+
+def _source(plans: PlansInput | None, vary: Vary | None) -> str:
+    """Where the plans come from: ``<plans file> and --vary``, ``plans``, ``--vary``, ``base``."""
+    named = str(plans) if isinstance(plans, (str, Path)) else "plans" if plans else ""
+    return " and ".join(part for part in (named, "--vary" if vary else "") if part) or "base"
 
 
 def compare_plans(scenarios: Sequence[ScenarioLike]) -> list[Plan]:
@@ -209,7 +212,8 @@ def check_run(replications: int, precision: Precision | None) -> None:
     """Check the replication count and the precision settings.
 
     Raises:
-        ScenarioError: a count or target is out of range, or the KPI is unknown.
+        ScenarioError: a count or target is out of range.
+        ValueError: the precision KPI is unknown.
     """
     if replications < 1:
         raise ScenarioError(f"--replications = {replications}: must be >= 1")
@@ -218,9 +222,9 @@ def check_run(replications: int, precision: Precision | None) -> None:
     check_kpi(precision.kpi, "--precision-kpi")
     if not precision.target > 0:
         raise ScenarioError(f"--target-precision = {precision.target}: must be > 0")
-    if precision.max_replications < max(3, replications):
+    if precision.max_replications < max(MIN_REPLICATIONS, replications):
         raise ScenarioError(f"--max-replications = {precision.max_replications}: must be at "
-                            f"least --replications and 3")
+                            f"least --replications and {MIN_REPLICATIONS}")
 
 
 @contextmanager

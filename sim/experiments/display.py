@@ -105,26 +105,38 @@ def _plans_table(plans: pd.DataFrame, files: bool) -> Table | str:
 
 
 def _kpi_table(analysis: Analysis, plans: Sequence[str]) -> Table:
+    """One column per plan headed by its completed replicates; a cell says its own n if fewer."""
     counts = analysis.counts.set_index("plan")
+    done = counts["replicates"] - counts["failed"]
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("KPI", no_wrap=True)
     for plan in plans:
-        done = counts.loc[plan, "replicates"] - counts.loc[plan, "failed"]
-        table.add_column(f"{plan}\n(n={done})", justify="right", no_wrap=True)
+        table.add_column(f"{plan}\n(n={done[plan]})", justify="right", no_wrap=True)
     rows = analysis.comparison.set_index(["kpi", "plan"])
+    pairs = analysis.differences.set_index(["kpi", "plan"])["n"]
     for kpi in dict.fromkeys(analysis.comparison["kpi"]):
-        table.add_row(kpi, *(_cell(rows.loc[(kpi, plan)]) for plan in plans))
+        table.add_row(kpi, *(_cell(rows.loc[(kpi, plan)], done[plan],
+                                   None if plan == analysis.baseline else pairs[(kpi, plan)])
+                             for plan in plans))
     return table
 
 
-def _cell(row: pd.Series) -> str:
-    text = f"{_number(row['mean'])} ± {_number((row['ci_high'] - row['ci_low']) / 2)}"
-    if pd.isna(row["difference"]) and pd.isna(row["difference_ci_low"]):
+def _cell(row: pd.Series, column_n: int, pairs: int | None) -> str:
+    """Mean ± half-width and, unless ``pairs`` is None (the baseline), the paired difference."""
+    text = (f"{_number(row['mean'])} ± {_number((row['ci_high'] - row['ci_low']) / 2)}"
+            f"{_fewer(row['n'], column_n)}")
+    if pairs is None:
         return text
     half = (row["difference_ci_high"] - row["difference_ci_low"]) / 2
     excludes_zero = row["difference_ci_low"] > 0 or row["difference_ci_high"] < 0
     mark = " *" if excludes_zero else "  "
-    return f"{text}\nΔ {_number(row['difference'], signed=True)} ± {_number(half)}{mark}"
+    return (f"{text}\nΔ {_number(row['difference'], signed=True)} ± {_number(half)}"
+            f"{_fewer(pairs, column_n)}{mark}")
+
+
+def _fewer(n: int, column_n: int) -> str:
+    """`` (n=3)`` when a figure rests on fewer replicates than its column's header says."""
+    return f" (n={n})" if n != column_n else ""
 
 
 def _requirements_table(requirements: pd.DataFrame) -> Table:

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.experiments.backends import Backend, execute, open_backend
 from sim.experiments.design import Plan
 from sim.experiments.seeding import SEEDING
-from sim.experiments.stats import look_ahead, precision_report
+from sim.experiments.stats import MIN_REPLICATIONS, look_ahead, precision_report
 from sim.experiments.store import FORMAT, SweepStore, definition_id, read_replicates
 from sim.experiments.tasks import FAILED, Batch, Engine
 from sim.version import __version__
@@ -175,13 +175,16 @@ def run_sweep(spec: SweepSpec, out: Path, execution: Execution | None = None,
 
 def _rounds(spec: SweepSpec, store: SweepStore, backend: Backend, execution: Execution,
             progress: Progress, precision: Precision | None) -> Outcome:
-    replications = spec.replications if precision is None else max(3, spec.replications)
+    replications = (spec.replications if precision is None
+                    else max(MIN_REPLICATIONS, spec.replications))
     while True:
         _record_replications(store, replications)
         _run_round(spec, store, backend, execution, progress, replications)
         if precision is None:
             return Outcome(store.root, replications)
-        report = precision_report(read_replicates(store.root), precision.kpi, precision.target)
+        columns = ["plan", "replicate", "status", precision.kpi]
+        report = precision_report(read_replicates(store.root, columns=columns), precision.kpi,
+                                  precision.target)
         store.write_table(PRECISION, report)
         if report["converged"].all() or replications >= precision.max_replications:
             return Outcome(store.root, replications, report)

@@ -35,6 +35,8 @@ LEVEL = 0.95
 """Confidence level of every interval a sweep reports."""
 LOOK_AHEAD = 5
 """Hoad, Robinson and Davies' kLimit: look-ahead replications that must keep the precision."""
+MIN_REPLICATIONS = 3
+"""Fewest replications a precision estimate starts from (Hoad, Robinson and Davies' n >= 3)."""
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 _REQUIREMENT = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+)\s*$")
@@ -57,7 +59,12 @@ class Estimate:
 
     @property
     def relative_half_width(self) -> float:
-        """Half-width over the absolute mean (0 when the interval is a point, inf at mean 0)."""
+        """Half-width over the absolute mean (0 when the interval is a point, inf at mean 0).
+
+        NaN when the interval is undefined (n < 2 or an infinite value).
+        """
+        if math.isnan(self.half_width):
+            return math.nan
         if self.half_width == 0:
             return 0.0
         return self.half_width / abs(self.mean) if self.mean else math.inf
@@ -108,8 +115,9 @@ def kpi_summary(replicates: pd.DataFrame, kpis: Sequence[str] = tuple(KPIS),
     """Per plan and KPI: n, mean, std, CI bounds and relative half-width."""
     rows = []
     for plan, group in replicates.groupby("plan", sort=False, observed=True):
+        done = successful(group)
         for kpi in kpis:
-            estimate = mean_ci(successful(group)[kpi].to_numpy(), level)
+            estimate = mean_ci(done[kpi].to_numpy(), level)
             rows.append({"plan": str(plan), "kpi": kpi, "n": estimate.n, "mean": estimate.mean,
                          "std": estimate.std, "ci_low": estimate.ci_low,
                          "ci_high": estimate.ci_high,
@@ -256,7 +264,7 @@ def relative_precisions(values: Sequence[float] | np.ndarray, level: float = LEV
 
 
 def replications_needed(values: Sequence[float] | np.ndarray, target: float,
-                        level: float = LEVEL, minimum: int = 3,
+                        level: float = LEVEL, minimum: int = MIN_REPLICATIONS,
                         k_limit: int = LOOK_AHEAD) -> int | None:
     """The replication count at which the relative precision is reached and held.
 
