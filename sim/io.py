@@ -80,6 +80,14 @@ def read_manifest(run_dir: Path) -> dict:
     return json.loads((Path(run_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
 
 
+def read_prefixed_metadata(parquet_path: Path) -> dict[str, str]:
+    """The ``cssim.`` keys of a parquet file's metadata, without the prefix ({} if none)."""
+    raw = pq.read_schema(parquet_path).metadata or {}
+    prefix = METADATA_PREFIX.encode()
+    return {key.decode()[len(prefix):]: value.decode() for key, value in raw.items()
+            if key.startswith(prefix)}
+
+
 def read_metadata(parquet_path: Path) -> dict:
     """Read the run metadata of one parquet file written by :func:`write_run`.
 
@@ -89,10 +97,7 @@ def read_metadata(parquet_path: Path) -> dict:
     Raises:
         ValueError: the file carries no cssim metadata.
     """
-    raw = pq.read_schema(parquet_path).metadata or {}
-    prefix = METADATA_PREFIX.encode()
-    found = {key.decode()[len(prefix):]: value.decode()
-             for key, value in raw.items() if key.startswith(prefix)}
+    found = read_prefixed_metadata(parquet_path)
     missing = [key for key in METADATA_KEYS if key not in found]
     if missing:
         raise ValueError(f"{parquet_path}: no cssim metadata {missing}; not a run output file")

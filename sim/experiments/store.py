@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 
 from sim.experiments.kpis import PERIOD_SCHEMA, REPLICATE_SCHEMA
 from sim.experiments.tasks import FAILED, BatchResult
-from sim.io import METADATA_PREFIX
+from sim.io import METADATA_PREFIX, read_prefixed_metadata
 
 MANIFEST = "manifest.json"
 PLANS = "plans.parquet"
@@ -182,10 +182,7 @@ def batch_metadata(manifest: Mapping[str, Any]) -> dict[str, str]:
 
 def read_batch_metadata(path: Path) -> dict[str, str]:
     """The sweep metadata of one batch file (``batch_metadata`` plus its ``plan``)."""
-    raw = pq.read_schema(path).metadata or {}
-    prefix = METADATA_PREFIX.encode()
-    return {key.decode()[len(prefix):]: value.decode() for key, value in raw.items()
-            if key.startswith(prefix)}
+    return read_prefixed_metadata(path)
 
 
 def _write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema,
