@@ -10,7 +10,7 @@ is not opened and a ``hire_blocked`` event records the percentage it would have 
 
 from __future__ import annotations
 
-from sim.economics import annual_cost_pct_arr
+from sim.economics import headcount_cost_pct_arr
 from sim.organisation import Pool
 from sim.world import World
 
@@ -29,9 +29,6 @@ def within_budget(world: World, pool: Pool) -> bool:
 
 def cost_pct_arr_with_hire(world: World, pool: Pool) -> float:
     """Annualised CS cost with one more person in a pool, as a percentage of current ARR."""
-    staff = pool.spec.annual_cost + sum(
-        (len(other.members) + other.open_requisitions) * other.spec.annual_cost
-        for other in world.pools)
-    csms = int(pool.role == "csm") + sum(len(csm_pool.members) + csm_pool.open_requisitions
-                                         for csm_pool in world.pools_with_role("csm"))
-    return annual_cost_pct_arr(world, staff + world.scenario.leadership.annual_cost(csms))
+    return headcount_cost_pct_arr(world, [
+        len(other.members) + other.open_requisitions + int(other is pool)
+        for other in world.pools])

@@ -8,6 +8,7 @@ customer's ARR capped at its value a year ago (expansion excluded, churn at zero
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -122,3 +123,19 @@ def annual_cost_pct_arr(world: World, staff_cost: float) -> float:
     arr = float(book.acv[paying].sum())
     total = staff_cost + non_staff + strategy
     return 100.0 * total / arr if arr > 0 else math.inf
+
+
+def headcount_cost_pct_arr(world: World, headcounts: Sequence[int]) -> float:
+    """A year of CS cost with the given headcount in each pool, as a percentage of ARR.
+
+    Each pool's headcount at its annual cost, the derived leadership layers of the CSM
+    headcount among them, and a year of today's non-staff costs (``annual_cost_pct_arr``).
+
+    Args:
+        world: the run.
+        headcounts: people counted in each pool, in the order of ``world.pools``.
+    """
+    counted = list(zip(headcounts, world.pools, strict=True))
+    staff = sum(count * pool.spec.annual_cost for count, pool in counted)
+    csms = sum(count for count, pool in counted if pool.role == "csm")
+    return annual_cost_pct_arr(world, staff + world.scenario.leadership.annual_cost(csms))

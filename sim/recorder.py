@@ -54,6 +54,9 @@ class Recorder:
         self.pool_rows: list[dict] = []
         self.snapshots: list[tuple[np.ndarray, np.ndarray]] = []
         self.previous_arr = np.zeros(len(world.scenario.tiers))
+        staffed = {pool.region for pool in world.scenario.pools}
+        self.regional_teams = np.array([region.name in staffed
+                                        for region in world.scenario.org.regions], dtype=bool)
 
     def start(self) -> None:
         """Take the day-0 snapshot (the initial book and backlog)."""
@@ -161,13 +164,18 @@ class Recorder:
             )
             self.tier_rows.append(row)
 
+    def _over_csm_pools(self, per_pool: np.ndarray) -> np.ndarray:
+        """A figure per pool summed over the CSM pools serving each tier, then over all of them."""
+        world = self.world
+        totals = np.zeros(len(world.scenario.tiers) + 1)
+        for tier in range(len(totals) - 1):
+            totals[tier] = sum(per_pool[pool.index] for pool in csm_pools_serving(world, tier))
+        totals[-1] = sum(per_pool[pool.index] for pool in world.pools_with_role("csm"))
+        return totals
+
     def _csm_headcount(self) -> np.ndarray:
         """Headcount of the CSM pools serving each tier, then of all CSM pools."""
-        heads = np.zeros(len(self.world.scenario.tiers) + 1)
-        for tier in range(len(heads) - 1):
-            heads[tier] = sum(len(pool.members) for pool in csm_pools_serving(self.world, tier))
-        heads[-1] = sum(len(pool.members) for pool in self.world.pools_with_role("csm"))
-        return heads
+        return self._over_csm_pools(np.array([len(pool.members) for pool in self.world.pools]))
 
     def _csm_accounts(self) -> np.ndarray:
         """Live human-touch accounts of the CSM pools serving each tier (all their tiers).
@@ -180,21 +188,16 @@ class Recorder:
         live = np.flatnonzero((book.state == ACTIVE) & touched[book.tier])
         per_pool = np.bincount(csm_pool_indices(world, live) + 1,
                                minlength=len(world.pools) + 1)[1:].astype(float)
-        accounts = np.zeros(len(touched) + 1)
-        for tier in range(len(touched)):
-            accounts[tier] = sum(per_pool[pool.index] for pool in csm_pools_serving(world, tier))
-        accounts[-1] = sum(per_pool[pool.index] for pool in world.pools_with_role("csm"))
-        return accounts
+        return self._over_csm_pools(per_pool)
 
     def _regions_below_min_scale(self) -> int:
         """Regions with a regional team and fewer customers under contract than the minimum."""
-        org, book = self.world.scenario.org, self.world.book
-        if not org.regions:
+        book = self.world.book
+        if not self.regional_teams.any():
             return 0
-        counts = np.bincount(book.region[book.paying()], minlength=len(org.regions))
-        staffed = {pool.region for pool in self.world.scenario.pools}
-        return sum(1 for index, region in enumerate(org.regions)
-                   if region.name in staffed and counts[index] < org.min_customers_per_region)
+        counts = np.bincount(book.region[book.paying()], minlength=len(self.regional_teams))
+        minimum = self.world.scenario.org.min_customers_per_region
+        return int(np.sum(self.regional_teams & (counts < minimum)))
 
     def _pool_rows(self, period: int, person_days: np.ndarray) -> None:
         world = self.world

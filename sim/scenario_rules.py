@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 
-
 def check_scenario(scenario: Scenario) -> None:
     """Run every cross-field rule; raise ``ValueError`` on the first broken one."""
     _check_tiers(scenario)
@@ -31,10 +30,10 @@ def check_scenario(scenario: Scenario) -> None:
 
 
 def tier_owners(scenario: Scenario) -> dict[str, str]:
-    """Tier name -> name of the CSM pool that owns it.
+    """Tier name -> name of a CSM pool that owns it (the last listed, with regional pools).
 
-    Each tier has at most one owner once ``_check_pools`` has passed; rules that use this run
-    after it.
+    Each tier has at most one owner per region once ``_check_pools`` has passed; rules that use
+    this run after it.
     """
     return {tier: pool.name for pool in scenario.pools if pool.role == "csm" for tier in pool.tiers}
 

@@ -117,6 +117,27 @@ def test_max_headcount_caps_what_a_policy_hires() -> None:
     assert requisitions(run(parse_scenario(data), seed=1)).empty
 
 
+def test_regional_csm_pools_count_only_the_accounts_routed_to_them() -> None:
+    """Two regional CSM pools of 5 share the book's tier: each reads the live accounts of its own
+    region (not all 130), so at day 0 it opens max(0, ceil(n / 12) - 5) with metric n / 5."""
+    data = with_hiring(book(org_model="geographic",
+                            org={"regions": [{"name": "east", "share": 0.5},
+                                             {"name": "west", "share": 0.5}]}),
+                       policy="proactive")
+    csm = data["pools"].pop(0)
+    data["pools"][:0] = [{**csm, "name": f"csm_{region}", "region": region, "headcount": 5}
+                         for region in ("east", "west")]
+    result = run(parse_scenario(data), seed=1)
+    customers = result.customers
+    for region in ("east", "west"):
+        live = int((customers.region == region).sum())
+        opened = requisitions(result, f"csm_{region}")
+        assert len(opened) == max(0, math.ceil(live / 12) - 5)
+        assert (opened.time == 0.0).all()
+        np.testing.assert_allclose(opened.amount, live / 5)
+    assert not requisitions(result).empty
+
+
 def test_staffing_plans_still_apply_under_a_policy() -> None:
     data = with_hiring(book(), policy="proactive")
     data["pools"][0]["staffing_plan"] = [{"month": 1, "headcount": 12}]
