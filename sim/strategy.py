@@ -23,7 +23,7 @@ from sim.customers.book import ACTIVE
 from sim.customers.engagement import assign_owner, in_handoff, release_owner
 from sim.customers.onboarding import OnboardingDesk
 from sim.customers.renewal_work import hand_task
-from sim.economics import annual_cost_pct_arr
+from sim.economics import headcount_cost_pct_arr
 from sim.leadership import csm_headcount
 from sim.organisation import Person, Pool
 from sim.recorder import onboarding_backlog_weeks
@@ -123,11 +123,9 @@ def run_rate_cost_pct_arr(world: World) -> float:
 
     Staff on payroll and the derived leadership layers of today's CSM headcount at their annual
     cost, the per-account and fixed costs of today's customers, and the strategy costs running
-    today (``economics.annual_cost_pct_arr``).
+    today (``economics.headcount_cost_pct_arr``).
     """
-    staff = sum(len(pool.members) * pool.spec.annual_cost for pool in world.pools)
-    leaders = world.scenario.leadership.annual_cost(csm_headcount(world))
-    return annual_cost_pct_arr(world, staff + leaders)
+    return headcount_cost_pct_arr(world, [len(pool.members) for pool in world.pools])
 
 
 def _decide(world: World, index: int, rule: StrategyRule, value: float) -> None:
