@@ -46,10 +46,9 @@ class LeadershipLevels:
         person_days = self.level.take_area(world.now)
         costs = np.array(self.spec.costs()) * person_days / YEAR_DAYS
         rows = [dict(period=period, day=world.now, role=layer, role_kind="leadership",
-                     headcount=count, hires=0, departures=0, transfers_in=0, transfers_out=0,
-                     burnout_mean=np.nan, burnout_max=np.nan, cost=float(cost),
-                     open_requisitions=0,
-                     productivity_gain=0.0)
+                     region="", headcount=count, hires=0, departures=0, transfers_in=0,
+                     transfers_out=0, burnout_mean=np.nan, burnout_max=np.nan,
+                     cost=float(cost), open_requisitions=0, productivity_gain=0.0)
                 for layer, count, cost in zip(LAYERS, self.counts, costs, strict=True)]
         return allocate_to_tiers(float(costs.sum()), customer_days), rows
 

@@ -138,6 +138,11 @@ def test_derived_layers_appear_in_the_workforce_table_and_in_cs_cost(
     result = run(parse_scenario(derived), seed=5)
     rows = result.workforce.query("role_kind == 'leadership'")
     assert all(tuple(roles) == LAYERS for _, roles in rows.groupby("period").role)
+    # Only the measures a derived layer does not have are empty (README: workforce table).
+    unmeasured = {"utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max",
+                  "hours_demanded", "hours_available", "hours_worked"}
+    assert set(rows.columns[rows.isna().any()]) == unmeasured
+    assert (rows.region == "").all()
     # 9 CSMs all run long: 3 team leads and 2 managers, accruing their cost per day.
     counts = rows.pivot(index="period", columns="role", values="headcount")
     assert (counts[list(LAYERS)] == [3, 2, 0, 0]).all().all()
