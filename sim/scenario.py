@@ -20,12 +20,12 @@ from sim.schema_parts import (
     Model,
     StaffDynamics,
     StaffPool,
+    TicketLevel,
     Tier,
 )
 from sim.schema_strategy import Strategies
 from sim.schema_triggers import Triggers
 
-TicketLevel = Literal["T1", "T2", "T3"]
 Complexity = Literal["low", "medium", "high"]
 TICKET_LEVELS: tuple[TicketLevel, ...] = ("T1", "T2", "T3")
 COMPLEXITIES: tuple[Complexity, ...] = ("low", "medium", "high")
@@ -109,7 +109,7 @@ class Onboarding(Model):
 class Support(Model):
     """Support ticket handling (§6.7: route by ticket complexity, not account value)."""
 
-    hours_per_ticket: dict[Literal["T1", "T2", "T3"], float] = {"T1": 0.5, "T2": 2.0, "T3": 6.0}
+    hours_per_ticket: dict[TicketLevel, float] = {"T1": 0.5, "T2": 2.0, "T3": 6.0}
     """Engineer hours per ticket by level (assumption)."""
     complexity_multiplier: dict[Literal["low", "medium", "high"], float] = {
         "low": 0.5, "medium": 1.0, "high": 2.0}

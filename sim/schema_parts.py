@@ -16,6 +16,8 @@ from sim.schema_base import Model
 from sim.schema_hiring import HiringTrigger
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+TicketLevel = Literal["T1", "T2", "T3"]
+"""Support ticket levels, simplest first (domain.md §6.7)."""
 SHARE_TOLERANCE = 1e-6
 
 
@@ -232,7 +234,7 @@ class StaffPool(Model):
     """CSM pools: tiers whose accounts this pool owns. Implementation pools (optional): tiers
     whose customers this pool onboards; without it, every tier no other implementation pool
     names (in a pod: the pod's tiers)."""
-    skill: Literal["T1", "T2", "T3"] | None = None
+    skill: TicketLevel | None = None
     """Support pools only: the highest ticket level the pool handles."""
     annual_cost: float = Field(gt=0)
     """Fully-loaded cost per person per year, USD (CSM $100K-$180K, §2; other roles assumed)."""
