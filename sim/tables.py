@@ -192,7 +192,8 @@ def summary_table(timeseries: pd.DataFrame, workforce: pd.DataFrame, customers: 
         "onboarding_backlog_peak": int(total["onboarding_backlog"].max()),
         "onboarding_backlog_weeks_peak": float(total["onboarding_backlog_weeks"].max()),
         "weeks_backlog_over_6": float(over_six / WEEK_DAYS),
-        "onboarding_wait_days_mean": float(customers["wait_days"].mean()),
+        "onboarding_wait_days_mean": float(
+            customers.loc[customers["human_onboarding"], "wait_days"].mean()),
         "utilisation_peak": float(workforce["utilisation_max"].max()),
         "burnout_peak": float(workforce["burnout_max"].max()),
         "departures": int(workforce["departures"].sum()), "hires": int(workforce["hires"].sum()),
