@@ -30,7 +30,7 @@ TIER_COUNTERS = (
     "new_customers", "churned_customers", "abandoned_customers", "go_lives",
     "arr_new", "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in",
     "arr_migration_out", "touches_due", "touches_missed", "tickets_opened", "tickets_resolved",
-    "sla_breaches", "response_hours_sum", "renewals_due", "renewals_missed",
+    "sla_breaches", "tickets_sla_met", "arr_abandoned", "response_hours_sum", "renewals_due", "renewals_missed",
     "onboarding_starts", "onboarding_wait_sum", "migrations_in", "migrations_out",
     "csm_changes", "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
     "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",

@@ -35,7 +35,8 @@ def churn_factor(world: World, customer: int, missed_renewal: bool) -> float:
         factor *= effects.missed_touches ** (book.cycle_touches_missed[customer] / due)
     tickets = book.cycle_tickets[customer]
     if tickets > 0:
-        factor *= effects.sla_breaches ** (book.cycle_breaches[customer] / tickets)
+        # a ticket opened before the last renewal can breach after it: a share is at most 1
+        factor *= effects.sla_breaches ** min(1.0, book.cycle_breaches[customer] / tickets)
     factor *= effects.csm_change ** int(book.cycle_csm_changes[customer])
     factor *= handoff_churn_odds(world, customer)
     if missed_renewal:
