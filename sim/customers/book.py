@@ -54,8 +54,6 @@ class CustomerBook:
     onboarding_u: np.ndarray
     """Uniform draw deciding human or self-serve onboarding against the share of the profile
     the customer signs on (``journey``), so variants keep their draws."""
-    human: np.ndarray
-    """Whether a person onboards the customer: decided at signing (before, by profile 0)."""
     self_serve_days: np.ndarray
     first_renewal_day: np.ndarray
     touch_phase: np.ndarray
@@ -87,6 +85,8 @@ class CustomerBook:
     cycle_csm_changes: np.ndarray = field(init=False)
     profile: np.ndarray = field(init=False)
     """Service profile each customer is on (see ``sim.profiles``)."""
+    human: np.ndarray = field(init=False)
+    """Whether a person onboards the customer, decided when it signs (``journey``)."""
     handoff_day: np.ndarray = field(init=False)
     """Day a handed-off account reaches its CSM (NaN without a handoff, ``customers.handoff``)."""
     handoff_kind: np.ndarray = field(init=False)
@@ -102,6 +102,7 @@ class CustomerBook:
             setattr(self, name, np.zeros(n, dtype=np.int64))
         self.abandoned = np.zeros(n, dtype=bool)
         self.profile = np.zeros(n, dtype=np.int64)
+        self.human = np.zeros(n, dtype=bool)
         self.handoff_kind = np.zeros(n, dtype=np.int8)
 
     @property
@@ -134,7 +135,6 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
                                               ("onboarding", "churn", "renewal"))
     work, patience, onboarding_u, self_serve = _draw_onboarding(scenario, signings.tier,
                                                                 complexity, onboarding_rng)
-    human_share = np.array([tier.human_onboarding_share for tier in scenario.tiers], dtype=float)
     first_renewal = signings.arrival_day + YEAR_DAYS
     live = signings.initial_live
     first_renewal[live] = churn_rng.uniform(0.0, YEAR_DAYS, live.sum()) + 1e-9
@@ -142,8 +142,7 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
         arrival_day=signings.arrival_day, initial_live=live, tier=signings.tier.copy(),
         initial_tier=signings.tier, acv=acv.copy(), initial_acv=acv, complexity=complexity,
         theta=_draw_theta(scenario, signings, churn_rng), onboarding_work=work,
-        patience=patience, onboarding_u=onboarding_u,
-        human=onboarding_u < human_share[signings.tier], self_serve_days=self_serve,
+        patience=patience, onboarding_u=onboarding_u, self_serve_days=self_serve,
         first_renewal_day=first_renewal,
         touch_phase=streams["engagement"].uniform(0.0, 1.0, n),
         renewal_u=churn_rng.uniform(0.0, 1.0, (n, renewal_slots)),
