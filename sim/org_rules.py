@@ -151,10 +151,29 @@ def _check_implementation_pools(scenario: Scenario) -> None:
                 named[tier] = pool.name
 
 
+def onboarded_by_person(scenario: Scenario, index: int) -> str | None:
+    """Why tier ``index`` may need a person to onboard it (``path = share``), or None.
+
+    Its own share, or the share a strategy's touch change gives the customers who sign after it
+    (a new touch model brings its own, ``TouchChange.human_onboarding_share``).
+    """
+    tier = scenario.tiers[index]
+    share = tier.human_onboarding_share or 0.0
+    if share > 0:
+        return f"tiers[{index}].human_onboarding_share = {share:g}"
+    for number, rule in enumerate(scenario.strategies.rules):
+        change = rule.touch_models.get(tier.name)
+        if change is not None and change.applied("human_onboarding_share", share) > 0:
+            return (f"strategies.rules[{number}].touch_models.{tier.name}.human_onboarding_share"
+                    f" = {change.applied('human_onboarding_share', share):g}")
+    return None
+
+
 def _check_onboarding_cover(scenario: Scenario) -> None:
     """Every tier with human onboarding has an onboarding pool in every region."""
     for index, tier in enumerate(scenario.tiers):
-        if tier.human_onboarding_share <= 0:
+        source = onboarded_by_person(scenario, index)
+        if source is None:
             continue
         for model, scope in product(run_org_models(scenario), region_scopes(scenario)):
             if onboarding_pool_index(scenario, model, tier.name, scope) != NONE:
@@ -162,10 +181,9 @@ def _check_onboarding_cover(scenario: Scenario) -> None:
             where = f" in region {scope!r}" if scope else ""
             under = f" under the {model} model" if model != scenario.org_model else ""
             raise ValueError(
-                f"tiers[{index}].human_onboarding_share = {tier.human_onboarding_share:g}: "
-                f"nobody onboards tier {tier.name!r}{where}{under} (no implementation pool "
-                "serves it" + (", no csm pool with onboarding slots" if model == "generalist"
-                               else "") + ")")
+                f"{source}: nobody onboards tier {tier.name!r}{where}{under} (no implementation "
+                "pool serves it" + (", no csm pool with onboarding slots" if model == "generalist"
+                                    else "") + ")")
 
 
 def _check_regional_cover(scenario: Scenario) -> None:

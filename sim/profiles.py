@@ -12,8 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.scenario import Scenario
-from sim.schema_parts import TOUCH_DEFAULTS
 from sim.schema_strategy import TouchChange
+
+FIELDS = {"interval": "touch_interval_days", "hours": "touch_hours",
+          "renewal_hours": "renewal_hours", "human_share": "human_onboarding_share"}
+"""Row of a profile -> the tier field it holds."""
 
 
 @dataclass(eq=False)
@@ -23,6 +26,8 @@ class ServiceProfiles:
     interval: np.ndarray
     hours: np.ndarray
     renewal_hours: np.ndarray
+    human_share: np.ndarray
+    """Share of the customers signing on the profile that a person onboards."""
     pooled: np.ndarray
     org_models: list[str]
     names: list[str]
@@ -33,10 +38,13 @@ class ServiceProfiles:
     def of(cls, scenario: Scenario) -> ServiceProfiles:
         """Profile 0: the scenario's tiers and org model."""
         tiers = scenario.tiers
+
+        def row(field: str) -> np.ndarray:
+            return np.array([[getattr(tier, field) for tier in tiers]], dtype=float)
+
         return cls(
-            interval=np.array([[tier.touch_interval_days for tier in tiers]], dtype=float),
-            hours=np.array([[tier.touch_hours for tier in tiers]], dtype=float),
-            renewal_hours=np.array([[tier.renewal_hours for tier in tiers]], dtype=float),
+            interval=row("touch_interval_days"), hours=row("touch_hours"),
+            renewal_hours=row("renewal_hours"), human_share=row("human_onboarding_share"),
             pooled=np.array([[tier.coverage == "pooled" for tier in tiers]]),
             org_models=[scenario.org_model],
             names=["base"],
@@ -49,8 +57,7 @@ class ServiceProfiles:
 
     def add(self, name: str, org_model: str | None, changes: dict[int, TouchChange]) -> int:
         """Add a profile: the newest one with the changes applied. Returns its index."""
-        rows = {key: getattr(self, key)[-1].copy()
-                for key in ("interval", "hours", "renewal_hours", "pooled")}
+        rows = {key: getattr(self, key)[-1].copy() for key in (*FIELDS, "pooled")}
         for tier, change in changes.items():
             _apply(rows, tier, change)
         for key, row in rows.items():
@@ -65,14 +72,8 @@ class ServiceProfiles:
 
 
 def _apply(rows: dict[str, np.ndarray], tier: int, change: TouchChange) -> None:
-    if change.touch_model is not None:
-        defaults = TOUCH_DEFAULTS[change.touch_model]
-        rows["interval"][tier] = defaults["touch_interval_days"]
-        rows["hours"][tier] = defaults["touch_hours"]
-        rows["renewal_hours"][tier] = defaults["renewal_hours"]
-    for key, value in (("interval", change.touch_interval_days), ("hours", change.touch_hours),
-                       ("renewal_hours", change.renewal_hours)):
-        if value is not None:
-            rows[key][tier] = value
+    """A tier's row after the change: every field follows a new touch model unless set."""
+    for key, field in FIELDS.items():
+        rows[key][tier] = change.applied(field, float(rows[key][tier]))
     if change.coverage is not None:
         rows["pooled"][tier] = change.coverage == "pooled"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.org_rules import check_organisation
+from sim.org_rules import check_organisation, onboarded_by_person
 from sim.scenario import TICKET_LEVELS
 from sim.schema_hiring import check_hiring
 from sim.schema_parts import check_shares, check_unique
@@ -165,8 +165,8 @@ def _check_org_change(scenario: Scenario, org_model: str | None, where: str) -> 
     roles = {pool.role for pool in scenario.pools}
     if org_model not in ("specialist", "pod"):
         return
-    if "implementation" not in roles and any(tier.human_onboarding_share > 0
-                                             for tier in scenario.tiers):
+    if "implementation" not in roles and any(onboarded_by_person(scenario, index)
+                                             for index in range(len(scenario.tiers))):
         raise ValueError(f"{where}.org_model = {org_model!r}: human onboarding needs a pool "
                          "with role 'implementation' (it may start with headcount 0 and be "
                          "hired)")

@@ -124,16 +124,23 @@ TOUCH_DEFAULTS: dict[str, dict[str, float]] = {
     # (§2.2); medium-touch (the $50-100K "dedicated" tier of §4.2, 1 CSM per 30-50 accounts) with
     # monthly check-ins and QBRs. Hours per touch and per renewal are assumptions sized so that a
     # CSM's book at the source ratio (12 high-touch, 40 medium, 50 low-touch accounts; §7.1,
-    # §4.2) fills about 80-100% of the week.
+    # §4.2) fills about 80-100% of the week. Onboarding: a person onboards every customer of a
+    # human-touch tier; tech-touch customers onboard through automated sequences (§2.3, §5.3:
+    # "if users can't finish onboarding alone, fix product/flow rather than adding people").
     "high": {"touch_interval_days": 14.0, "touch_hours": 5.0, "renewal_hours": 16.0,
-             "accounts_per_csm": 12.0},
+             "accounts_per_csm": 12.0, "human_onboarding_share": 1.0},
     "medium": {"touch_interval_days": 30.0, "touch_hours": 3.0, "renewal_hours": 8.0,
-               "accounts_per_csm": 40.0},
+               "accounts_per_csm": 40.0, "human_onboarding_share": 1.0},
     "low": {"touch_interval_days": 30.0, "touch_hours": 2.0, "renewal_hours": 4.0,
-            "accounts_per_csm": 50.0},
+            "accounts_per_csm": 50.0, "human_onboarding_share": 1.0},
     "tech": {"touch_interval_days": 30.0, "touch_hours": 0.0, "renewal_hours": 0.0,
-             "accounts_per_csm": 500.0},
+             "accounts_per_csm": 500.0, "human_onboarding_share": 0.0},
 }
+"""Defaults of the fields that follow a tier's touch model. A field the tier (or the change of
+touch model: a sweep plan, a strategy's touch change) does not set takes the value of the touch
+model in force; see ``TOUCH_DEPENDENT``."""
+TOUCH_DEPENDENT: tuple[str, ...] = tuple(TOUCH_DEFAULTS["high"])
+"""The tier fields whose defaults follow the touch model."""
 
 
 class Tier(Model):
@@ -150,7 +157,8 @@ class Tier(Model):
     touch_model: Literal["high", "medium", "low", "tech"]
     """high = weekly/biweekly 1:1 CSM (§2.1), medium = monthly check-ins and QBRs (§4.2
     $50-100K), low = monthly/quarterly (§2.2), tech = automated, no scheduled human touch (§2.3).
-    Sets the defaults of the touch fields below."""
+    Sets the defaults of the fields that follow it: accounts_per_csm, touch_interval_days,
+    touch_hours, renewal_hours and human_onboarding_share."""
     coverage: Literal["dedicated", "pooled"] = "dedicated"
     """dedicated: each account has its own CSM; when that CSM leaves the account changes CSM
     (a CSM change, see service_effects.csm_change). pooled: the pool shares the tier's touches
@@ -184,8 +192,9 @@ class Tier(Model):
     """Technology cost per account per year, USD (domain.md §3.1: $200)."""
     fixed_cost_per_month: float = Field(0.0, ge=0)
     """Fixed automation/content cost of serving this tier, USD per month (tech-touch, §2.3)."""
-    human_onboarding_share: float = Field(1.0, ge=0, le=1)
-    """Share of new customers needing a human onboarding; the rest self-serve (tech-touch)."""
+    human_onboarding_share: float | None = Field(None, ge=0, le=1)
+    """Share of new customers needing a human onboarding; the rest self-serve (default by touch
+    model: 1 / 1 / 1 / 0, tech-touch onboarding is automated, §2.3, §5.3)."""
     self_serve_onboarding_days: Distribution = Fixed(value=14.0)
     """Time to go live for self-serve customers (onboarding sequence day 1-14, §5.4)."""
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sim.schema_parts import NAME_PATTERN, Model
+from sim.schema_parts import NAME_PATTERN, TOUCH_DEFAULTS, Model
 
 StrategyMetric = Literal["customers", "backlog_weeks", "missed_renewals", "cs_cost_pct_arr",
                          "accounts_per_csm"]
@@ -50,8 +50,10 @@ class Condition(Model):
 class TouchChange(Model):
     """A tier's new service model after the change.
 
-    Unset fields keep the tier's current value, except that a new touch model brings its own
-    defaults, as in a tier.
+    A new touch model brings its own value of every field that follows the touch model (touch
+    interval, hours per touch and per renewal, the share of human onboarding), as in a tier,
+    except those the change itself sets; the tier's current values of those fields belong to the
+    old model. Without a new touch model, unset fields keep the tier's current value.
     """
 
     touch_model: Literal["high", "medium", "low", "tech"] | None = None
@@ -64,9 +66,23 @@ class TouchChange(Model):
     """New CSM hours per touch."""
     renewal_hours: float | None = Field(None, ge=0)
     """New owner hours per renewal."""
+    human_onboarding_share: float | None = Field(None, ge=0, le=1)
+    """Share of the customers who sign once the change is complete that a person onboards; the
+    rest self-serve. Null: follow the new touch model (tech-touch: 0, every customer
+    self-serves; the others: 1), or keep the tier's share when the touch model is unchanged.
+    Customers who signed before keep the onboarding they started."""
     fixed_cost_per_month: float = Field(0.0, ge=0)
     """Extra fixed cost of serving the tier this way from the pilot on, USD per month (e.g. the
     automation and content of tech-touch, §2.3)."""
+
+    def applied(self, field: str, current: float) -> float:
+        """A touch-model field's value after the change, from its value before."""
+        value = getattr(self, field)
+        if value is not None:
+            return float(value)
+        if self.touch_model is not None:
+            return TOUCH_DEFAULTS[self.touch_model][field]
+        return current
 
 
 class Transition(Model):

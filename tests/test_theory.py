@@ -32,7 +32,7 @@ def onboarding_only(slots: int, mean_days: float, per_month: float, months: int)
         "name": "mmc", "horizon_months": months, "org_model": "specialist",
         "tiers": [{"name": "all_customers", "acv_min": 0, "acv": {"kind": "fixed", "value": 5000},
                    "touch_model": "tech", "mix": 1.0, "tickets_per_month": 0.0,
-                   "churn": {"alpha": 1.0, "beta": 5.0}}],
+                   "human_onboarding_share": 1.0, "churn": {"alpha": 1.0, "beta": 5.0}}],
         "growth": {"arrivals": [{"from_month": 0, "customers_per_month": per_month}]},
         "pools": [{"name": "implementation", "role": "implementation", "annual_cost": 100000,
                    "headcount": 1, "onboarding_slots": slots}],

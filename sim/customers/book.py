@@ -51,7 +51,9 @@ class CustomerBook:
     theta: np.ndarray
     onboarding_work: np.ndarray
     patience: np.ndarray
-    human: np.ndarray
+    onboarding_u: np.ndarray
+    """Uniform draw deciding human or self-serve onboarding against the share of the profile
+    the customer signs on (``journey``), so variants keep their draws."""
     self_serve_days: np.ndarray
     first_renewal_day: np.ndarray
     touch_phase: np.ndarray
@@ -83,6 +85,8 @@ class CustomerBook:
     cycle_csm_changes: np.ndarray = field(init=False)
     profile: np.ndarray = field(init=False)
     """Service profile each customer is on (see ``sim.profiles``)."""
+    human: np.ndarray = field(init=False)
+    """Whether a person onboards the customer, decided when it signs (``journey``)."""
     handoff_day: np.ndarray = field(init=False)
     """Day a handed-off account reaches its CSM (NaN without a handoff, ``customers.handoff``)."""
     handoff_kind: np.ndarray = field(init=False)
@@ -98,6 +102,7 @@ class CustomerBook:
             setattr(self, name, np.zeros(n, dtype=np.int64))
         self.abandoned = np.zeros(n, dtype=bool)
         self.profile = np.zeros(n, dtype=np.int64)
+        self.human = np.zeros(n, dtype=bool)
         self.handoff_kind = np.zeros(n, dtype=np.int8)
 
     @property
@@ -128,8 +133,8 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
     acv = _draw_acv(scenario, signings.tier, streams["acv"])
     onboarding_rng, churn_rng, renewal_rng = (streams[name] for name in
                                               ("onboarding", "churn", "renewal"))
-    work, patience, human, self_serve = _draw_onboarding(scenario, signings.tier, complexity,
-                                                         onboarding_rng)
+    work, patience, onboarding_u, self_serve = _draw_onboarding(scenario, signings.tier,
+                                                                complexity, onboarding_rng)
     first_renewal = signings.arrival_day + YEAR_DAYS
     live = signings.initial_live
     first_renewal[live] = churn_rng.uniform(0.0, YEAR_DAYS, live.sum()) + 1e-9
@@ -137,7 +142,7 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
         arrival_day=signings.arrival_day, initial_live=live, tier=signings.tier.copy(),
         initial_tier=signings.tier, acv=acv.copy(), initial_acv=acv, complexity=complexity,
         theta=_draw_theta(scenario, signings, churn_rng), onboarding_work=work,
-        patience=patience, human=human, self_serve_days=self_serve,
+        patience=patience, onboarding_u=onboarding_u, self_serve_days=self_serve,
         first_renewal_day=first_renewal,
         touch_phase=streams["engagement"].uniform(0.0, 1.0, n),
         renewal_u=churn_rng.uniform(0.0, 1.0, (n, renewal_slots)),
@@ -242,10 +247,9 @@ def _draw_onboarding(scenario: Scenario, tiers: np.ndarray, complexity: np.ndarr
     patience = abandonment.scale_days * rng.weibull(abandonment.shape, n)
     if not abandonment.enabled:
         patience[:] = np.inf
-    human_share = np.array([tier.human_onboarding_share for tier in scenario.tiers])[tiers]
-    human = rng.uniform(0.0, 1.0, n) < human_share
+    onboarding_u = rng.uniform(0.0, 1.0, n)
     self_serve = np.zeros(n)
     for index, tier in enumerate(scenario.tiers):
         members = np.flatnonzero(tiers == index)
         self_serve[members] = tier.self_serve_onboarding_days.sample(rng, len(members))
-    return work, patience, human, self_serve
+    return work, patience, onboarding_u, self_serve

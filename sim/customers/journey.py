@@ -54,7 +54,8 @@ def _sign(world: World, customer: int) -> None:
     book = world.book
     tier = int(book.tier[customer])
     book.state[customer] = WAITING
-    book.profile[customer] = world.profiles.for_new
+    profile = book.profile[customer] = world.profiles.for_new
+    book.human[customer] = book.onboarding_u[customer] < world.profiles.human_share[profile, tier]
     world.paying_level.change(tier, +1, world.now)
     if book.arrival_day[customer] > 0:
         world.tier_counters.add("new_customers", tier)

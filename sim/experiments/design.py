@@ -22,7 +22,7 @@ import numpy as np
 import yaml
 
 from sim.errors import ScenarioError
-from sim.experiments.paths import PathError, apply_overrides, resolve
+from sim.experiments.paths import PathError, apply_overrides, resolve, value_at
 from sim.scenario import Scenario, parse_scenario, read_yaml
 
 Design = Literal["grid", "lhs"]
@@ -232,8 +232,38 @@ def build_plans(base: Scenario, entries: Sequence[tuple[str, dict[str, Any]]],
         except PathError as error:
             raise ScenarioError(f"{where}: {error}") from error
         scenario = parse_scenario(scenario_data, source=f"{where} ({describe(overrides)})")
+        _check_effect(data, scenario, overrides, where)
         plans.append(Plan(plan_id, overrides, scenario, source))
     return plans
+
+
+def _check_effect(base: Mapping[str, Any], scenario: Scenario, overrides: Mapping[str, Any],
+                  where: str) -> None:
+    """Raise ``ScenarioError`` at an override that asks for a change the scenario does not get.
+
+    An override whose value differs from the base's, but after which the validated scenario
+    still has the base's value there (e.g. ``null`` on a field whose default is that value), or
+    is the base scenario all over, changes nothing; an override equal to the base's value is a
+    baseline point and fine.
+    """
+    variant = scenario.model_dump(mode="json")
+    for text, value in overrides.items():
+        try:
+            keys = resolve(base, text).keys
+            before = value_at(base, keys)
+        except (PathError, LookupError):
+            continue  # a new key of a free mapping, or a path into a value set by an override
+        if value == before:
+            continue
+        try:
+            after = value_at(variant, keys)
+        except LookupError:
+            after = None
+        if after == before or variant == base:
+            raise ScenarioError(
+                f"{where}: {text} = {json.dumps(value, default=str)}: changes nothing (the "
+                f"scenario keeps {json.dumps(before, default=str)} there"
+                + ("; nothing else differs from the base)" if variant == base else ")"))
 
 
 def repeated(items: Iterable[str]) -> list[str]:

@@ -4,6 +4,10 @@ A path is a dotted list of keys into the scenario's JSON form (``model_dump(mode
 Items of a list are addressed by position (``pools.2``) or, when they carry a ``name``, by that
 name (``pools.csm``); ``pools[2]`` and ``pools[csm]`` are accepted too. The path is resolved
 against the data, so it works for any field the schema has, including fields added later.
+
+The JSON form holds the values a tier's touch model filled in. An override that changes a tier's
+``touch_model`` drops them, so that they follow the new model, except those an override writes
+too (``follow_touch_models``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from sim.scenario import Scenario
+from sim.schema_parts import TOUCH_DEPENDENT
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 Key = str | int
@@ -77,6 +82,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
         PathError: a path does not resolve; the message starts with ``PATH = VALUE:``.
     """
     result = copy.deepcopy(dict(data))
+    written: list[tuple[Key, ...]] = []
     for text, value in overrides.items():
         try:
             path = resolve(result, text)
@@ -86,7 +92,47 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
         for key in path.keys[:-1]:
             node = node[key]
         node[path.keys[-1]] = copy.deepcopy(value)
+        written.append(path.keys)
+    follow_touch_models(data, result, written)
     return result
+
+
+def follow_touch_models(before: Mapping[str, Any], after: dict[str, Any],
+                        written: list[tuple[Key, ...]]) -> None:
+    """Let the fields of a tier whose touch model changed follow the new model.
+
+    In every tier of ``after`` whose ``touch_model`` differs from ``before``'s, each field of
+    ``TOUCH_DEPENDENT`` is dropped (validation fills in the new model's value) unless an
+    override wrote it, or the tier or the tier list as a whole. Values the base scenario gave
+    those fields, filled in or written, describe the old model.
+    """
+    old, new = before.get("tiers"), after.get("tiers")
+    if not isinstance(old, list) or not isinstance(new, list):
+        return
+    for index, (was, tier) in enumerate(zip(old, new, strict=False)):
+        if not isinstance(tier, dict) or not isinstance(was, dict):
+            continue
+        if tier.get("touch_model") == was.get("touch_model"):
+            continue
+        for name in TOUCH_DEPENDENT:
+            keys = ("tiers", index, name)
+            if not any(keys[: len(prefix)] == prefix for prefix in written):
+                tier.pop(name, None)
+
+
+def value_at(data: Any, keys: tuple[Key, ...]) -> Any:
+    """The value at ``keys`` in a JSON form.
+
+    Raises:
+        LookupError: a key or position is missing.
+    """
+    node = data
+    for key in keys:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError) as error:
+            raise LookupError(_dotted(keys)) from error
+    return node
 
 
 def _key(node: Any, part: str, seen: list[Key], last: bool) -> Key:
