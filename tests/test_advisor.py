@@ -238,7 +238,7 @@ def test_a_complex_product_is_never_left_on_tech_touch(complexity_score: int,
        customers=st.floats(0, 1e5))
 def test_the_model_fits_the_budget_or_says_why(acv: float, margin: float, complexity: str,
                                                customers: float) -> None:
-    advice = advise(AdviceRequest(acv=acv, margin=margin, complexity=complexity,  # type: ignore
+    advice = advise(AdviceRequest(acv=acv, margin=margin, complexity=complexity,
                                   customers=customers))
     recommendation = advice.recommendation
     assert recommendation.model != "hybrid"

@@ -9,14 +9,16 @@ gave.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sim.advisor import AdviceRequest, advise, cs_budget, scenario_facts
 from sim.advisor.affordability import MODEL_COSTS
-from sim.scenario import parse_scenario
+from sim.scenario import load_scenario, parse_scenario
 
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 UNSTATED_COUNTS = (50, 300, 800)
 
 # (id: the example and where it is, the inputs it states, the sources' answer)
@@ -137,3 +139,14 @@ def test_no_csm_ratio_makes_human_touch_work_for_the_3k_smb() -> None:
     budget = cs_budget(3_000, 0.65)
     assert budget < 120_000 / 80
     assert MODEL_COSTS["tech-touch"].usd <= budget
+
+
+def test_the_four_tier_scheme_gets_a_model_per_tier() -> None:
+    # §4.2's four tiers ($0–10K self-service, $10K–50K light-touch, $50K–100K medium-touch,
+    # $100K+ high-touch), as the shipped hybrid_four_tier scenario lays them out: each tier gets
+    # the model the scheme gives it, from its own ACV and the default margin.
+    scenario = load_scenario(SCENARIOS / "hybrid_four_tier.yaml")
+    advice = advise(AdviceRequest(), scenario_facts(scenario))
+    per_tier = {name: checked.model for name, checked in advice.recommendation.tier_models}
+    assert per_tier == {"self_service": "tech-touch", "pooled": "low-touch",
+                        "dedicated": "medium-touch", "high_touch": "high-touch"}
