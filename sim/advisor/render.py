@@ -51,8 +51,8 @@ def _affordability_lines(advice: Advice) -> list[str]:
                 *_checks(checked)]
     lines = ["", "Each tier: the most touch its own ACV pays for (§3)"]
     for name, checked in recommendation.tier_models:
-        lines.append(f"  {name}: {checked.model} (budget {_usd(checked.budget)})")
-        lines += [f"  {line}" for line in _checks(checked)]
+        note = f"; {checked.note}" if checked.note else ""
+        lines.append(f"  {name}: {checked.model} — {checked.checks[-1].why}{note}")
     return lines
 
 
