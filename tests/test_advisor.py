@@ -100,6 +100,9 @@ def test_round_half_up() -> None:
     (lambda: scoring.score_acv(float("nan")), "acv = nan"),
     (lambda: scoring.score_margin(65), "write 0.65 for 65%"),
     (lambda: scoring.score_customers(-3), "customers = -3"),
+    (lambda: scoring.score_acv(float("inf")), "acv = inf"),
+    (lambda: scoring.score_margin(float("-inf")), "margin = -inf"),
+    (lambda: scoring.score_customers(float("inf")), "customers = inf"),
     (lambda: scoring.score_stage("seed"), "stage = 'seed'")])
 def test_out_of_range_inputs_are_rejected(call: Callable, message: str) -> None:
     with pytest.raises(ValueError, match=message):
