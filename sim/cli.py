@@ -242,7 +242,8 @@ class _OneLineUsage(click.Command):
 @click.option("--segment", type=click.Choice(advisor.SEGMENTS),
               help="Customer segment  [default: from the ACV]")
 @click.option("--margin", type=float,
-              help=f"Gross margin as a share, e.g. 0.65  [default: {advisor.DEFAULT_MARGIN:.2f}]")
+              help=f"Gross margin as a share, e.g. 0.65; also sets the CS budget  "
+                   f"[default: {advisor.DEFAULT_MARGIN:.2f}]")
 @click.option("--competition", type=click.Choice(advisor.COMPETITIONS),
               help=f"Competitive positioning  [default: {advisor.DEFAULT_COMPETITION}]")
 @click.option("--customers", type=float, help="Customers now (or planned).")
@@ -253,7 +254,7 @@ class _OneLineUsage(click.Command):
 @click.pass_context
 def advise(ctx: click.Context, scenario_file: Path | None, output_format: str,
            **flags: object) -> None:
-    """Score the six factors of domain.md §11 and recommend a touch model."""
+    """Score the six factors of domain.md §11 and recommend a touch model the ACV pays for."""
     with _reported_errors(ctx):
         facts = advisor.scenario_facts(load_scenario(scenario_file)) if scenario_file else None
         advice = advisor.advise(advisor.request_from_flags(flags), facts)

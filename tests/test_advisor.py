@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
 
 from sim.advisor import FACTORS, AdviceRequest, advice_json, advise, scenario_facts, scoring
 from sim.advisor.choice import TierAcv, band_model, recommend, spread_tiers
@@ -90,6 +88,9 @@ def test_round_half_up() -> None:
     (lambda: scoring.score_acv(float("nan")), "acv = nan"),
     (lambda: scoring.score_margin(65), "write 0.65 for 65%"),
     (lambda: scoring.score_customers(-3), "customers = -3"),
+    (lambda: scoring.score_acv(float("inf")), "acv = inf"),
+    (lambda: scoring.score_margin(float("-inf")), "margin = -inf"),
+    (lambda: scoring.score_customers(float("inf")), "customers = inf"),
     (lambda: scoring.score_stage("seed"), "stage = 'seed'")])
 def test_out_of_range_inputs_are_rejected(call: Callable, message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -108,15 +109,7 @@ def test_out_of_range_inputs_are_rejected(call: Callable, message: str) -> None:
     ((2, 2, 2, 2, 2, 3), "low-touch"),   # 13
 ])
 def test_totals_inside_a_band(scores: tuple, model: str) -> None:
-    assert recommend(scores_of(*scores), acv_score=scores[0]).model == model
-
-
-@pytest.mark.parametrize("scores", [(5, 1, 3, 3, 3, 3), (3, 3, 3, 4, 3, 2), (1, 1, 1, 1, 1, 5),
-                                    (5, 5, 5, 5, 5, 2)])
-def test_mixed_scores_are_hybrid_whatever_the_total(scores: tuple) -> None:
-    recommendation = recommend(scores_of(*scores), acv_score=scores[0])
-    assert recommendation.model == "hybrid"
-    assert "mixed scores" in recommendation.reason
+    assert band_model(sum(scores), acv_score=scores[0]).model == model
 
 
 @pytest.mark.parametrize(("scores", "model"), [
@@ -132,47 +125,62 @@ def test_mixed_scores_are_hybrid_whatever_the_total(scores: tuple) -> None:
 ])
 def test_band_edges_follow_the_acv_rule(scores: tuple, model: str) -> None:
     assert sum(scores) in (12, 20)
-    recommendation = recommend(scores_of(*scores), acv_score=scores[0])
+    recommendation = band_model(sum(scores), acv_score=scores[0])
     assert recommendation.model == model
     assert "edge" in recommendation.reason
 
 
-def test_band_model_directly() -> None:
-    assert band_model(20, 5).model == "high-touch"
-    assert band_model(20, 4).model == "low-touch"
-    assert band_model(12, 2).model == "low-touch"
-    assert band_model(12, 1).model == "tech-touch"
+@pytest.mark.parametrize("scores", [(5, 1, 3, 3, 3, 3), (3, 3, 3, 4, 3, 2), (5, 5, 5, 5, 5, 2)])
+def test_factor_scores_at_both_ends_are_not_hybrid(scores: tuple) -> None:
+    # One factor high and another low is one product pulled two ways, not customers in two
+    # zones (§11.2): only tiers make a hybrid.
+    recommendation = recommend(scores_of(*scores), acv=150_000, margin=0.8)
+    assert recommendation.model != "hybrid"
+    assert recommendation.model == recommendation.scored_model
 
 
-@pytest.mark.parametrize(("high", "low", "spread"), [
+@pytest.mark.parametrize(("revenue_high", "customers_low", "spread"), [
     (0.10, 0.10, True), (0.10, 0.09, False), (0.09, 0.50, False), (0.5, 0.5, True)])
-def test_tiers_spread_needs_ten_percent_in_each_zone(high: float, low: float,
-                                                     spread: bool) -> None:
-    tiers = [TierAcv("top", high, 5), TierAcv("middle", 1 - high - low, 3),
-             TierAcv("tail", low, 1)]
+def test_tiers_spread_needs_ten_percent_of_revenue_high_and_of_customers_low(
+        revenue_high: float, customers_low: float, spread: bool) -> None:
+    # A $100K top tier, a $30K middle and a $5K tail; the top tier's share of new customers is
+    # set so that it brings `revenue_high` of the revenue.
+    middle_and_top = 1 - customers_low
+    rest = customers_low * 5_000
+    # top * 100K = revenue_high * (top * 100K + (middle_and_top - top) * 30K + rest)
+    top = revenue_high * (middle_and_top * 30_000 + rest) / (
+        100_000 - revenue_high * (100_000 - 30_000))
+    tiers = [TierAcv("top", top, 100_000), TierAcv("middle", middle_and_top - top, 30_000),
+             TierAcv("tail", customers_low, 5_000)]
     assert bool(spread_tiers(tiers)) is spread
 
 
-def test_two_small_tiers_add_up_to_a_zone() -> None:
-    tiers = [TierAcv("a", 0.05, 4), TierAcv("b", 0.05, 5), TierAcv("c", 0.9, 2)]
+def test_a_small_top_tier_counts_by_its_revenue() -> None:
+    # org_pods: enterprise signs 7% of new customers but brings 53% of the revenue.
+    tiers = [TierAcv("smb", 0.70, 5_000), TierAcv("midmarket", 0.23, 30_000),
+             TierAcv("enterprise", 0.07, 170_000)]
+    assert "53% of the revenue" in spread_tiers(tiers)
+    assert recommend(scores_of(2, 2, 2, 3, 3, 1), 29_000, 0.6, tiers).model == "hybrid"
+
+
+def test_a_long_tail_counts_by_its_customers() -> None:
+    # 10% of customers at $12K bring 1% of the revenue, but serving them like $120K customers
+    # would cost more than they pay (§13): the tiers differ.
+    tiers = [TierAcv("tail", 0.10, 12_000), TierAcv("enterprise", 0.90, 120_000)]
     assert spread_tiers(tiers)
-    assert recommend(scores_of(3, 3, 3, 3, 3, 3), 3, tiers).model == "hybrid"
+    assert not spread_tiers([TierAcv("tail", 0.09, 12_000), TierAcv("enterprise", 0.91,
+                                                                      120_000)])
+
+
+def test_two_small_tiers_add_up_to_a_zone() -> None:
+    tiers = [TierAcv("a", 0.05, 60_000), TierAcv("b", 0.05, 150_000), TierAcv("c", 0.9, 12_000)]
+    assert spread_tiers(tiers)
+    assert recommend(scores_of(3, 3, 3, 3, 3, 3), 21_000, 0.6, tiers).model == "hybrid"
 
 
 def test_a_total_outside_6_to_30_is_rejected() -> None:
     with pytest.raises(ValueError, match="total = 36"):
-        recommend(scores_of(6, 6, 6, 6, 6, 6), acv_score=6)
-
-
-@given(st.lists(st.integers(1, 5), min_size=6, max_size=6))
-def test_no_pure_model_ignores_a_factor_at_the_other_end(scores: list[int]) -> None:
-    model = recommend(scores_of(*scores), acv_score=scores[0]).model
-    if model == "tech-touch":
-        assert max(scores) <= 3 and sum(scores) <= 12
-    if model == "high-touch":
-        assert min(scores) >= 3 and (sum(scores) > 20 or scores[0] == 5)
-    if model == "hybrid":
-        assert max(scores) >= 4 and min(scores) <= 2
+        recommend(scores_of(6, 6, 6, 6, 6, 6), acv=1e6, margin=0.8)
 
 
 # --- the request: given, derived, default ------------------------------------------------------
@@ -281,7 +289,8 @@ def test_advice_from_every_shipped_scenario(path: Path) -> None:
     assert result.stdout.rstrip("\n") == advice_json(advise(AdviceRequest(), facts))
     advice = json.loads(result.stdout)
     assert advice["scenario"] == path.stem
-    assert advice["model"] in {"high-touch", "low-touch", "tech-touch", "hybrid"}
+    assert advice["model"] in {"high-touch", "medium-touch", "low-touch", "tech-touch",
+                               "hybrid"}
     assert advice["total"] == sum(factor["score"] for factor in advice["factors"])
     sources = {factor["factor"]: factor["source"] for factor in advice["factors"]}
     assert sources == {"acv": "derived", "complexity": "derived", "segment": "derived",
@@ -311,9 +320,11 @@ def test_advise_json() -> None:
                                        "--stage", "startup", "--format", "json"])
     assert result.exit_code == 0, result.output
     advice = json.loads(result.stdout)
-    assert advice["model"] == "hybrid"
+    assert (advice["scored_model"], advice["model"]) == ("low-touch", "low-touch")
     assert [factor["score"] for factor in advice["factors"]] == [1, 5, 1, 3, 3, 5]
-    assert set(advice["rules"]) == {"mixed", "tie_break"}
+    assert advice["affordability"]["budget"] == pytest.approx(0.15 / 0.7 * 0.6 * 5_000)
+    assert "raise prices" in advice["affordability"]["note"]
+    assert set(advice["rules"]) == {"spread", "tie_break", "affordability"}
 
 
 @pytest.mark.parametrize(("args", "message"), [

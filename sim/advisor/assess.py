@@ -122,12 +122,13 @@ def advise(request: AdviceRequest, facts: ScenarioFacts | None = None) -> Advice
             out of range (the message names it).
     """
     acv_usd, acv = _acv(request, facts)
+    margin = DEFAULT_MARGIN if request.margin is None else request.margin
     factors = (acv, _complexity(request, facts), _segment(request, facts, acv_usd),
                _margin(request), _competition(request), _growth_stage(request, facts))
     tiers = () if facts is None else tuple(
-        TierAcv(tier.name, tier.share, score_acv(tier.mean_acv).score) for tier in facts.tiers)
+        TierAcv(tier.name, tier.share, tier.mean_acv) for tier in facts.tiers)
     scores = {FACTOR_LABELS[factor.factor]: factor.score for factor in factors}
-    return Advice(factors, recommend(scores, acv.score, tiers),
+    return Advice(factors, recommend(scores, acv_usd, margin, tiers),
                   None if facts is None else facts.name)
 
 

@@ -130,20 +130,22 @@ def band_score(value: float, bands: Sequence[tuple[float, Scored]]) -> Scored:
 
 def score_acv(acv: float) -> Scored:
     """Factor 1, ACV in USD per year (>= 0)."""
-    _require(acv >= 0, f"acv = {acv:g}: must be >= 0 (USD per year)")
+    _require(math.isfinite(acv) and acv >= 0, f"acv = {acv:g}: must be a finite number >= 0 "
+                                               f"(USD per year)")
     return band_score(acv, ACV_BANDS)
 
 
 def score_margin(margin: float) -> Scored:
     """Factor 4, gross margin as a share of revenue (0.65 for 65%)."""
-    _require(margin <= 1, f"margin = {margin:g}: a share of revenue, at most 1 "
-                          f"(write 0.65 for 65%)")
+    _require(math.isfinite(margin) and margin <= 1,
+             f"margin = {margin:g}: a finite share of revenue, at most 1 (write 0.65 for 65%)")
     return band_score(margin, MARGIN_BANDS)
 
 
 def score_customers(customers: float) -> Scored:
     """Factor 6 from a customer count (>= 0)."""
-    _require(customers >= 0, f"customers = {customers:g}: must be >= 0")
+    _require(math.isfinite(customers) and customers >= 0,
+             f"customers = {customers:g}: must be a finite number >= 0")
     return band_score(customers, CUSTOMER_BANDS)
 
 
