@@ -79,6 +79,10 @@ FIELD_CASES = [
      ["renewals.rebalance_threshold = 0"]),
     ("rebalance-threshold-infinite", "renewals", {"rebalance_threshold": math.inf},
      ["renewals.rebalance_threshold = inf"]),
+    ("csm-book-share-negative", "hiring", {"csm_book_share": -0.1},
+     ["hiring.csm_book_share = -0.1"]),
+    ("share-overflow-tasks-not-bool", "triggers", {"share_overflow_tasks": "often"},
+     ["triggers.share_overflow_tasks = 'often'"]),
 ]
 
 # (id, file content or None for a missing file, fragments the error line must contain)

@@ -5,7 +5,7 @@ region, see ``sim.routing.renewal_holder_for``) must put in the tier's ``renewal
 ``window_days`` before the date. Work is done in weekly slices at the pace the date needs; whatever
 is left on the date makes the renewal missed.
 
-Renewals specialists share their pool's work (``docs/renewal-work.md``): a new task goes to the
+Renewals specialists share their pool's work (``docs/open-work.md``): a new task goes to the
 one holding the fewest open hours, a leaver's tasks go the same way, a new hire takes over a
 share of the pool's open work (``renewals.new_hire_share``), and each week a specialist who
 cannot keep the pace hands tasks to a colleague with room (``renewals.rebalance_threshold``).

@@ -1,8 +1,9 @@
-"""Renewal work is not stranded: leavers, new hires, burnt-out holders and the horizon.
+"""Open work is not stranded: leavers, new hires, burnt-out holders and the horizon.
 
 A renewals team with the capacity for its work misses no renewal when one member leaves (and is
-replaced) or burns out; a new hire takes over a share of the open work; work is opened for
-renewals that fall just after the horizon (docs/renewal-work.md).
+replaced) or burns out; a new hire takes over a share of the open work (renewal work; accounts
+when ``hiring.csm_book_share`` asks for it); work is opened for renewals that fall just after the
+horizon (docs/open-work.md).
 """
 
 from __future__ import annotations
@@ -203,6 +204,54 @@ def test_renewal_work_is_opened_for_renewals_falling_just_after_the_horizon() ->
     assert set(world.renewal_tasks) == expected
     last_week = world.weeks[-1]
     assert last_week.worked > 0
+
+
+def csm_book(share: float, coverage: str = "dedicated") -> dict:
+    """A generalist book of 30 live accounts with two CSMs (a hire may join)."""
+    data = team(renewal_hours=24.0, customers=30, org_model="generalist",
+                hiring={"lead_time_days": 0.0, "ramp_days": 0.0, "csm_book_share": share})
+    data["tiers"][0].update(touch_model="low", renewal_hours=4.0)
+    data["tiers"][0]["coverage"] = coverage
+    data["pools"] = [{"name": "csm", "role": "csm", "tiers": ["book"], "annual_cost": 120000,
+                      "headcount": 2, "onboarding_slots": 0}]
+    return data
+
+
+@pytest.mark.parametrize(("share", "taken"), [(0.0, 0), (0.5, 5), (1.0, 10)])
+def test_a_csm_hire_takes_the_most_recently_live_accounts_up_to_its_share(
+        share: float, taken: int) -> None:
+    """Two CSMs own 15 accounts each; a hire aims at share x 30 / 3, taking each time the most
+    recently live account of the colleague owning the most, and each move is a change of CSM
+    (its renewal work follows the account in the generalist model)."""
+    world = build(parse_scenario(csm_book(share)), seed=7)
+    world.env.run(until=1.0)
+    book, pool = world.book, world.pools[0]
+    first, second = pool.members
+    assert (first.accounts, second.accounts) == (15, 15)
+    book.golive_day[np.flatnonzero(book.owner >= 0)] = np.arange(30.0)  # live order = id order
+    newest_first = {person.id: sorted(np.flatnonzero(book.owner == person.id), reverse=True)
+                    for person in pool.members}
+    newcomer = join(world, pool, hired_day=1.0)
+    moved = np.flatnonzero(book.owner == newcomer.id)
+    assert newcomer.accounts == len(moved) == taken
+    assert abs(first.accounts - second.accounts) <= 1
+    expected = set()
+    for person in (first, second):
+        count = 15 - person.accounts
+        expected |= set(newest_first[person.id][:count])
+    assert set(moved.tolist()) == expected
+    assert book.csm_changes.sum() == taken
+    for customer in moved:
+        task = world.renewal_tasks.get(int(customer))
+        assert task is None or task.holder is newcomer
+
+
+def test_a_csm_hire_taking_pooled_accounts_counts_no_change_of_csm() -> None:
+    world = build(parse_scenario(csm_book(1.0, coverage="pooled")), seed=7)
+    world.env.run(until=1.0)
+    newcomer = join(world, world.pools[0], hired_day=1.0)
+    assert newcomer.accounts == 10
+    assert world.book.csm_changes.sum() == 0
 
 
 def give(world: World, person: Person, tasks: list[tuple[int, float, float]]) -> None:
