@@ -103,15 +103,16 @@ def onboarding_desk_for(world: World, customer: int) -> OnboardingDesk | None:
 def renewal_holder_for(world: World, customer: int) -> Person | None:
     """Who should do a customer's renewal work.
 
-    Its CSM in the generalist model; else the least-loaded member of the renewals pools serving
-    its region.
+    Its CSM in the generalist model; else the member of the renewals pools serving its region
+    who holds the fewest hours of open renewal work (ties: earliest hire).
     """
     if csm_renews(world, customer):
         owner = int(world.book.owner[customer])
         return world.people[owner] if owner >= 0 else None
     pools = _shared_routes(world).renewals[int(world.book.region[customer])]
     staff = [person for index in pools for person in world.pools[index].members]
-    return min(staff, key=lambda person: (len(person.renewal_tasks), person.id), default=None)
+    return min(staff, key=lambda person: (world.renewal_hours_held(person), person.id),
+               default=None)
 
 
 def csm_pools_serving(world: World, tier: int) -> list[Pool]:

@@ -136,6 +136,16 @@ class Renewals(Model):
 
     window_days: float = Field(90.0, gt=0)
     """Renewal work can be done in this many days before the renewal date (assumption)."""
+    new_hire_share: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
+    """A renewals specialist who joins takes over open renewal work from the most loaded
+    colleagues of the pool (their latest dates first) until holding this share of the pool's
+    open renewal hours per person (0: only new work; 1: an equal share; assumption: half,
+    while ramping up)."""
+    rebalance_threshold: float | None = Field(1.0, gt=0, allow_inf_nan=False)
+    """Each week a renewals specialist whose renewal work due at pace exceeds this multiple of
+    their hours available hands their latest-dated tasks to the colleague of the pool with the
+    most room below the same limit (null: work stays with its holder; assumption: the team
+    lead moves what cannot be done on time)."""
 
 
 class ServiceEffects(Model):

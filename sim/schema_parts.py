@@ -307,6 +307,11 @@ class Hiring(Model):
     """Productivity on the first day; rises linearly to 1 over `ramp_days`."""
     backfill: bool = True
     """Whether each departure opens a requisition for a replacement."""
+    csm_book_share: float = Field(0.0, ge=0, le=1, allow_inf_nan=False)
+    """A CSM who joins takes over accounts from the CSMs of the pool owning the most (their most
+    recently live first) until owning this share of the pool's accounts per CSM; each move is a
+    change of CSM (0: a hire's book fills with new and unowned accounts only; 1: an equal book;
+    assumption: 0, books stay with their CSM)."""
     policy: Literal["fixed", "proactive", "reactive"] = "fixed"
     """fixed: only staffing plans and backfill open requisitions; proactive: a review every
     `review_days` hires when a pool's trigger metric, forecast one lead time ahead, exceeds its

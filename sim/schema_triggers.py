@@ -155,6 +155,10 @@ class Triggers(Model):
     """In a CSM's weekly pressure (burnout), open trigger tasks count as demand spread over
     this many weeks (assumption: a month, the period of the usage signal, so that a month's
     signals arriving on one day do not read as a one-week spike)."""
+    share_overflow_tasks: bool = True
+    """An overflow task its holder has no hours for this week is done by the colleague of the
+    overflow pool with the most hours left, if it fits (false: it waits for its holder while
+    they are on staff; assumption: the team shares an unowned queue)."""
 
 
 def check_triggers(scenario: Scenario) -> None:

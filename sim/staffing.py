@@ -18,8 +18,8 @@ import simpy
 from sim.budget import within_budget
 from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.cs_ops import csm_productivity_gain
-from sim.customers.engagement import adopt_orphans, reassign
-from sim.customers.renewal_work import adopt_orphan_tasks, hand_task
+from sim.customers.engagement import adopt_orphans, reassign, take_accounts
+from sim.customers.renewal_work import adopt_orphan_tasks, hand_task, take_share
 from sim.leadership import follow_csm_headcount
 from sim.organisation import Person, Pool, update_burnout, weekly_quit_probability
 from sim.routing import renewal_holder_for
@@ -37,7 +37,11 @@ def staff_up(world: World) -> None:
 
 
 def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> Person:
-    """A person joins a pool and picks up work nobody holds."""
+    """A person joins a pool, picks up work nobody holds and a share of the rest.
+
+    A share of the pool's renewal work (renewals specialists) or accounts (CSMs), see
+    ``docs/open-work.md``.
+    """
     person = Person(world.next_person_id, pool, hired_day,
                     world.streams.for_person(world.next_person_id))
     world.next_person_id += 1
@@ -48,8 +52,10 @@ def join(world: World, pool: Pool, hired_day: float, announce: bool = True) -> P
         world.record("hire", staff=person.id, pool=pool.index)
     if pool.role == "csm":
         adopt_orphans(world, pool)
+        take_accounts(world, person)
     if pool.role == "renewals":
         adopt_orphan_tasks(world)
+        take_share(world, person)
     _dispatch(world, pool)
     return person
 
@@ -135,7 +141,12 @@ def staffing_plan(world: World, pool: Pool) -> Generator[simpy.Event, None, None
 
 
 def depart(world: World, person: Person) -> None:
-    """A person leaves: accounts move (a CSM change each); onboardings and renewals go on."""
+    """A person leaves: their work is handed on at once.
+
+    Accounts go to the least-loaded CSM (a change of CSM each), renewal work to the colleague
+    holding the fewest open renewal hours (``renewal_holder_for``), unfinished onboardings back
+    to the front of the queue.
+    """
     pool = person.pool
     person.active = False
     _remove_member(world, pool, person)

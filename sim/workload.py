@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.calendar import WEEK_DAYS
 from sim.customers.engagement import touches_week
-from sim.customers.renewal_work import work_on_renewals
+from sim.customers.renewal_work import rebalance, work_on_renewals
 from sim.customers.trigger_work import trigger_week
 from sim.organisation import Hours, Person, Pool
 from sim.world import World
@@ -14,14 +14,17 @@ def week_of_work(world: World, pool: Pool, members: list[Person], available: Hou
                  start: float) -> tuple[Hours, Hours]:
     """Hours demanded and worked per person in the week that began at ``start``.
 
-    Priorities: onboardings in progress, then renewal work at the pace its dates need (earliest
-    date first), then trigger tasks (CSMs; see ``trigger_work``), then scheduled touches (CSMs;
-    least recently touched account first), then renewal work ahead of pace. Hours worked never
-    exceed hours available; what does not fit is missed (touches, renewals) or waits (tickets,
-    trigger tasks).
+    A renewals pool first moves work a member cannot do on pace to colleagues with room
+    (``renewal_work.rebalance``). Priorities: onboardings in progress, then renewal work at the
+    pace its dates need (earliest date first), then trigger tasks (CSMs; see ``trigger_work``),
+    then scheduled touches (CSMs; least recently touched account first), then renewal work ahead
+    of pace. Hours worked never exceed hours available; what does not fit is missed (touches,
+    renewals) or waits (tickets, trigger tasks).
     """
     if pool.role == "support":
         return world.support_desk.week_for(pool, members, available)
+    if pool.role == "renewals":
+        rebalance(world, members, available, start)
     demanded: Hours = {}
     worked: Hours = {}
     for person in members:

@@ -164,6 +164,11 @@ class World:
         return float(self.profiles.renewal_hours[self.book.profile[customer],
                                                  self.book.tier[customer]])
 
+    def renewal_hours_held(self, person: Person) -> float:
+        """Hours of renewal work a person holds and has still to do (their renewal load)."""
+        return sum(self.renewal_tasks[customer].remaining_hours
+                   for customer in person.renewal_tasks)
+
     def pools_with_role(self, role: str) -> list[Pool]:
         """Pools of one role."""
         return [pool for pool in self.pools if pool.role == role]

@@ -71,6 +71,18 @@ FIELD_CASES = [
     ("csm-pool-without-tiers", "pools.0.tiers", [], ["pools[0].tiers = []"]),
     ("specialist-without-renewals", "org_model", "specialist",
      ["org_model = 'specialist'", "renewals"]),
+    ("new-hire-share-above-one", "renewals", {"new_hire_share": 1.5},
+     ["renewals.new_hire_share = 1.5"]),
+    ("new-hire-share-nan", "renewals", {"new_hire_share": math.nan},
+     ["renewals.new_hire_share = nan"]),
+    ("rebalance-threshold-zero", "renewals", {"rebalance_threshold": 0},
+     ["renewals.rebalance_threshold = 0"]),
+    ("rebalance-threshold-infinite", "renewals", {"rebalance_threshold": math.inf},
+     ["renewals.rebalance_threshold = inf"]),
+    ("csm-book-share-negative", "hiring", {"csm_book_share": -0.1},
+     ["hiring.csm_book_share = -0.1"]),
+    ("share-overflow-tasks-not-bool", "triggers", {"share_overflow_tasks": "often"},
+     ["triggers.share_overflow_tasks = 'often'"]),
 ]
 
 # (id, file content or None for a missing file, fragments the error line must contain)

@@ -318,8 +318,8 @@ def test_tasks_go_to_the_owner_or_are_spread_over_the_overflow_pool() -> None:
 
 def test_a_week_of_tasks_is_done_whole_in_order_at_an_even_pace() -> None:
     """After 5 of 10 hours, two 2-hour tasks fit (done when 7 and 9 of the 10 hours are
-    spent, i.e. 7/10 and 9/10 into the week) and the third waits; demand is the held hours
-    spread over ``task_pace_weeks``."""
+    spent, i.e. 7/10 and 9/10 into the week) and the third waits, the colleague having no hours
+    left either; demand is the held hours spread over ``task_pace_weeks``."""
     world = build(parse_scenario(owned_and_tech_book()), seed=1)
     engine = engine_of(world)
     overflow = world.pool_named("overflow")
@@ -330,7 +330,7 @@ def test_a_week_of_tasks_is_done_whole_in_order_at_an_even_pace() -> None:
     start = 7.0
     available = {first.id: 10.0, second.id: 10.0}
     demanded, done = trigger_week(world, overflow, overflow.members, available,
-                                  {first.id: 5.0, second.id: 0.0}, start)
+                                  {first.id: 5.0, second.id: 10.0}, start)
     pace = world.scenario.triggers.task_pace_weeks
     assert demanded == {first.id: pytest.approx(6.0 / pace), second.id: 0.0}
     assert done == {first.id: 4.0, second.id: 0.0}
@@ -340,6 +340,40 @@ def test_a_week_of_tasks_is_done_whole_in_order_at_an_even_pace() -> None:
     outreach = events_of(world).query("kind == 'outreach'")
     assert list(outreach.customer) == [0, 1] and set(outreach.staff) == {first.id}
     np.testing.assert_allclose(outreach.amount, np.array(days) - 1.0)
+
+
+@pytest.mark.parametrize("share", [True, False])
+def test_an_overflow_task_its_holder_has_no_hours_for_is_done_by_a_colleague(
+        share: bool) -> None:
+    """The holder has 5 of 10 hours left: two 2-hour tasks fit, the third goes to the colleague
+    with the most hours left (4 of 10 left: done 8/10 into the week; the one with 3 left is not
+    chosen) and counts in that colleague's demand. Switched off, it waits for its holder."""
+    data = owned_and_tech_book()
+    next(pool for pool in data["pools"] if pool["name"] == "overflow")["headcount"] = 3
+    data["triggers"]["share_overflow_tasks"] = share
+    world = build(parse_scenario(data), seed=1)
+    engine = engine_of(world)
+    overflow = world.pool_named("overflow")
+    first, second, third = overflow.members
+    items = [Intervention(customer, "usage_drop", raised=1.0, hours=2.0, holder=first.id)
+             for customer in (0, 1, 2)]
+    engine.tasks = list(items)
+    start = 7.0
+    available = {first.id: 10.0, second.id: 10.0, third.id: 10.0}
+    worked = {first.id: 5.0, second.id: 6.0, third.id: 7.0}
+    demanded, done = trigger_week(world, overflow, overflow.members, available, worked, start)
+    pace = world.scenario.triggers.task_pace_weeks
+    if not share:
+        assert done == {first.id: 4.0, second.id: 0.0, third.id: 0.0}
+        assert engine.tasks == [items[2]] and items[2].holder == first.id
+        return
+    assert done == {first.id: 4.0, second.id: 2.0, third.id: 0.0}
+    assert demanded == {first.id: pytest.approx(4.0 / pace),
+                        second.id: pytest.approx(2.0 / pace), third.id: 0.0}
+    assert engine.tasks == [] and items[2].holder == second.id
+    assert items[2].answered == pytest.approx(start + WEEK_DAYS * 0.8)
+    outreach = events_of(world).query("kind == 'outreach'")
+    assert list(outreach.staff) == [first.id, first.id, second.id]
 
 
 # --- expansion and the dedicated CSM ---------------------------------------------------------

@@ -44,24 +44,49 @@ def in_handoff(world: World, customer: int) -> bool:
     return bool(world.book.handoff_day[customer] > world.now)
 
 
-def change_owner(world: World, customer: int) -> None:
-    """Move a customer to another CSM, counting a change of CSM."""
+def change_owner(world: World, customer: int, to: Person | None = None) -> None:
+    """Move a customer to another CSM (``to``, else the least-loaded), counting a change of CSM."""
     book = world.book
     tier = int(book.tier[customer])
     book.csm_changes[customer] += 1
     book.cycle_csm_changes[customer] += 1
     world.tier_counters.add("csm_changes", tier)
     world.record("csm_change", customer, int(book.owner[customer]), tier)
-    assign_owner(world, customer)
+    assign_owner(world, customer, to)
 
 
-def reassign(world: World, customer: int) -> None:
-    """Give a customer whose CSM left another one: a change of CSM unless coverage is pooled."""
+def reassign(world: World, customer: int, to: Person | None = None) -> None:
+    """Give a customer another CSM (``to``, else the least-loaded).
+
+    A change of CSM unless its coverage is pooled.
+    """
     book = world.book
     if world.profiles.pooled[book.profile[customer], book.tier[customer]]:
-        assign_owner(world, customer)
+        assign_owner(world, customer, to)
     else:
-        change_owner(world, customer)
+        change_owner(world, customer, to)
+
+
+def take_accounts(world: World, newcomer: Person) -> None:
+    """A CSM who joins takes over a share of the pool's accounts (``hiring.csm_book_share``).
+
+    From the colleague owning the most accounts, their most recently live account each time,
+    until the newcomer owns that share of the pool's accounts per CSM (the share is at most 1,
+    so the colleague always keeps more than the newcomer). Each move is a change of CSM
+    (``reassign``).
+    """
+    members = newcomer.pool.members
+    target = world.scenario.hiring.csm_book_share * sum(
+        person.accounts for person in members) / len(members)
+    book = world.book
+    while newcomer.accounts + 1 <= target + 1e-9:
+        giver = max((person for person in members if person is not newcomer),
+                    key=lambda person: (person.accounts, -person.id), default=None)
+        if giver is None:
+            return
+        owned = np.flatnonzero(book.owner == giver.id)
+        newest = owned[np.lexsort((owned, book.golive_day[owned]))[-1]]
+        reassign(world, int(newest), newcomer)
 
 
 def release_owner(world: World, customer: int) -> None:

@@ -109,17 +109,23 @@ def _activate(world: World, customer: int) -> None:
 
 
 def renewal_cycle(world: World, customer: int) -> Generator[simpy.Event, None, None]:
-    """Open the renewal work ahead of each anniversary and decide the renewal on the date."""
+    """Open the renewal work ahead of each anniversary and decide the renewal on the date.
+
+    The work of a renewal whose window opens before the horizon is opened even if its date
+    falls after it, so the last months of a run carry the renewal work they really would.
+    """
     book, env = world.book, world.env
     due = float(book.first_renewal_day[customer])
     window = world.scenario.renewals.window_days
-    while due < world.horizon:
+    while due - window < world.horizon:
         if world.renewal_hours(customer) > 0:
             if due - window > env.now:
                 yield env.timeout(due - window - env.now)
             if book.state[customer] == CHURNED:
                 return
             open_task(world, customer, due)
+        if due >= world.horizon:
+            return
         yield env.timeout(due - env.now)
         if book.state[customer] == CHURNED or not renew(world, customer):
             return

@@ -2,12 +2,13 @@
 
 A task goes to the account's owning CSM; a risk task of an account without one goes to the
 overflow CSM pool of its tier (``overflow_tiers``), to the member holding the fewest of its
-tasks (and stays with them while they are on staff). Nobody to take it: it waits, and expires
-unanswered at the renewal. In a CSM's week trigger tasks come after onboardings and paced
-renewal work and before scheduled touches; risk tasks first, oldest first, then handoffs to
-sales. A task is done whole or waits for next week. The person works at an even pace through
-the week, so a task is done on the day its hours end in the week's order of work; the
-response time is the days from the trigger to that day.
+tasks (and stays with them while they are on staff); one its holder has no hours for in a week
+is done by the colleague with the most hours left, if it fits (``share_overflow_tasks``).
+Nobody to take it: it waits, and expires unanswered at the renewal. In a CSM's week trigger
+tasks come after onboardings and paced renewal work and before scheduled touches; risk tasks
+first, oldest first, then handoffs to sales. A task is done whole or waits for next week. The
+person works at an even pace through the week, so a task is done on the day its hours end in
+the week's order of work; the response time is the days from the trigger to that day.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from sim.calendar import WEEK_DAYS
-from sim.customers.triggers import Intervention, TriggerEngine
+from sim.customers.triggers import Intervention, TriggerEngine, work_order
 from sim.organisation import Hours, Person, Pool
 from sim.world import World
 
@@ -41,13 +42,14 @@ def trigger_week(world: World, pool: Pool, members: list[Person], available: Hou
     if engine is None:
         return {}, {}
     held = held_tasks(engine, pool)
-    demanded: Hours = {}
     done: Hours = {}
     for person in members:
-        items = held.get(person.id, [])
-        demanded[person.id] = sum(item.hours for item in items) / engine.spec.task_pace_weeks
-        done[person.id] = _work_through(engine, person, items, worked[person.id],
-                                        available[person.id], start)
+        done[person.id] = _work_through(engine, person, held.get(person.id, []),
+                                        worked[person.id], available[person.id], start)
+    if engine.spec.share_overflow_tasks:
+        _share_overflow(engine, members, held, available, worked, done, start)
+    demanded = {person.id: sum(item.hours for item in held.get(person.id, []))
+                / engine.spec.task_pace_weeks for person in members}
     return demanded, done
 
 
@@ -60,6 +62,32 @@ def _work_through(engine: TriggerEngine, person: Person, items: list[Interventio
         done += item.hours
         complete(engine, item, person, start + WEEK_DAYS * (used + done) / capacity)
     return done
+
+
+def _share_overflow(engine: TriggerEngine, members: list[Person],
+                    held: dict[int, list[Intervention]], available: Hours, worked: Hours,
+                    done: Hours, start: float) -> None:
+    """Give overflow tasks their holders had no hours for to the colleague with most hours left.
+
+    In work order, each goes to the member with the most hours left this week if it fits there,
+    and is done and counted in that member's demand.
+    """
+    owner = engine.world.book.owner
+    left = sorted((item for person in members for item in held.get(person.id, [])
+                   if item.waiting and owner[item.customer] < 0), key=work_order)
+    free = {person.id: available[person.id] - worked[person.id] - done[person.id]
+            for person in members}
+    for item in left:
+        taker = max(members, key=lambda person: (free[person.id], -person.id))
+        if free[taker.id] < item.hours - 1e-9:
+            continue
+        held[item.holder].remove(item)
+        held[taker.id] = [*held.get(taker.id, []), item]
+        item.holder = taker.id
+        free[taker.id] -= item.hours
+        done[taker.id] += item.hours
+        used = available[taker.id] - free[taker.id]
+        complete(engine, item, taker, start + WEEK_DAYS * used / available[taker.id])
 
 
 def held_tasks(engine: TriggerEngine, pool: Pool) -> dict[int, list[Intervention]]:
