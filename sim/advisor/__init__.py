@@ -1,4 +1,4 @@
-"""The six-factor model choice of domain.md §11: score, sum and recommend a touch model.
+"""The six-factor model choice of §11: score, sum and recommend a touch model.
 
 ACV, complexity, segment, margin, competition and growth stage score 1–5 each; the total
 (6–30) and the spread of the scores decide between high-, low-, tech-touch and hybrid.
