@@ -1,7 +1,7 @@
 """Calibration figures: mean GRR / NRR of the shipped stage scenarios over many seeds.
 
 Compares each stage scenario's last trailing-12-month GRR and NRR, averaged over seeds, with the
-ranges of domain.md §10.1. Prints a table; asserts nothing.
+ranges of §10.1 (docs/sources.md). Prints a table; asserts nothing.
 
     python benchmarks/stage_calibration.py [--seeds 20]
 """
@@ -17,7 +17,7 @@ import numpy as np
 from sim import load_scenario, run
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = {  # domain.md §10.1 (team-structure article)
+TARGETS = {  # §10.1 (team-structure article)
     "stage1_startup": ((0.70, 0.85), None),
     "stage2_early_scale": ((0.85, 0.92), (0.90, 1.00)),
     "stage3_scaled_ops": ((0.90, 0.95), (1.05, 1.15)),

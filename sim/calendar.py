@@ -11,7 +11,7 @@ WEEK_DAYS = 7.0
 DAY_HOURS = 24.0
 """Hours in a day: ticket response times and SLAs are in hours, the clock in days."""
 WORKING_DAYS_PER_WEEK = 5.0
-"""Working days in a week: tickets per engineer per *working* day (domain.md §7.1)."""
+"""Working days in a week: tickets per engineer per *working* day (§7.1)."""
 
 
 def period_days(output_period: str) -> float:

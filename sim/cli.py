@@ -248,13 +248,13 @@ class _OneLineUsage(click.Command):
               help=f"Competitive positioning  [default: {advisor.DEFAULT_COMPETITION}]")
 @click.option("--customers", type=float, help="Customers now (or planned).")
 @click.option("--stage", type=click.Choice(advisor.STAGE_NAMES),
-              help="Growth stage (domain.md §10.3), instead of or with --customers.")
+              help="Growth stage (§10.3), instead of or with --customers.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help="Plain text, or JSON for programs.")
 @click.pass_context
 def advise(ctx: click.Context, scenario_file: Path | None, output_format: str,
            **flags: object) -> None:
-    """Score the six factors of domain.md §11 and recommend a touch model the ACV pays for."""
+    """Score the six factors of §11 and recommend a touch model the ACV pays for."""
     with _reported_errors(ctx):
         facts = advisor.scenario_facts(load_scenario(scenario_file)) if scenario_file else None
         advice = advisor.advise(advisor.request_from_flags(flags), facts)

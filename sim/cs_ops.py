@@ -1,4 +1,4 @@
-"""CS Ops as a force multiplier: the productivity gain it gives every CSM (domain.md §7.1).
+"""CS Ops as a force multiplier: the productivity gain it gives every CSM (§7.1).
 
 The curve is ``CsOps.gain`` (scenario section ``cs_ops``); this module measures the coverage of
 a run's CSMs by its CS Ops people.

@@ -1,6 +1,6 @@
 """Unit economics and retention: cost to serve, its allocation to tiers, GRR and NRR.
 
-GRR and NRR use the standard cohort definitions (domain.md §0 glossary): the cohort is the
+GRR and NRR use the standard cohort definitions (§0 glossary): the cohort is the
 customers paying a year ago; NRR = their ARR now / their ARR then; GRR is the same with each
 customer's ARR capped at its value a year ago (expansion excluded, churn at zero).
 """
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def cost_per_customer(csm_annual_cost: float, accounts_per_csm: float,
                       shared_cost: float, tooling_cost: float) -> float:
-    """Annual CS cost per customer (domain.md §3.1): CSM cost / accounts + shared + tooling."""
+    """Annual CS cost per customer (§3.1): CSM cost / accounts + shared + tooling."""
     return csm_annual_cost / accounts_per_csm + shared_cost + tooling_cost
 
 

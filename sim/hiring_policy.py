@@ -1,7 +1,7 @@
 """Hiring policies: one review process that opens requisitions when a pool's trigger fires.
 
 Every ``hiring.review_days`` (from day 0, after everything else due at that instant) the review
-reads each pool's trigger (domain.md §7.1, §8) as a *load* in the trigger's own units:
+reads each pool's trigger (§7.1, §8) as a *load* in the trigger's own units:
 
 =============== ================================================ ============================
 role            load                                             metric = load / (n x unit)

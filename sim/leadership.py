@@ -1,4 +1,4 @@
-"""Leadership layers derived from the CSM headcount by spans of control (domain.md §7.3).
+"""Leadership layers derived from the CSM headcount by spans of control (§7.3).
 
 The counts follow every change of the CSM headcount (``follow_csm_headcount`` is called when
 somebody joins or leaves a CSM pool), so each layer's person-days, and with them its cost, are

@@ -191,7 +191,7 @@ class Scenario(Model):
     """generalist: CSMs onboard and renew their own accounts; specialist: implementation team
     onboards then hands off, renewals specialists renew; pod: the specialist roles grouped in
     pods by tier, with shared renewals and support; geographic: the specialist roles by region
-    (domain.md §9; see `org`)."""
+    (§9; see `org`)."""
     tiers: tuple[Tier, ...] = Field(min_length=1)
     """Customer tiers; ACV bands must be contiguous, without gaps or overlaps."""
     growth: Growth

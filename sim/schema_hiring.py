@@ -1,6 +1,6 @@
 """Scenario schema of hiring triggers, CS Ops productivity and leadership layers.
 
-Hiring triggers (domain.md §7.1, §8) are per pool; which one applies follows from the pool's
+Hiring triggers (§7.1, §8) are per pool; which one applies follows from the pool's
 role. CS Ops productivity (§7.1, §9.1) and leadership layers from spans of control (§7.3) are
 scenario sections. Cross-field rules are in ``check_hiring``.
 """
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 CSM_TRIGGER_DEFAULTS: dict[str, float] = {"high": 12.0, "low": 60.0}
 """Accounts per CSM above which a CSM pool hires, by the touch model of its tiers: enterprise
-CSMs "consistently at 12+", mid-market at "60+" (domain.md §7.1, §8). Tech-touch CSMs hire on
+CSMs "consistently at 12+", mid-market at "60+" (§7.1, §8). Tech-touch CSMs hire on
 health-score capacity (§7.1), which is not modelled: no default for them."""
 
 TRIGGER_DEFAULTS: dict[str, float] = {
@@ -29,7 +29,7 @@ TRIGGER_DEFAULTS: dict[str, float] = {
     "first_cs_ops_at_csms": 8.0,
     "csms_per_cs_ops": 8.0,
 }
-"""Role defaults of the other triggers (domain.md §7.1, §8, §15.3); see ``HiringTrigger``."""
+"""Role defaults of the other triggers (§7.1, §8, §15.3); see ``HiringTrigger``."""
 
 ROLE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "csm": ("accounts_per_csm",),
@@ -45,11 +45,11 @@ ROLE_TRIGGERS_ALL: tuple[str, ...] = tuple(name for names in ROLE_TRIGGERS.value
 """Every trigger field."""
 
 LAYERS: tuple[str, ...] = ("team_lead", "manager", "director", "vp")
-"""Leadership layers, from the first line up (domain.md §7.3)."""
+"""Leadership layers, from the first line up (§7.3)."""
 
 
 class HiringTrigger(Model):
-    """When a hiring policy adds to this pool (domain.md §7.1, §8).
+    """When a hiring policy adds to this pool (§7.1, §8).
 
     Only the fields of the pool's role apply; unset ones take the role default. The policy
     hires up to the smallest headcount n with metric / n at or below the threshold.
@@ -88,7 +88,7 @@ class HiringTrigger(Model):
 
 
 class CsOps(Model):
-    """CS Ops as a force multiplier on CSMs' productive hours (domain.md §7.1, §9.1).
+    """CS Ops as a force multiplier on CSMs' productive hours (§7.1, §9.1).
 
     "One CS Ops person makes ten CSMs 30% more productive" (§7.1); how the effect compounds is
     not in the sources (§15.3). Coverage c = CS Ops headcount (each hire counted by their ramp
@@ -122,7 +122,7 @@ class CsOps(Model):
 
 
 class Leadership(Model):
-    """Leadership layers derived from the CSM headcount by spans of control (domain.md §7.3).
+    """Leadership layers derived from the CSM headcount by spans of control (§7.3).
 
     With `derive`, each period's workforce table gets one row per layer (role_kind
     `leadership`) and their cost is part of CS cost, shared over all tiers like other

@@ -1,4 +1,4 @@
-"""The organisation section of a scenario: handoffs, pods and regions (domain.md §9).
+"""The organisation section of a scenario: handoffs, pods and regions (§9).
 
 The organisation model itself is ``Scenario.org_model``; this section holds what the specialist,
 pod and geographic models need beyond the staff pools. Cross-field rules are in
@@ -48,7 +48,7 @@ class Region(Model):
 
 
 class Organisation(Model):
-    """Handoffs, pods and regions of the organisation models (domain.md §9.2)."""
+    """Handoffs, pods and regions of the organisation models (§9.2)."""
 
     handoff_delay_days: float = Field(7.0, ge=0)
     """Specialist and geographic models: days from go-live until a CSM takes the account over

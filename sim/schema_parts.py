@@ -17,7 +17,7 @@ from sim.schema_hiring import HiringTrigger
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 TicketLevel = Literal["T1", "T2", "T3"]
-"""Support ticket levels, simplest first (domain.md §6.7)."""
+"""Support ticket levels, simplest first (§6.7)."""
 SHARE_TOLERANCE = 1e-6
 
 
@@ -62,7 +62,7 @@ class ComplexityMix(Shares):
 
 
 class TicketMix(Shares):
-    """Share of a tier's support tickets at each complexity level (domain.md §6.7)."""
+    """Share of a tier's support tickets at each complexity level (§6.7)."""
 
     label: ClassVar[str] = "ticket_mix"
 
@@ -120,7 +120,7 @@ class RenewalChange(Model):
 
 
 TOUCH_DEFAULTS: dict[str, dict[str, float]] = {
-    # Cadence: high-touch weekly/biweekly (domain.md §2.1, §5.2), low-touch monthly/quarterly
+    # Cadence: high-touch weekly/biweekly (§2.1, §5.2), low-touch monthly/quarterly
     # (§2.2); medium-touch (the $50-100K "dedicated" tier of §4.2, 1 CSM per 30-50 accounts) with
     # monthly check-ins and QBRs. Hours per touch and per renewal are assumptions sized so that a
     # CSM's book at the source ratio (12 high-touch, 40 medium, 50 low-touch accounts; §7.1,
@@ -170,7 +170,7 @@ class Tier(Model):
     """Implementation complexity mix of new customers."""
     accounts_per_csm: float | None = Field(None, gt=0)
     """Target accounts per CSM (default by touch model high / medium / low / tech: 12 / 40 / 50 /
-    500, domain.md §7.1, §4.2)."""
+    500, §7.1, §4.2)."""
     touch_interval_days: float | None = Field(None, gt=0)
     """Days between scheduled touches (default by touch model: 14 / 30 / 30 / 30)."""
     touch_hours: float | None = Field(None, ge=0)
@@ -189,7 +189,7 @@ class Tier(Model):
     sla_response_hours: float = Field(24.0, gt=0)
     """First-response SLA target for this tier's tickets, in calendar hours."""
     tooling_cost_per_account: float = Field(200.0, ge=0)
-    """Technology cost per account per year, USD (domain.md §3.1: $200)."""
+    """Technology cost per account per year, USD (§3.1: $200)."""
     fixed_cost_per_month: float = Field(0.0, ge=0)
     """Fixed automation/content cost of serving this tier, USD per month (tech-touch, §2.3)."""
     human_onboarding_share: float | None = Field(None, ge=0, le=1)
@@ -220,7 +220,7 @@ class Tier(Model):
 
 ONBOARDING_SLOTS_DEFAULT = {"implementation": 10, "csm": 3}
 """Concurrent onboardings per person when a pool does not say: implementation specialists 10
-(8-15, domain.md §7.1); generalist CSMs 3 (assumption)."""
+(8-15, §7.1); generalist CSMs 3 (assumption)."""
 
 
 class PlanStep(Model):
@@ -238,7 +238,7 @@ class StaffPool(Model):
     name: str = Field(pattern=NAME_PATTERN)
     """Pool name (lower-case identifier), used as `role` in the workforce table."""
     role: Literal["csm", "implementation", "support", "renewals", "cs_ops", "leader"]
-    """What the pool does (domain.md §7)."""
+    """What the pool does (§7)."""
     tiers: tuple[str, ...] = ()
     """CSM pools: tiers whose accounts this pool owns. Implementation pools (optional): tiers
     whose customers this pool onboards; without it, every tier no other implementation pool
@@ -297,7 +297,7 @@ class StaffPool(Model):
 
 
 class Hiring(Model):
-    """How hires arrive and what opens requisitions (domain.md §8; lead time, ramp: assumptions)."""
+    """How hires arrive and what opens requisitions (§8; lead time, ramp: assumptions)."""
 
     lead_time_days: float = Field(60.0, ge=0)
     """Days from opening a requisition to the hire's first day."""
@@ -316,7 +316,7 @@ class Hiring(Model):
     """fixed: only staffing plans and backfill open requisitions; proactive: a review every
     `review_days` hires when a pool's trigger metric, forecast one lead time ahead, exceeds its
     threshold; reactive: hires once the current metric has exceeded it for
-    `reactive_delay_days` (domain.md §8: "hire proactively, not reactively")."""
+    `reactive_delay_days` (§8: "hire proactively, not reactively")."""
     review_days: float = Field(7.0, gt=0)
     """Days between hiring reviews of the proactive and reactive policies (assumption)."""
     trend_window_days: float = Field(90.0, gt=0)

@@ -1,8 +1,8 @@
 """Schema of strategies: rules that change the org model or tiers' touch models during a run.
 
 A rule fires once, when its condition holds at a monthly review, no other change is under way and
-the previous change has been in force for the commitment period (domain.md §12.3: commit for
-12-18 months). The change then follows the roadmap of domain.md §12: design, a pilot on a share of
+the previous change has been in force for the commitment period (§12.3: commit for
+12-18 months). The change then follows the roadmap of §12: design, a pilot on a share of
 the customers, and a rollout to the rest, with a one-off cost.
 """
 
@@ -86,7 +86,7 @@ class TouchChange(Model):
 
 
 class Transition(Model):
-    """How a change is carried out (domain.md §12.1-12.2)."""
+    """How a change is carried out (§12.1-12.2)."""
 
     design_days: float = Field(28.0, ge=0)
     """Design phase (weeks 1-4): costs money, changes nothing yet."""
@@ -149,7 +149,7 @@ class StrategyRule(Model):
 
 
 class Strategies(Model):
-    """Rules that change the organisation as the company grows (domain.md §10, §12)."""
+    """Rules that change the organisation as the company grows (§10, §12)."""
 
     rules: tuple[StrategyRule, ...] = ()
     """Rules, considered in order at each review; each fires at most once."""

@@ -1,4 +1,4 @@
-"""Scenario schema of the usage signal and the trigger engine (domain.md §6, §2.3, §15.1).
+"""Scenario schema of the usage signal and the trigger engine (§6, §2.3, §15.1).
 
 Every live customer carries a monthly usage signal; thresholds on it raise triggers (usage
 drop, inactivity, expansion) and an ACV crossing at renewal raises the dedicated-CSM trigger.
@@ -119,7 +119,7 @@ class ExpansionTrigger(Model):
 
 
 class Triggers(Model):
-    """Usage signal and trigger-based interventions (domain.md §6; off by default).
+    """Usage signal and trigger-based interventions (§6; off by default).
 
     Each human follow-up of a risk trigger (usage drop; inactivity after a failed automated
     sequence) is a task of ``outreach_hours`` for the account's owning CSM, or for the overflow

@@ -1,6 +1,6 @@
 """Growth stages of a CS organisation by customer count, and the signs that it is time to move on.
 
-Two schemes, both from domain.md §10 (they disagree on the boundaries, §14):
+Two schemes, both from §10 (they disagree on the boundaries, §14):
 
 - ``team-structure`` (§10.1, also §10.2): 1 startup 0–50, 2 early scale 50–200, 3 scaled
   operations 200–500, 4 mature organisation 500+ customers.
@@ -32,7 +32,7 @@ class StageScheme:
     name: SchemeName
     """How the scheme is named on the command line and in code."""
     section: str
-    """The domain.md section it comes from."""
+    """The section of docs/sources.md it comes from."""
     starts: tuple[int, ...]
     """First customer count of stages 1, 2, ...; the first is 0."""
     names: tuple[str, ...]
@@ -48,12 +48,12 @@ class StageScheme:
 TEAM_STRUCTURE = StageScheme(
     name="team-structure", section="§10.1", starts=(0, 50, 200, 500),
     names=("startup", "early-scale", "scaled-operations", "mature"))
-"""domain.md §10.1 (team-structure article; the business-models article of §10.2 agrees)."""
+"""§10.1 (team-structure article; the business-models article of §10.2 agrees)."""
 
 CHOOSING_MODEL = StageScheme(
     name="choosing-model", section="§10.3", starts=(0, 100, 500, 2_000),
     names=("startup", "early-scaling", "growth", "scale"))
-"""domain.md §10.3 (choosing-model article): the bands of growth-stage factor 6 (§11.1)."""
+"""§10.3 (choosing-model article): the bands of growth-stage factor 6 (§11.1)."""
 
 SCHEMES: dict[str, StageScheme] = {scheme.name: scheme for scheme in (TEAM_STRUCTURE,
                                                                       CHOOSING_MODEL)}

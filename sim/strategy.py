@@ -2,7 +2,7 @@
 
 A monthly review checks the rules in order. A rule fires once, when its condition holds, no change
 is under way and the previous change has been fully in force for ``commitment_months``. The
-change follows the roadmap of domain.md §12: nothing changes during design; at the pilot the pilot
+change follows the roadmap of §12: nothing changes during design; at the pilot the pilot
 customers (a random ``pilot_share``, drawn from the rule's own stream) move to the new service
 profile; during the rollout the others move, each on a day spread evenly over the rollout; from
 the end of the rollout new customers start on the new profile. The one-off cost is spread over

@@ -1,4 +1,4 @@
-"""The six-factor advisor (domain.md §11): cut points, the model rules, scenarios and the CLI."""
+"""The six-factor advisor (§11): cut points, the model rules, scenarios and the CLI."""
 
 from __future__ import annotations
 

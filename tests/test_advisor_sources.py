@@ -1,4 +1,4 @@
-"""The advisor against every example of the sources' decision sections (domain.md §1, §3, §11).
+"""The advisor against every example of the sources' decision sections (§1, §3, §11).
 
 Each example states some inputs (ACV, margin, segment, complexity); the others take the
 advisor's defaults (margin 60%, matching the market). A product complexity the example does not

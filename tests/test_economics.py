@@ -1,4 +1,4 @@
-"""Unit economics against the worked examples of domain.md §3.1 and §15.5."""
+"""Unit economics against the worked examples of §3.1 and §15.5."""
 
 from __future__ import annotations
 

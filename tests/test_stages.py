@@ -1,4 +1,4 @@
-"""Growth stages by customer count (domain.md §10.1, §10.3) and the §10.1 breaking points."""
+"""Growth stages by customer count (§10.1, §10.3) and the §10.1 breaking points."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tier bands: the boundary convention of domain.md §15.5 for both source schemes."""
+"""Tier bands: the boundary convention of §15.5 for both source schemes."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ def test_stage_follows_the_team_structure_bands() -> None:
     result = run(load_scenario("scenarios/growth_100_to_500.yaml"), seed=1)
     frame = result.timeseries
     total = frame[frame["tier"] == "all"]
-    # domain.md §10.1: 0-50 startup, 50-200 early scale, 200-500 scaled, 500+ mature
+    # §10.1: 0-50 startup, 50-200 early scale, 200-500 scaled, 500+ mature
     expected = 1 + np.searchsorted([50, 200, 500], total["customers_total"].to_numpy(),
                                    side="right")
     assert (total["stage"].to_numpy() == expected).all()

@@ -1,4 +1,4 @@
-"""Trigger-based interventions (domain.md §6): when triggers fire, who answers, what it does.
+"""Trigger-based interventions (§6): when triggers fire, who answers, what it does.
 
 Small deterministic books; statements about churn are made under common random numbers (the
 same seed gives every variant the same customers, usage shocks and renewal draws).

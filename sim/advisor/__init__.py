@@ -1,4 +1,4 @@
-"""The six-factor model choice of domain.md §11: score, sum and recommend a touch model.
+"""The six-factor model choice of §11: score, sum and recommend a touch model.
 
 ACV, complexity, segment, margin, competition and growth stage score 1–5 each; the total
 (6–30) picks high-, low- or tech-touch, a check of each model's cost per customer against the

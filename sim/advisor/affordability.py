@@ -1,6 +1,6 @@
 """Can the ACV pay for a touch model? Each model's cost per customer against a CS budget.
 
-The post-sale model is "an economic decision first" (domain.md §1): the six-factor total says
+The post-sale model is "an economic decision first" (§1): the six-factor total says
 how much touch the customers call for, the budget says how much of it their ACV and margin pay
 for. The budget is a share of the gross profit a customer brings (margin × ACV):
 

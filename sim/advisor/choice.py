@@ -1,4 +1,4 @@
-"""From six factor scores to a touch model (domain.md §11.2), with the rules the sources leave open.
+"""From six factor scores to a touch model (§11.2), with the rules the sources leave open.
 
 The bands: tech-touch 6–12, low-touch 12–20, high-touch 20–30; hybrid when the customers are
 spread. Three rules make the choice unique and keep it within what the customers pay for:

@@ -26,7 +26,7 @@ def advice_text(advice: Advice) -> str:
                 f"{source:<{widths[3]}}  {reason}").rstrip()
 
     where = f": scenario {advice.scenario}" if advice.scenario else ""
-    lines = [f"Six-factor model choice (domain.md §11){where}", "", line(_HEADERS)]
+    lines = [f"Six-factor model choice (docs/sources.md §11){where}", "", line(_HEADERS)]
     lines += [line(row) for row in rows]
     lines.append(line(("Total", "", str(advice.total), "", "of 6–30")))
     recommendation = advice.recommendation

@@ -1,4 +1,4 @@
-"""The six factors of domain.md §11 scored 1 to 5, as pure functions of plain inputs.
+"""The six factors of §11 scored 1 to 5, as pure functions of plain inputs.
 
 The sources define only the 1/3/5 anchors (§11.2). The 2 and 4 intermediates follow one
 principle: **the 1 and 5 anchors keep the sources' edges, and the band of the 3 anchor is split

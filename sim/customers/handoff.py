@@ -1,4 +1,4 @@
-"""The handoff at go-live: the account passes from its onboarder to a CSM (domain.md §9.2).
+"""The handoff at go-live: the account passes from its onboarder to a CSM (§9.2).
 
 In the generalist model the onboarding CSM keeps the account. In the specialist and geographic
 models the implementation specialist hands it to a CSM after ``org.handoff_delay_days``; in the

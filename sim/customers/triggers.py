@@ -1,4 +1,4 @@
-"""The trigger engine: usage thresholds and ACV crossings raise interventions (domain.md §6).
+"""The trigger engine: usage thresholds and ACV crossings raise interventions (§6).
 
 Risk triggers (a usage drop; inactivity, after an automated re-engagement sequence that did
 not work) become CSM tasks (``sim.customers.trigger_work``). Expansion signals open one
