@@ -35,6 +35,7 @@ class RunOptions:
     batch_size: int | None
     out: Path | None
     overwrite: bool
+    html_report: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def sweep_command(scenario: Scenario, source: Path, design: DesignOptions,
     out = options.out or _default_out(spec, Path("results") / scenario.name, "sweep")
     outcome = _run(spec, out, options, design.precision)
     _report(f"sweep of {source}", outcome, baseline, requirements, design.precision)
+    _html_report(outcome, options)
 
 
 def compare_command(files: Sequence[Path], options: RunOptions) -> None:
@@ -71,6 +73,7 @@ def compare_command(files: Sequence[Path], options: RunOptions) -> None:
     out = options.out or _default_out(spec, Path("results"), "compare")
     outcome = _run(spec, out, options, None)
     _report("comparison", outcome, None, [], None)
+    _html_report(outcome, options)
 
 
 def _run(spec: SweepSpec, out: Path, options: RunOptions,
@@ -98,6 +101,13 @@ def _report(title: str, outcome: Outcome, baseline: str | None,
         print_precision(outcome.precision, outcome.replications, precision.max_replications,
                         console)
     click.echo(f"wrote {outcome.root.resolve()}")
+
+
+def _html_report(outcome: Outcome, options: RunOptions) -> None:
+    if options.html_report:
+        from sim.report_html import write_report
+
+        click.echo(f"wrote {write_report(outcome.root.resolve())}")
 
 
 def _default_out(spec: SweepSpec, parent: Path, kind: str) -> Path:
