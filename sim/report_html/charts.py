@@ -61,24 +61,24 @@ def finite(values: Sequence[float] | np.ndarray) -> list[float | None]:
 
 def add_line(figure: go.Figure, x: Sequence[str], y: Sequence[float] | np.ndarray, name: str,
              index: int, dash: str = "solid", markers: bool = True, secondary: bool = False,
-             ) -> None:
+             group: str | None = None) -> None:
     """A series as a line with a marker per point (``dash``: solid, dash, dot)."""
     figure.add_trace(go.Scatter(
         x=list(x), y=finite(y), name=name, mode="lines+markers" if markers else "lines",
         line={"color": colour(index), "dash": dash, "width": 2}, marker={"size": 5},
-        yaxis="y2" if secondary else "y"))
+        yaxis="y2" if secondary else "y", legendgroup=group))
 
 
 def add_band(figure: go.Figure, x: Sequence[str], low: np.ndarray, high: np.ndarray,
-             name: str, index: int, opacity: float) -> None:
-    """A shaded band between two series (an interval around a median)."""
+             group: str, index: int, opacity: float) -> None:
+    """A shaded band between two series, in the legend group of its median line."""
     rgb = tuple(int(colour(index)[position:position + 2], 16) for position in (1, 3, 5))
     fill = f"rgba({rgb[0]},{rgb[1]},{rgb[2]},{opacity})"
-    figure.add_trace(go.Scatter(x=list(x), y=finite(high), mode="lines", line={"width": 0},
-                                showlegend=False, hoverinfo="skip", name=f"{name} upper"))
-    figure.add_trace(go.Scatter(x=list(x), y=finite(low), mode="lines", line={"width": 0},
-                                fill="tonexty", fillcolor=fill, name=name, hoverinfo="skip",
-                                legendgroup=name))
+    for bound, filled in ((high, None), (low, "tonexty")):
+        figure.add_trace(go.Scatter(x=list(x), y=finite(bound), mode="lines",
+                                    line={"width": 0}, fill=filled, fillcolor=fill,
+                                    showlegend=False, hoverinfo="skip", legendgroup=group,
+                                    name=f"{group} band"))
 
 
 def add_bars(figure: go.Figure, x: Sequence[str], y: Sequence[float] | np.ndarray, name: str,

@@ -125,16 +125,19 @@ def fans(source: ExperimentSource) -> Section:
             if rows is None:
                 continue
             x = source.calendar.labels(rows.index.to_series())
-            charts.add_band(figure, x, rows[0.05], rows[0.95], f"{plan} 90%", index, 0.10)
-            charts.add_band(figure, x, rows[0.25], rows[0.75], f"{plan} 50%", index, 0.22)
-            charts.add_line(figure, x, rows[0.5], f"{plan} median", index)
+            charts.add_band(figure, x, rows[0.05], rows[0.95], plan, index, 0.10)
+            charts.add_band(figure, x, rows[0.25], rows[0.75], plan, index, 0.22)
+            charts.add_line(figure, x, rows[0.5], plan, index, group=plan)
+        if unit == "share":
+            figure.update_yaxes(rangemode="normal")
         blocks.append(charts.to_div(figure, f"chart-fan-{name}"))
     more = len(source.plan_order) - len(plans)
     note = f" Only the first {len(plans)} plans are drawn ({more} more in the tables)." if more \
         else ""
     return Section("trajectories", "Trajectories across replicates", grid(blocks),
                    "The line is the median replicate of each month; the darker band holds the "
-                   "middle 50% of replicates, the lighter one 90%." + note)
+                   "middle 50% of replicates, the lighter one 90%; click a plan in the legend to "
+                   "hide it." + note)
 
 
 def requirements(source: ExperimentSource) -> Section:

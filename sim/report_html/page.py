@@ -171,8 +171,9 @@ h2 { margin:4px 0 6px; font-size:20px; }
 .card .label { color:var(--muted); font-size:13px; }
 .card .value { font-size:26px; font-weight:600; margin:2px 0; }
 .card .detail { color:var(--muted); font-size:13px; min-height:1em; }
-.grid { display:grid; grid-template-columns:repeat(auto-fit, minmax(520px, 1fr)); gap:8px 20px; }
-.chart { min-height:360px; }
+.grid { display:grid; grid-template-columns:repeat(2, minmax(0, 1fr)); gap:8px 20px; }
+@media (max-width: 1100px) { .grid { grid-template-columns:minmax(0, 1fr); } }
+.chart { min-height:360px; min-width:0; }
 .table-wrap { overflow-x:auto; margin:8px 0; }
 table { border-collapse:collapse; font-size:14px; }
 th, td { padding:5px 12px; border-bottom:1px solid var(--line); text-align:left;
