@@ -79,7 +79,7 @@ def money(value: float | None, compact: bool = False) -> str:
     if compact:
         for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
             if amount >= scale:
-                return f"{sign}${amount / scale:.3g}{suffix}"
+                return f"{sign}${f'{amount / scale:#.3g}'.rstrip('.')}{suffix}"
     return f"{sign}${amount:,.0f}"
 
 
@@ -110,11 +110,11 @@ def kpi_unit(kpi: str) -> KpiUnit:
     return KPI_UNITS.get(kpi, KpiUnit(kpi, _PLAIN.unit, _PLAIN.better))
 
 
-def kpi_value(kpi: str, value: float | None) -> str:
-    """A KPI value in its unit: ``$17,912,554``, ``86.2%``, ``26.3 wk``, ``0.66``, ``21``."""
+def kpi_value(kpi: str, value: float | None, compact: bool = False) -> str:
+    """A KPI value in its unit: ``$17,912,554`` (``$17.9M`` compact), ``86.2%``, ``26.3 wk``."""
     unit = kpi_unit(kpi).unit
     if unit == "usd":
-        return money(value)
+        return money(value, compact)
     if unit in ("share", "percent"):
         return percent(value, scale=100.0 if unit == "share" else 1.0)
     if unit in ("customers", "people"):
@@ -122,23 +122,29 @@ def kpi_value(kpi: str, value: float | None) -> str:
     return _suffixed(number(value, 2 if unit == "score" else 1), unit)
 
 
-def kpi_change(kpi: str, value: float | None) -> str:
+def kpi_change(kpi: str, value: float | None, compact: bool = False) -> str:
     """A difference in a KPI's unit, signed: ``+$120,000``, ``+3.8 pts``, ``-1.2 wk``."""
     unit = kpi_unit(kpi).unit
     if missing(value):
         return NOT_AVAILABLE
     amount = float(value)  # type: ignore[arg-type]
     if unit == "usd":
-        return ("+" if amount > 0 else "") + money(amount)
+        return ("+" if amount > 0 else "") + money(amount, compact)
     if unit in ("share", "percent"):
         points = amount * (100.0 if unit == "share" else 1.0)
         return f"{points:+.1f} pts"
     return _suffixed(number(amount, 2 if unit == "score" else 1, signed=True), unit)
 
 
-def kpi_spread(kpi: str, half_width: float | None) -> str:
+def kpi_spread(kpi: str, half_width: float | None, compact: bool = False) -> str:
     """A CI half-width in a KPI's unit, unsigned: ``$81,200``, ``2.2 pts``, ``0.4 wk``."""
-    return kpi_change(kpi, half_width).lstrip("+")
+    return kpi_change(kpi, half_width, compact).lstrip("+")
+
+
+def better_text(kpi: str) -> str:
+    """``higher is better``, ``lower is better`` or ``""``."""
+    better = kpi_unit(kpi).better
+    return "" if better == "neither" else f"{better} is better"
 
 
 def verdict(kpi: str, low: float | None, high: float | None) -> str:
