@@ -98,6 +98,11 @@ def forest(source: ExperimentSource) -> Section:
                      "arrayminus": charts.finite([(row["difference"] - row["difference_ci_low"])
                                                   * scale for row in picked])})
         figure.add_trace(trace, row=index // columns + 1, col=index % columns + 1)
+        if not any(value is not None for value in trace.x):
+            axis = "" if index == 0 else str(index + 1)
+            figure.add_annotation(xref=f"x{axis} domain", yref=f"y{axis} domain", x=0.5, y=0.5,
+                                  text="n/a: a difference is infinite or missing",
+                                  showarrow=False, font={"size": 11, "color": "#5b6675"})
         figure.add_vline(x=0, line={"color": "#8a94a3", "dash": "dot"},
                          row=index // columns + 1, col=index % columns + 1)
     figure.update_layout(title={"text": f"Difference against {source.baseline} (each panel in "

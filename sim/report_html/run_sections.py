@@ -160,8 +160,9 @@ def service(source: RunSource) -> Section:
                               "Share of the month", "share")
     charts.add_line(shares, x, _share(everyone["touches_missed"], everyone["touches_due"]),
                     "touches missed", 3)
-    charts.add_line(shares, x, _share(everyone["sla_breaches"], everyone["tickets_opened"]),
-                    "tickets breaching SLA", 4)
+    if everyone["tickets_opened"].sum() > 0:  # no tickets: no SLA series to show
+        charts.add_line(shares, x, _share(everyone["sla_breaches"], everyone["tickets_opened"]),
+                        "tickets breaching SLA", 4)
     renewals = charts.new_chart("Renewals missed (renewals per month)", "Renewals", "count")
     charts.add_bars(renewals, x, everyone["renewals_missed"], "renewals missed", 3)
     charts.add_line(renewals, x, everyone["renewals_due"], "renewals due", 0, dash="dot")
