@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.report_html import experiment_sections as experiment
-from sim.report_html import run_economics, run_sections, run_story
+from sim.report_html import experiment_story, run_economics, run_sections, run_story
 from sim.report_html.charts import library_script
 from sim.report_html.page import Page, Section, render
 from sim.report_html.source import ExperimentSource, RunSource, Source, load
@@ -25,10 +25,10 @@ SECTIONS: dict[str, Sequence[Callable[[Any], Section]]] = {
             run_sections.backlog, run_sections.capacity, run_sections.service,
             run_sections.staff, run_economics.bridge, run_economics.economics,
             run_economics.monthly_table),
-    "sweep": (experiment.overview, experiment.kpi_table, experiment.requirements,
-              experiment.forest, experiment.fans),
-    "compare": (experiment.overview, experiment.kpi_table, experiment.forest,
-                experiment.cost_retention, experiment.fans),
+    "sweep": (experiment.overview, experiment_story.findings, experiment.kpi_table,
+              experiment.requirements, experiment.forest, experiment.fans),
+    "compare": (experiment.overview, experiment_story.findings, experiment.kpi_table,
+                experiment.forest, experiment.cost_retention, experiment.fans),
 }
 """The sections of each kind of report, in page order."""
 
