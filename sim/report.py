@@ -17,6 +17,7 @@ from rich.table import Table
 
 from sim.calendar import month_label
 from sim.results import RunResult
+from sim.terminal import PipeAwareConsole
 
 NOT_AVAILABLE = "n/a"
 POOL_WIDTH = 24
@@ -56,7 +57,7 @@ def pools_table(result: RunResult) -> Table:
 
 def print_summary(result: RunResult, console: Console | None = None) -> None:
     """Print the summary; colour only when the console is a terminal (rich decides)."""
-    (console or Console()).print(Group(summary_table(result), pools_table(result)))
+    (console or PipeAwareConsole()).print(Group(summary_table(result), pools_table(result)))
 
 
 def format_summary(result: RunResult, width: int = 100) -> str:

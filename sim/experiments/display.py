@@ -96,7 +96,8 @@ def _plans_table(plans: pd.DataFrame, files: bool) -> Table | str:
         return f"{len(plans)} plans; their overrides are in plans.parquet"
     table = Table(title="Plans", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Plan", no_wrap=True)
-    table.add_column("Scenario file" if files else "Changes to the base scenario")
+    table.add_column("Scenario file" if files else "Changes to the base scenario",
+                     overflow="fold")
     for row in plans.itertuples():
         overrides = json.loads(str(row.overrides))
         table.add_row(str(row.plan), str(row.source) if files else describe(overrides, 90))
@@ -135,12 +136,12 @@ def _cells(kpi: str, row: pd.Series, column_n: int, pairs: int | None) -> tuple[
     """Mean ± half-width; unless ``pairs`` is None (the baseline), the difference and its cue."""
     mean = (f"{kpi_value(kpi, row['mean'], compact=True)} ± "
             f"{kpi_spread(kpi, (row['ci_high'] - row['ci_low']) / 2, compact=True)}"
-            f"{_fewer(row['n'], column_n)}")
+            f"{_fewer(int(row['n']), column_n)}")
     if pairs is None:
         return mean, Text("baseline", style="dim")
     half = (row["difference_ci_high"] - row["difference_ci_low"]) / 2
     change = (f"{kpi_change(kpi, row['difference'], compact=True)} ± "
-              f"{kpi_spread(kpi, half, compact=True)}{_fewer(pairs, column_n)}")
+              f"{kpi_spread(kpi, half, compact=True)}{_fewer(int(pairs), column_n)}")
     cue = verdict(kpi, row["difference_ci_low"], row["difference_ci_high"])
     text = Text(change)
     text.append(f" {cue}" if cue else "", style=CUE_STYLES.get(cue, ""))
