@@ -139,10 +139,25 @@ def _parse(text: str) -> tuple[float, float]:
 
 def test_the_story_is_written_from_the_run(run_report: OpenedReport,
                                            real_run_dir: Path) -> None:
-    summary = read_run(real_run_dir)["summary"].iloc[0]
-    assert f"from {summary['customers_start']:.0f} to {summary['customers_end']:.0f}" in \
-        run_report.text
-    assert "Nov 2025" in run_report.text
+    tables = read_run(real_run_dir)
+    summary = tables["summary"].iloc[0]
+    story = run_report.text.split("What happened", 2)[2].split("Customers and ARR")[0]
+    assert f"from Nov 2025 to Oct 2027, customers went from {summary['customers_start']:.0f} " \
+           f"to {summary['customers_end']:.0f}" in story
+    series = tables["timeseries"]
+    everyone = series[series["tier"] == "all"].sort_values("period")
+    over = everyone[everyone["onboarding_backlog_weeks"] > 2]
+    if len(over):
+        first = _month(int(over["period"].iloc[0]) - 1)
+        assert f"first exceeded 2 weeks of work in {first}" in story
+    else:
+        assert "stayed within 2 weeks of work" in story
+    workforce = tables["workforce"]
+    burned = workforce[workforce["burnout_mean"] >= 0.5].sort_values(["period", "role"])
+    if len(burned):
+        assert f"{burned['role'].iloc[0]} was the first pool to burn out" in story
+        assert _month(int(burned["period"].iloc[0]) - 1) in story
+    assert f"{100 * summary['touches_missed_share']:.1f}% of scheduled touches" in story
 
 
 def test_sweep_fans_are_the_replicates_quantiles(sweep_report: OpenedReport,

@@ -24,7 +24,7 @@ AXES = {
     "usd": {"tickprefix": "$", "tickformat": "~s", "hoverformat": ",.0f"},
     "share": {"tickformat": ".0%", "hoverformat": ".1%"},
     "percent": {"ticksuffix": "%", "hoverformat": ".1f"},
-    "count": {"tickformat": ",d", "hoverformat": ",.0f"},
+    "count": {"tickformat": ",~r", "hoverformat": ",.0f"},
     "number": {"hoverformat": ",.2f"},
 }
 """Axis formats by unit (Plotly d3 formats)."""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.formats import count, money, number, percent
+from sim.formats import count, missing, money, number, percent
 from sim.report_html.page import Section, paragraph
 from sim.report_html.run_sections import BACKLOG_FLAG_WEEKS, total
 from sim.report_html.source import RunSource
@@ -32,8 +32,9 @@ def what_happened(source: RunSource) -> Section:
 def _growth(source: RunSource) -> str:
     row = source.tables["summary"].iloc[0]
     periods = int(row["periods"])
-    return (f"Over {periods} {source.calendar.axis_title.lower()}s "
-            f"({source.calendar.label(1)} to {source.calendar.label(periods)}) customers went "
+    unit = source.calendar.axis_title.lower() + ("s" if periods != 1 else "")
+    return (f"Over {periods} {unit}, from {source.calendar.label(1)} to "
+            f"{source.calendar.label(periods)}, customers went "
             f"from {count(row['customers_start'])} to {count(row['customers_end'])} and ARR "
             f"from {money(row['arr_start'])} to {money(row['arr_end'])}; "
             f"{count(row['churned_customers'])} customers churned.")
@@ -103,9 +104,13 @@ def _retention_and_cost(source: RunSource) -> str:
     share = float(row["cs_cost_pct_arr_last_year"])
     low, high = COST_SHARE_RANGE
     verdict = ("below" if share < low else "above" if share > high else "inside")
-    return (f"In the last twelve months GRR was {percent(row['grr_ttm_last'])} and NRR "
-            f"{percent(row['nrr_ttm_last'])}; CS cost was {percent(share, scale=1.0)} of ARR, "
-            f"{verdict} the {low:g}-{high:g}% rule of thumb (§3.2).")
+    retention = (f"In the last twelve months GRR was {percent(row['grr_ttm_last'])} and NRR "
+                 f"{percent(row['nrr_ttm_last'])}; CS cost was"
+                 if not missing(row["grr_ttm_last"]) else
+                 "GRR and NRR need a year of history, which this run does not reach. In the last "
+                 "year CS cost was")
+    return (f"{retention} {percent(share, scale=1.0)} of ARR, {verdict} the {low:g}-{high:g}% "
+            "rule of thumb (§3.2).")
 
 
 SENTENCES: tuple[Callable[[RunSource], str], ...] = (
