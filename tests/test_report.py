@@ -65,7 +65,7 @@ def test_empty_tables(real_result: RunResult) -> None:
 def test_plain_text_fits_80_columns_and_names_the_calendar_months(real_result: RunResult) -> None:
     text = format_summary(real_result, width=80)
     assert "\x1b[" not in text and "…" not in text
-    assert "Run summary: stage1_startup, seed 3, Nov 2025 to Oct 2027" in text
+    assert "Run summary: stage1_startup, seed 0, Nov 2025 to Oct 2027" in text
     assert all(len(line) <= 80 and line == line.rstrip() for line in text.splitlines())
 
 
