@@ -86,17 +86,8 @@ def forest(source: ExperimentSource) -> Section:
                            horizontal_spacing=0.12, vertical_spacing=0.6 / max(rows_needed, 1))
     table_rows = source.comparison.set_index(["kpi", "plan"])
     for index, kpi in enumerate(kpis):
-        scale = _delta_scale(kpi)
         picked = [table_rows.loc[(kpi, plan)] for plan in others if (kpi, plan) in table_rows.index]
-        trace = charts.go.Scatter(
-            x=charts.finite([row["difference"] * scale for row in picked]),
-            y=[str(row.name[1]) for row in picked], mode="markers", showlegend=False,
-            marker={"size": 9, "color": charts.colour(index)}, name=kpi,
-            error_x={"type": "data", "color": charts.colour(index), "thickness": 2,
-                     "array": charts.finite([(row["difference_ci_high"] - row["difference"])
-                                             * scale for row in picked]),
-                     "arrayminus": charts.finite([(row["difference"] - row["difference_ci_low"])
-                                                  * scale for row in picked])})
+        trace = _forest_trace(kpi, picked, index)
         figure.add_trace(trace, row=index // columns + 1, col=index % columns + 1)
         if not any(value is not None for value in trace.x):
             axis = "" if index == 0 else str(index + 1)
@@ -114,6 +105,20 @@ def forest(source: ExperimentSource) -> Section:
                    charts.to_div(figure, "chart-forest"),
                    "A plan is clearly different when its bar does not cross the dotted zero "
                    "line.")
+
+
+def _forest_trace(kpi: str, rows: list[pd.Series], index: int) -> charts.go.Scatter:
+    """One panel of the forest: each plan's difference (in points for a share) and its CI."""
+    scale = _delta_scale(kpi)
+    return charts.go.Scatter(
+        x=charts.finite([row["difference"] * scale for row in rows]),
+        y=[str(row.name[1]) for row in rows], mode="markers", showlegend=False,
+        marker={"size": 9, "color": charts.colour(index)}, name=kpi,
+        error_x={"type": "data", "color": charts.colour(index), "thickness": 2,
+                 "array": charts.finite([(row["difference_ci_high"] - row["difference"])
+                                         * scale for row in rows]),
+                 "arrayminus": charts.finite([(row["difference"] - row["difference_ci_low"])
+                                              * scale for row in rows])})
 
 
 def fans(source: ExperimentSource) -> Section:
