@@ -99,7 +99,8 @@ def add_events(figure: go.Figure, x: Sequence[str], y: Sequence[float], name: st
 def secondary_axis(figure: go.Figure, title: str, unit: str) -> None:
     """A right-hand y axis for a second unit."""
     figure.update_layout(yaxis2={"title": {"text": title}, "overlaying": "y", "side": "right",
-                                 "rangemode": "tozero", "showgrid": False, **AXES[unit]})
+                                 "rangemode": "tozero", "showgrid": False, "tickmode": "auto",
+                                 **AXES[unit]})
 
 
 def reference_line(figure: go.Figure, value: float, text: str) -> None:
