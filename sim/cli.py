@@ -8,6 +8,8 @@ with exit code 1, Ctrl-C with exit code 130; ``--debug`` adds the traceback.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +23,7 @@ from sim.io import write_run
 from sim.report import print_summary
 from sim.results import RunResult
 from sim.scenario import Scenario, load_scenario
+from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.experiments.commands import RunOptions
@@ -28,14 +31,36 @@ if TYPE_CHECKING:
 EXIT_UNEXPECTED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for a writer whose reader went away."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _QuietPipeGroup(click.Group):
+    """The command group; output into a pipe that closed (``| head``) ends quietly."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a closed stdout exits with status 141 and no message."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
+
+
+@click.group(cls=_QuietPipeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cssim",
+                      message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show the full traceback when a command fails.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """Simulate a Customer Success organisation: backlog, burnout, churn and cost over time."""
     ctx.obj = {"debug": debug}
+
+
+def _report_option(command: Callable[..., None]) -> Callable[..., None]:
+    return click.option("--report", "html_report", is_flag=True,
+                        help="Also write report.html (charts and tables) into the output "
+                             "directory.")(command)
 
 
 @main.command()
@@ -72,8 +97,10 @@ def schema(ctx: click.Context, output_format: str) -> None:
               help="Seed of the random streams.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Output directory  [default: results/<scenario>/seed-<SEED>/]")
+@_report_option
 @click.pass_context
-def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None) -> None:
+def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None,
+        html_report: bool) -> None:
     """Simulate the scenario FILE once, write its tables and print a summary."""
     with _reported_errors(ctx):
         scenario = load_scenario(file)
@@ -82,11 +109,53 @@ def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None) -> None
         written = write_run(result, out_dir or default_out_dir(scenario.name, seed))
         print_summary(result)
         click.echo(f"wrote {written}")
+        if html_report:
+            click.echo(f"wrote {_write_report(written, None)}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="HTML file to write  [default: PATH/report.html]")
+@click.option("--open", "open_it", is_flag=True, help="Open the report in the web browser.")
+@click.pass_context
+def report(ctx: click.Context, path: Path, output: Path | None, open_it: bool) -> None:
+    """Write the HTML report of a run, sweep or compare directory PATH (charts, tables)."""
+    with _reported_errors(ctx):
+        written = _write_report(path, output)
+    click.echo(f"wrote {written}")
+    if open_it:
+        import webbrowser
+
+        webbrowser.open(written.resolve().as_uri())
+
+
+@main.command(name="export")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["xlsx", "csv"]), default="xlsx",
+              show_default=True, help="One workbook with a sheet per table, or CSV files.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Workbook, or folder of CSV files  [default: PATH/tables.xlsx, PATH/csv/]")
+@click.pass_context
+def export_command(ctx: click.Context, path: Path, output_format: str,
+                   output: Path | None) -> None:
+    """Export the tables of a run, sweep or compare directory PATH for a spreadsheet."""
+    with _reported_errors(ctx):
+        from sim.export import export
+
+        written = export(path, output_format, output)
+    click.echo(f"wrote {written}")
+
+
+def _write_report(path: Path, output: Path | None) -> Path:
+    from sim.report_html import write_report
+
+    return write_report(path, output)
 
 
 def _run_options(command: Callable[..., None]) -> Callable[..., None]:
     """The options ``sweep`` and ``compare`` share: replicates, seed, where to run and write."""
-    options = [
+    options: list[Callable[[Callable[..., None]], Callable[..., None]]] = [
         click.option("--replications", type=click.IntRange(min=1), default=10, show_default=True,
                      help="Replicates per plan; replicate r of every plan uses the same seed."),
         click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
@@ -103,6 +172,7 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
                           "for compare]"),
         click.option("--overwrite", is_flag=True,
                      help="Replace an --out directory that holds a different sweep."),
+        _report_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -114,7 +184,7 @@ def _options(values: dict[str, Any]) -> RunOptions:
 
     return RunOptions(values["replications"], values["seed"], values["jobs"],
                       values["scheduler"], values["batch_size"], values["out_dir"],
-                      values["overwrite"])
+                      values["overwrite"], values["html_report"])
 
 
 @main.command()
@@ -195,7 +265,7 @@ def _reported_errors(ctx: click.Context) -> Iterator[None]:
     debug = bool((ctx.obj or {}).get("debug"))
     try:
         yield
-    except (click.ClickException, click.exceptions.Exit, click.Abort):
+    except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
         raise
     except KeyboardInterrupt:
         _fail(ctx, "interrupted", EXIT_INTERRUPTED, debug)
@@ -215,6 +285,17 @@ def _fail(ctx: click.Context, message: str, code: int, debug: bool) -> NoReturn:
         click.echo(traceback.format_exc(), err=True, nl=False)
     click.echo(f"error: {message}", err=True)
     ctx.exit(code)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (e.g. captured output)
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _one_line(error: BaseException) -> str:

@@ -27,7 +27,11 @@ from sim.results import RunResult
 
 TABLES = ("timeseries", "workforce", "events", "customers", "summary")
 MANIFEST_FILE = "manifest.json"
-OUTPUT_FILES = frozenset({*(f"{stem}.parquet" for stem in TABLES), MANIFEST_FILE})
+DERIVED_FILES = frozenset({"report.html", "tables.xlsx", "csv"})
+"""Written from a run's tables by ``cssim report`` and ``cssim export``; a new run replaces
+the directory, these included."""
+OUTPUT_FILES = frozenset({*(f"{stem}.parquet" for stem in TABLES), MANIFEST_FILE,
+                          *DERIVED_FILES})
 METADATA_KEYS = ("scenario", "seed", "version")
 METADATA_PREFIX = "cssim."
 

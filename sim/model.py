@@ -19,7 +19,7 @@ from sim.scenario import Scenario
 from sim.staffing import staff_up, weekly_accounting
 from sim.strategy import review
 from sim.streams import Streams
-from sim.tables import customers_table, events_table, summary_table
+from sim.tables import customers_table, events_table, summary_table, with_month
 from sim.version import __version__
 from sim.world import World
 
@@ -55,9 +55,9 @@ def tabulate(world: World, recorder: Recorder, seed: int) -> RunResult:
     workforce = recorder.workforce()
     customers = with_trigger_columns(customers_table(world.book, scenario), world)
     return RunResult(
-        timeseries=timeseries,
-        workforce=workforce,
-        events=events_table(world.events, scenario),
+        timeseries=with_month(timeseries, scenario),
+        workforce=with_month(workforce, scenario),
+        events=with_month(events_table(world.events, scenario), scenario),
         customers=customers,
         summary=summary_table(timeseries, workforce, customers, scenario, seed),
         manifest=manifest(scenario, seed),

@@ -15,9 +15,13 @@ from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 
+from sim.calendar import month_label
 from sim.results import RunResult
+from sim.terminal import PipeAwareConsole
 
 NOT_AVAILABLE = "n/a"
+POOL_WIDTH = 24
+"""Pool names up to this long stay on one line at 80 columns; longer ones fold."""
 
 
 def summary_table(result: RunResult) -> Table:
@@ -36,19 +40,24 @@ def pools_table(result: RunResult) -> Table:
     Peak utilisation and peak burnout are the highest pool means over the periods; worst
     burnout is the highest of any one person.
     """
+    rows = [(_two_lines(row[0]), *row[1:]) for row in pool_rows(result.workforce)]
+    longest = max((len(line) for row in rows for line in row[0].splitlines()), default=8)
     table = Table(title="Staff pools", title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Pool", min_width=12, no_wrap=True)
-    for header in ("Headcount", "Peak\nutil.", "Peak\nburnout", "Worst\nburnout", "Hires",
-                   "Departures"):
-        table.add_column(header, justify="right")
-    for row in pool_rows(result.workforce):
+    table.add_column("Pool", min_width=min(longest, POOL_WIDTH), overflow="fold")
+    headers = ("Headcount", "Peak\nutil.", "Peak\nburnout", "Worst\nburnout", "Hires",
+               "Depar-\ntures")
+    for index, header in enumerate(headers, start=1):
+        widest = max([*(len(line) for line in header.splitlines()),
+                      *(len(row[index]) for row in rows)])
+        table.add_column(header, justify="right", no_wrap=True, min_width=widest)
+    for row in rows:
         table.add_row(*row)
     return table
 
 
 def print_summary(result: RunResult, console: Console | None = None) -> None:
     """Print the summary; colour only when the console is a terminal (rich decides)."""
-    (console or Console()).print(Group(summary_table(result), pools_table(result)))
+    (console or PipeAwareConsole()).print(Group(summary_table(result), pools_table(result)))
 
 
 def format_summary(result: RunResult, width: int = 100) -> str:
@@ -107,6 +116,11 @@ def pool_rows(workforce: pd.DataFrame) -> list[tuple[str, ...]]:
     return rows
 
 
+def _two_lines(label: str) -> str:
+    """A long ``pool (role)`` label with the role on a second line."""
+    return label.replace(" (", "\n(", 1) if len(label) > POOL_WIDTH else label
+
+
 def _pool_label(pool: str, role: str) -> str:
     return pool if role in pool else f"{pool} ({role})"
 
@@ -116,9 +130,14 @@ def _summary_row(summary: pd.DataFrame) -> Mapping[str, object]:
 
 
 def _title(manifest: Mapping[str, object]) -> str:
+    """Scenario and seed, and the calendar months covered when the scenario has a start date."""
     scenario = manifest.get("scenario")
-    name = scenario.get("name", "?") if isinstance(scenario, Mapping) else "?"
-    return f"Run summary: {name}, seed {manifest.get('seed', '?')}"
+    scenario = scenario if isinstance(scenario, Mapping) else {}
+    title = f"Run summary: {scenario.get('name', '?')}, seed {manifest.get('seed', '?')}"
+    start, months = scenario.get("start_date"), scenario.get("horizon_months")
+    if isinstance(start, str) and isinstance(months, int):
+        title += f", {month_label(0, start)} to {month_label(months - 1, start)}"
+    return title
 
 
 def _as_float(value: object) -> float | None:

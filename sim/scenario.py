@@ -11,6 +11,7 @@ from typing import Literal
 import yaml
 from pydantic import Field, model_validator
 
+from sim.calendar import START_DATE_PATTERN
 from sim.distributions import Distribution, Gamma
 from sim.schema_hiring import CsOps, Leadership
 from sim.schema_org import Organisation
@@ -185,6 +186,10 @@ class Scenario(Model):
     """Free text."""
     horizon_months: int = Field(gt=0, le=240)
     """Simulated months."""
+    start_date: str | None = Field(None, pattern=START_DATE_PATTERN)
+    """Calendar month of day 0, ``YYYY-MM`` (e.g. ``2025-01``): the period tables gain a
+    ``month`` column and reports label periods by calendar month; null: periods are labelled
+    month 1, month 2, ... (no effect on the simulation)."""
     output_period: Literal["monthly", "weekly"] = "monthly"
     """Granularity of the time series."""
     org_model: Literal["generalist", "specialist", "pod", "geographic"] = "generalist"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.calendar import WEEK_DAYS, YEAR_DAYS
+from sim.calendar import MONTH_DAYS, WEEK_DAYS, YEAR_DAYS, month_column, period_month
 from sim.customers.book import STATE_NAMES, CustomerBook
 from sim.scenario import COMPLEXITIES, Scenario
 from sim.schema_org import region_names
@@ -229,3 +229,24 @@ def summary_table(timeseries: pd.DataFrame, workforce: pd.DataFrame, customers: 
         "cs_cost_pct_arr_ttm": cost_share_ttm(total),
     }
     return pd.DataFrame([row])
+
+
+def with_month(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The table with a ``month`` column (``YYYY-MM``) when the scenario has a ``start_date``.
+
+    A period table gets the month its period starts in, placed after ``day``; the event table
+    gets the month of each event's time. Without a start date the table is returned unchanged.
+    """
+    start = scenario.start_date
+    if start is None:
+        return frame
+    if "period" in frame.columns:
+        months = frame["period"].map(lambda period: period_month(int(period),
+                                                                 scenario.output_period))
+    else:
+        months = (frame["time"] // MONTH_DAYS).astype(int)
+    labels = months.map(lambda month: month_column(int(month), start)).astype(str)
+    position = frame.columns.get_loc("day") + 1 if "day" in frame.columns else 1
+    result = frame.copy()
+    result.insert(int(position), "month", labels)
+    return result

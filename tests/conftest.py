@@ -135,3 +135,59 @@ def one_line_error() -> Callable[[dict], str]:
         return line
 
     return parse
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def _shipped_variant(folder: Path, name: str, start_date: str | None = None,
+                     csm_headcount: int | None = None) -> Path:
+    """``stage1_startup.yaml`` as shipped, with a calendar start and/or more CSMs."""
+    data = yaml.safe_load((SHIPPED / "stage1_startup.yaml").read_text(encoding="utf-8"))
+    if start_date is not None:
+        data["start_date"] = start_date
+    if csm_headcount is not None:
+        next(pool for pool in data["pools"] if pool["name"] == "csm")["headcount"] = csm_headcount
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _invoke(arguments: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="session")
+def real_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``cssim run --report`` of the shipped stage-1 scenario starting in November 2025 with
+    one CSM instead of two: on seed 0 its backlog passes 2 weeks, the CSM burns out, leaves and
+    is replaced (every sentence of the story has something to say)."""
+    folder = tmp_path_factory.mktemp("real-run")
+    scenario = _shipped_variant(folder, "stage1_calendar", start_date="2025-11", csm_headcount=1)
+    _invoke(["run", str(scenario), "--seed", "0", "--out", str(folder / "run"), "--report"])
+    return folder / "run"
+
+
+@pytest.fixture(scope="session")
+def real_sweep_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``cssim sweep --report`` of the shipped stage-1 scenario: 1, 2 or 3 CSMs, 3 replicates."""
+    folder = tmp_path_factory.mktemp("real-sweep")
+    _invoke(["sweep", str(SHIPPED / "stage1_startup.yaml"), "--vary",
+             "pools.csm.headcount=1,2,3", "--replications", "3", "--jobs", "1",
+             "--require", "backlog_weeks_max<=6", "--out", str(folder / "sweep"), "--report"])
+    return folder / "sweep"
+
+
+@pytest.fixture(scope="session")
+def real_compare_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``cssim compare --report`` of the shipped stage-1 scenario against one with 3 CSMs."""
+    folder = tmp_path_factory.mktemp("real-compare")
+    more = _shipped_variant(folder, "three_csms", csm_headcount=3)
+    _invoke(["compare", str(SHIPPED / "stage1_startup.yaml"), str(more), "--replications", "3",
+             "--jobs", "1", "--out", str(folder / "compare"), "--report"])
+    return folder / "compare"

@@ -1,65 +1,76 @@
-"""The human summary of a run."""
+"""The terminal summary of a run, on a real run of the shipped stage-1 scenario."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from rich.console import Console
 
+from sim.io import read_manifest, read_run
 from sim.report import format_summary, headline_rows, pool_rows, print_summary
 from sim.results import RunResult
 
 
-def test_headline_figures(run_result: RunResult) -> None:
-    rows = dict(headline_rows(run_result.summary.iloc[0].to_dict()))
-    assert rows["Customers (start -> end)"] == "50 -> 57"
-    assert rows["ARR (start -> end)"] == "$1,250,000 -> $1,410,500"
-    assert rows["GRR, last 12 months"] == "91.3%"
-    assert rows["NRR, last 12 months"] == "n/a"
-    assert rows["Peak onboarding backlog"] == "6.5 weeks (12 customers)"
-    assert rows["CS cost % of mean ARR, last 12 months"] == "12.4%"
+@pytest.fixture(scope="module")
+def real_result(real_run_dir: Path) -> RunResult:
+    return RunResult(**read_run(real_run_dir), manifest=read_manifest(real_run_dir))
 
 
-def test_pool_rows(run_result: RunResult) -> None:
-    assert pool_rows(run_result.workforce) == [
-        ("csm_mid", "1 -> 2", "95.0%", "0.25", "0.50", "1", "0"),
-        ("support", "1 -> 1", "60.0%", "0.10", "0.10", "0", "1"),
-    ]
+def test_headline_figures_are_the_summary_row_formatted(real_result: RunResult) -> None:
+    summary = real_result.summary.iloc[0]
+    rows = dict(headline_rows(summary.to_dict()))
+    assert rows["Customers (start -> end)"] == (f"{summary['customers_start']:,} -> "
+                                                f"{summary['customers_end']:,}")
+    assert rows["ARR (start -> end)"] == (f"${summary['arr_start']:,.0f} -> "
+                                          f"${summary['arr_end']:,.0f}")
+    assert rows["GRR, last 12 months"] == f"{100 * summary['grr_ttm_last']:.1f}%"
+    assert rows["CS cost % of mean ARR, last 12 months"] == f"{summary['cs_cost_pct_arr_ttm']:.1f}%"
+    assert rows["Peak onboarding backlog"].startswith(
+        f"{summary['onboarding_backlog_weeks_peak']:.1f} weeks")
 
 
-def test_missing_values_print_as_not_available(run_result: RunResult) -> None:
-    summary = run_result.summary.copy()
+def test_one_pool_row_per_pool_from_first_to_last_period(real_result: RunResult) -> None:
+    workforce = real_result.workforce
+    rows = pool_rows(workforce)
+    assert [row[0].split(" (")[0] for row in rows] == list(dict.fromkeys(workforce["role"]))
+    for row in rows:
+        periods = workforce[workforce["role"] == row[0].split(" (")[0]].sort_values("period")
+        assert row[1] == f"{periods['headcount'].iloc[0]} -> {periods['headcount'].iloc[-1]}"
+        assert row[5] == str(int(periods["hires"].sum()))
+
+
+def test_missing_values_print_as_not_available(real_result: RunResult) -> None:
+    summary = real_result.summary.copy()
     summary.loc[0, ["arr_end", "customers_end", "onboarding_backlog_weeks_peak"]] = np.nan
-    workforce = run_result.workforce.assign(utilisation_mean=np.nan)
-    result = dataclasses.replace(run_result, summary=summary, workforce=workforce)
-    rows = dict(headline_rows(result.summary.iloc[0].to_dict()))
-    assert rows["ARR (start -> end)"] == "$1,250,000 -> n/a"
-    assert rows["Customers (start -> end)"] == "50 -> n/a"
-    assert rows["Peak onboarding backlog"] == "n/a weeks (12 customers)"
-    assert all(row[2] == "n/a" for row in pool_rows(result.workforce))
+    workforce = real_result.workforce.assign(utilisation_mean=np.nan)
+    rows = dict(headline_rows(summary.iloc[0].to_dict()))
+    assert rows["ARR (start -> end)"].endswith("-> n/a")
+    assert rows["Customers (start -> end)"].endswith("-> n/a")
+    assert rows["Peak onboarding backlog"].startswith("n/a weeks")
+    assert all(row[2] == "n/a" for row in pool_rows(workforce))
 
 
-def test_empty_tables(run_result: RunResult) -> None:
-    result = dataclasses.replace(run_result, summary=pd.DataFrame(),
-                                 workforce=run_result.workforce.iloc[0:0])
+def test_empty_tables(real_result: RunResult) -> None:
+    result = dataclasses.replace(real_result, summary=pd.DataFrame(),
+                                 workforce=real_result.workforce.iloc[0:0])
     text = format_summary(result)
-    assert "Customers (start -> end)" in text
-    assert "n/a -> n/a" in text
+    assert "Customers (start -> end)" in text and "n/a -> n/a" in text
 
 
-def test_plain_text_has_no_colour_codes(run_result: RunResult) -> None:
-    text = format_summary(run_result, width=80)
-    assert "\x1b[" not in text
-    assert "Run summary: base, seed 7" in text
-    assert all(len(line) <= 80 for line in text.splitlines())
-    assert all(line == line.rstrip() for line in text.splitlines())
+def test_plain_text_fits_80_columns_and_names_the_calendar_months(real_result: RunResult) -> None:
+    text = format_summary(real_result, width=80)
+    assert "\x1b[" not in text and "…" not in text
+    assert "Run summary: stage1_startup, seed 0, Nov 2025 to Oct 2027" in text
+    assert all(len(line) <= 80 and line == line.rstrip() for line in text.splitlines())
 
 
-def test_print_summary_to_a_pipe_has_no_colour_codes(run_result: RunResult) -> None:
+def test_print_summary_to_a_pipe_has_no_colour_codes(real_result: RunResult) -> None:
     buffer = io.StringIO()
-    print_summary(run_result, Console(file=buffer, width=100))
+    print_summary(real_result, Console(file=buffer, width=100))
     assert "\x1b[" not in buffer.getvalue()
-    assert "csm_mid" in buffer.getvalue()
+    assert "csm" in buffer.getvalue()

@@ -145,12 +145,12 @@ def test_a_figure_on_fewer_replicates_than_its_column_shows_its_n(scenario: Scen
     console = Console(width=120, record=True, file=io.StringIO())
     print_analysis(analysis, console)
     lines = console.export_text().splitlines()
-    header = next(line for line in lines if "(n=" in line)
-    assert header.split() == ["KPI", "(n=2)", "(n=4)"]
-    means = next(line for line in lines if line.strip().startswith("arr_end"))
-    assert "(n=" not in means
-    difference = next(line for line in lines if line.strip().startswith("Δ"))
-    assert "(n=2)" in difference
+    assert "n = 4 replicates per plan unless shown" in [line.strip() for line in lines]
+    shaky = next(line for line in lines if line.strip().startswith("shaky") and "$" in line)
+    assert shaky.split()[:2] == ["shaky", "(n=2)"] and "baseline" in shaky
+    steady = next(line for line in lines if line.strip().startswith("steady") and "$" in line)
+    mean, difference = steady.split("$", 1)[1].split("  ", 1)
+    assert "(n=" not in mean and "(n=2)" in difference
 
 
 def test_a_plan_that_always_fails_is_reported_not_fatal(scenario: Scenario,

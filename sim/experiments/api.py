@@ -115,7 +115,9 @@ def compare_spec(scenarios: Sequence[ScenarioLike], replications: int, seed: int
                  command: str | None = None) -> SweepSpec:
     """The validated specification of a comparison: one plan per scenario, same seeds."""
     plan_list = compare_plans(scenarios)
-    info = {"scenarios": [{"plan": plan.id, "source": plan.source, "name": plan.scenario.name}
+    info = {"scenarios": [{"plan": plan.id, "source": plan.source, "name": plan.scenario.name,
+                           "start_date": plan.scenario.start_date,
+                           "output_period": plan.scenario.output_period}
                           for plan in plan_list], "command": command}
     return SweepSpec("compare", tuple(plan_list), replications, seed, info)
 

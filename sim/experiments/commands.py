@@ -6,6 +6,7 @@ before the output directory is touched.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from collections.abc import Sequence
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from sim.experiments.analysis import analyse, check_baseline
 from sim.experiments.api import check_run, compare_spec, sweep_spec
@@ -22,6 +22,7 @@ from sim.experiments.display import ProgressBar, print_analysis, print_precision
 from sim.experiments.runner import Execution, Outcome, Precision, SweepSpec, manifest, run_sweep
 from sim.experiments.stats import Requirement, parse_requirement
 from sim.scenario import Scenario
+from sim.terminal import PipeAwareConsole
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class RunOptions:
     batch_size: int | None
     out: Path | None
     overwrite: bool
+    html_report: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def sweep_command(scenario: Scenario, source: Path, design: DesignOptions,
     out = options.out or _default_out(spec, Path("results") / scenario.name, "sweep")
     outcome = _run(spec, out, options, design.precision)
     _report(f"sweep of {source}", outcome, baseline, requirements, design.precision)
+    _html_report(outcome, options)
 
 
 def compare_command(files: Sequence[Path], options: RunOptions) -> None:
@@ -71,6 +74,7 @@ def compare_command(files: Sequence[Path], options: RunOptions) -> None:
     out = options.out or _default_out(spec, Path("results"), "compare")
     outcome = _run(spec, out, options, None)
     _report("comparison", outcome, None, [], None)
+    _html_report(outcome, options)
 
 
 def _run(spec: SweepSpec, out: Path, options: RunOptions,
@@ -88,7 +92,8 @@ def _run(spec: SweepSpec, out: Path, options: RunOptions,
 def _report(title: str, outcome: Outcome, baseline: str | None,
             requirements: list[Requirement], precision: Precision | None) -> None:
     """Print the statistics of everything stored in the directory (earlier runs included)."""
-    console = Console(width=None if sys.stdout.isatty() else 120)
+    wide = sys.stdout.isatty() or "COLUMNS" in os.environ  # else a pipe: 120 columns
+    console = PipeAwareConsole(width=None if wide else 120)
     analysis = analyse(outcome.root, baseline, requirements)
     stored = analysis.counts["replicates"]
     each = f"{stored.max()}" if stored.min() == stored.max() else f"{stored.min()}-{stored.max()}"
@@ -98,6 +103,13 @@ def _report(title: str, outcome: Outcome, baseline: str | None,
         print_precision(outcome.precision, outcome.replications, precision.max_replications,
                         console)
     click.echo(f"wrote {outcome.root.resolve()}")
+
+
+def _html_report(outcome: Outcome, options: RunOptions) -> None:
+    if options.html_report:
+        from sim.report_html import write_report
+
+        click.echo(f"wrote {write_report(outcome.root.resolve())}")
 
 
 def _default_out(spec: SweepSpec, parent: Path, kind: str) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
 from types import TracebackType
 
 import numpy as np
@@ -21,13 +20,15 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from sim.experiments.analysis import Analysis
 from sim.experiments.design import describe
 from sim.experiments.stats import LEVEL
+from sim.formats import better_text, kpi_change, kpi_spread, kpi_unit, kpi_value, verdict
 
-PLAN_COLUMN_WIDTH = 24
 MAX_LISTED_PLANS = 40
+CUE_STYLES = {"better": "green", "worse": "red"}
 
 
 class ProgressBar:
@@ -72,12 +73,10 @@ class ProgressBar:
 def print_analysis(analysis: Analysis, console: Console) -> None:
     """Print the plans, KPI means with CIs and paired differences, and requirement odds."""
     console.print(_plans_table(analysis.plans, analysis.kind == "compare"))
-    plans = [str(plan) for plan in dict.fromkeys(analysis.stats["plan"])]
-    per_table = max(1, (console.width - 22) // PLAN_COLUMN_WIDTH)
     console.print(f"\nKPI means ± {LEVEL:.0%} CI half-width; Δ = paired difference vs "
-                  f"{analysis.baseline} (* CI excludes 0)")
-    for start in range(0, len(plans), per_table):
-        console.print(_kpi_table(analysis, plans[start:start + per_table]))
+                  f"{analysis.baseline}, better or worse when its CI excludes 0; shares in %, "
+                  "their differences in percentage points (pts)", soft_wrap=False)
+    console.print(_kpi_table(analysis))
     if analysis.requirements is not None:
         label = analysis.requirements["requirement"].iloc[0]
         console.print(f"Probability of meeting {label} ({LEVEL:.0%} Wilson CI)")
@@ -97,45 +96,60 @@ def _plans_table(plans: pd.DataFrame, files: bool) -> Table | str:
         return f"{len(plans)} plans; their overrides are in plans.parquet"
     table = Table(title="Plans", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Plan", no_wrap=True)
-    table.add_column("Scenario file" if files else "Changes to the base scenario")
+    table.add_column("Scenario file" if files else "Changes to the base scenario",
+                     overflow="fold")
     for row in plans.itertuples():
         overrides = json.loads(str(row.overrides))
         table.add_row(str(row.plan), str(row.source) if files else describe(overrides, 90))
     return table
 
 
-def _kpi_table(analysis: Analysis, plans: Sequence[str]) -> Table:
-    """One column per plan headed by its completed replicates; a cell says its own n if fewer."""
+def _kpi_table(analysis: Analysis) -> Table:
+    """A heading row per KPI (meaning, short name, better direction), then a row per plan.
+
+    The caption gives the replicates per plan; a figure resting on fewer says its own n.
+    """
     counts = analysis.counts.set_index("plan")
     done = counts["replicates"] - counts["failed"]
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("KPI", no_wrap=True)
-    for plan in plans:
-        table.add_column(f"{plan}\n(n={done[plan]})", justify="right", no_wrap=True)
+    common = int(done.max()) if len(done) else 0
+    table = Table(box=box.SIMPLE_HEAD, caption=f"n = {common} replicates per plan unless shown",
+                  caption_justify="left")
+    table.add_column("KPI / plan", overflow="fold")
+    table.add_column(f"Mean ± {LEVEL:.0%} CI", justify="right")
+    table.add_column(f"Δ vs {analysis.baseline}", justify="right", overflow="fold")
     rows = analysis.comparison.set_index(["kpi", "plan"])
     pairs = analysis.differences.set_index(["kpi", "plan"])["n"]
+    plans = [str(plan) for plan in dict.fromkeys(analysis.comparison["plan"])]
     for kpi in dict.fromkeys(analysis.comparison["kpi"]):
-        table.add_row(kpi, *(_cell(rows.loc[(kpi, plan)], done[plan],
-                                   None if plan == analysis.baseline else pairs[(kpi, plan)])
-                             for plan in plans))
+        table.add_row(Text(kpi_unit(kpi).label or kpi, style="bold"), Text(kpi, style="dim"),
+                      better_text(kpi))
+        for plan in plans:
+            baseline = plan == analysis.baseline
+            table.add_row(f"  {plan}{_fewer(done[plan], common)}",
+                          *_cells(kpi, rows.loc[(kpi, plan)], done[plan],
+                                  None if baseline else pairs[(kpi, plan)]))
+        table.add_section()
     return table
 
 
-def _cell(row: pd.Series, column_n: int, pairs: int | None) -> str:
-    """Mean ± half-width and, unless ``pairs`` is None (the baseline), the paired difference."""
-    text = (f"{_number(row['mean'])} ± {_number((row['ci_high'] - row['ci_low']) / 2)}"
-            f"{_fewer(row['n'], column_n)}")
+def _cells(kpi: str, row: pd.Series, column_n: int, pairs: int | None) -> tuple[str, Text]:
+    """Mean ± half-width; unless ``pairs`` is None (the baseline), the difference and its cue."""
+    mean = (f"{kpi_value(kpi, row['mean'], compact=True)} ± "
+            f"{kpi_spread(kpi, (row['ci_high'] - row['ci_low']) / 2, compact=True)}"
+            f"{_fewer(int(row['n']), column_n)}")
     if pairs is None:
-        return text
+        return mean, Text("baseline", style="dim")
     half = (row["difference_ci_high"] - row["difference_ci_low"]) / 2
-    excludes_zero = row["difference_ci_low"] > 0 or row["difference_ci_high"] < 0
-    mark = " *" if excludes_zero else "  "
-    return (f"{text}\nΔ {_number(row['difference'], signed=True)} ± {_number(half)}"
-            f"{_fewer(pairs, column_n)}{mark}")
+    change = (f"{kpi_change(kpi, row['difference'], compact=True)} ± "
+              f"{kpi_spread(kpi, half, compact=True)}{_fewer(int(pairs), column_n)}")
+    cue = verdict(kpi, row["difference_ci_low"], row["difference_ci_high"])
+    text = Text(change)
+    text.append(f" {cue}" if cue else "", style=CUE_STYLES.get(cue, ""))
+    return mean, text
 
 
 def _fewer(n: int, column_n: int) -> str:
-    """`` (n=3)`` when a figure rests on fewer replicates than its column's header says."""
+    """`` (n=3)`` when a figure rests on fewer replicates than the plan's row says."""
     return f" (n={n})" if n != column_n else ""
 
 
@@ -168,16 +182,3 @@ def print_precision(report: pd.DataFrame, replications: int, cap: int, console: 
 
 def _percent(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.0%}"
-
-
-def _number(value: float, signed: bool = False) -> str:
-    """A short figure: 18.03M, 452k, 0.861, 12.4 (n/a when missing)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    sign = "+" if signed and value > 0 else ""
-    if math.isinf(value):
-        return f"{sign}{value}"
-    for scale, suffix in ((1e6, "M"), (1e3, "k")):
-        if abs(value) >= scale:
-            return f"{sign}{value / scale:.3g}{suffix}"
-    return f"{sign}{value:.3g}"
