@@ -8,21 +8,32 @@ role            load                                             metric = load /
 =============== ================================================ ============================
 csm             live accounts of the pool's counted tiers        accounts per CSM
 implementation  days of onboarding work queued for the pool      backlog months
-support         tickets routed to the pool per working day,      tickets per engineer per
-                over the days since the last review              working day
-renewals        customers under contract in tiers with renewal   renewals (12 months) per
-                work (each renews once in the next 12 months)    specialist
+support         ticket hours routed to the pool per week over    share of the engineers'
+                the rate window + open ticket hours / the        productive hours (or, with
+                support backlog-clear weeks                      tickets_per_engineer_day,
+                                                                 the same in tickets per
+                                                                 working day)
+renewals        renewal hours due in the next 12 months          share of the specialists'
+                (customers under contract)                       productive hours a year (or,
+                                                                 with renewals_per_specialist,
+                                                                 renewals per specialist)
 cs_ops          CSMs on staff                                    CSMs per CS Ops person
 =============== ================================================ ============================
 
 with n the headcount. The target headcount is the smallest n with metric <= threshold (none
-for CS Ops below its first-hire CSM count), capped by ``max_headcount``; requisitions open so
-that headcount + open requisitions reach it. *proactive* uses the load forecast one hiring lead
-time ahead: load now + (load now - load at the oldest review within ``trend_window_days``) /
-(days between them) x ``lead_time_days``. *reactive* decides on the load now, and only once
-the metric has been above the threshold at every review for ``reactive_delay_days``; after
-each decision the clock restarts. Each requisition's event carries the metric (the forecast
-one for proactive) as its amount.
+for CS Ops below its first-hire CSM count); for support, while the SLA breach share (or the mean
+first response, if set) over the rate window is above its trigger, at least one more than on
+staff. It is capped by ``max_headcount``; requisitions open so that headcount + open
+requisitions reach it. Rates are counted between the review now and the latest review at least
+``rate_window_days`` ago: there is no reading before. A pool with nobody on staff and no
+requisition under way is a team that does not exist (yet): it is read but not hired into (CS
+Ops excepted, whose first hire is its trigger). *proactive* uses the load forecast one hiring
+lead time ahead: load now + (load now - load at the oldest review within ``trend_window_days``)
+/ (days between them) x ``lead_time_days``, once the pool has been read for a whole trend window
+(before: the load now). *reactive* decides on the load now, and only once the target has been
+above the headcount at every review for ``reactive_delay_days``; after each decision the clock
+restarts. Each requisition's event carries the metric (the forecast one for proactive) as its
+amount.
 """
 
 from __future__ import annotations
@@ -35,13 +46,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.calendar import MONTH_DAYS, WEEK_DAYS, WORKING_DAYS_PER_WEEK
+from sim.calendar import MONTH_DAYS, WEEK_DAYS, WORKING_DAYS_PER_WEEK, YEAR_DAYS
 from sim.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE
+from sim.customers.support import SupportTallies
 from sim.leadership import csm_headcount
 from sim.organisation import Pool
 from sim.routing import csm_pool_indices
-from sim.schema_hiring import CSM_TRIGGER_DEFAULTS
+from sim.schema_hiring import CSM_TRIGGER_DEFAULTS, HiringTrigger
 from sim.staffing import open_requisition
 from sim.world import World
 
@@ -58,12 +70,14 @@ class Reading:
     threshold: float
     first_at: float = 0.0
     """No target below this load (the first CS Ops hire)."""
+    floor: int = 0
+    """No target below this headcount (support: one more than on staff while SLAs slip)."""
 
     def target(self, load: float) -> int:
         """The smallest headcount whose metric at this load is at or below the threshold."""
         if load <= 0 or load < self.first_at - TOLERANCE:
-            return 0
-        return math.ceil(load / (self.unit * self.threshold) - TOLERANCE)
+            return self.floor
+        return max(self.floor, math.ceil(load / (self.unit * self.threshold) - TOLERANCE))
 
     def metric(self, load: float, headcount: int) -> float:
         """The trigger metric at a load with a headcount (inf with nobody and some load)."""
@@ -78,12 +92,12 @@ class TriggerState:
 
     history: deque[tuple[float, float]] = field(default_factory=deque)
     """(day, load) at past reviews within the trend window."""
+    read_since: float | None = None
+    """The first review of the current unbroken run of readings of an existing team."""
     exceeded_since: float | None = None
     """Reactive: the first review of the current run of reviews above the threshold."""
-    tickets_seen: int = 0
-    """Support: tickets routed to the pool up to the last review."""
-    last_review: float | None = None
-    """Day of the last review (None before the first)."""
+    tallies: deque[tuple[float, SupportTallies]] = field(default_factory=deque)
+    """Support: (day, the queue's running totals) at past reviews back to the rate window."""
 
 
 def hiring_review(world: World) -> Generator[simpy.Event, None, None]:
@@ -99,19 +113,30 @@ def hiring_review(world: World) -> Generator[simpy.Event, None, None]:
         review += 1
 
 
+def team_exists(pool: Pool) -> bool:
+    """Someone on staff or a requisition under way; CS Ops is founded by its own trigger."""
+    return bool(pool.members) or pool.open_requisitions > 0 or pool.role == "cs_ops"
+
+
 def review_pool(world: World, pool: Pool, state: TriggerState) -> None:
     """Read one pool's trigger and open the requisitions its policy calls for."""
     reading = READINGS[pool.role](world, pool, state)
     now = world.now
-    state.last_review = now
-    if reading is None:
+    if reading is None or not team_exists(pool):
+        state.history.clear()
+        state.read_since = state.exceeded_since = None
         return
     hiring = world.scenario.hiring
+    if state.read_since is None:
+        state.read_since = now
     history = state.history
     while history and history[0][0] < now - hiring.trend_window_days - TOLERANCE:
         history.popleft()
     if hiring.policy == "proactive":
-        load, due = forecast(history, now, reading.load, hiring.lead_time_days), True
+        trended = now - state.read_since >= hiring.trend_window_days - TOLERANCE
+        load = forecast(history, now, reading.load, hiring.lead_time_days) if trended \
+            else reading.load
+        due = True
     else:
         load, due = reading.load, reactive_due(state, reading, len(pool.members), now,
                                                hiring.reactive_delay_days)
@@ -131,7 +156,7 @@ def forecast(history: deque[tuple[float, float]], now: float, load: float,
 
 def reactive_due(state: TriggerState, reading: Reading, headcount: int, now: float,
                  delay: float) -> bool:
-    """Whether the metric has been above its threshold for the delay (then restart the clock)."""
+    """Whether the target has been above the headcount for the delay (then restart the clock)."""
     if reading.target(reading.load) <= headcount:
         state.exceeded_since = None
         return False
@@ -153,6 +178,11 @@ def hire_up_to(world: World, pool: Pool, reading: Reading, load: float) -> None:
     for _ in range(target - len(pool.members) - pool.open_requisitions):
         if not open_requisition(world, pool, metric):
             return
+
+
+def productive_week_hours(pool: Pool) -> float:
+    """Hours a fully ramped, rested member of the pool works a week (after admin)."""
+    return pool.spec.weekly_hours * (1.0 - pool.spec.admin_share)
 
 
 def _csm_reading(world: World, pool: Pool, state: TriggerState) -> Reading | None:
@@ -181,22 +211,72 @@ def _implementation_reading(world: World, pool: Pool, state: TriggerState) -> Re
                    pool.spec.hiring_trigger.threshold("backlog_months"))
 
 
-def _support_reading(world: World, pool: Pool, state: TriggerState) -> Reading:
-    """Tickets routed to the pool per working day since the last review (0 at the first)."""
-    opened = world.support_desk.queues[pool.index].opened
-    days = 0.0 if state.last_review is None else world.now - state.last_review
-    working_days = days * WORKING_DAYS_PER_WEEK / WEEK_DAYS
-    rate = (opened - state.tickets_seen) / working_days if working_days > 0 else 0.0
-    state.tickets_seen = opened
-    return Reading(rate, 1.0, pool.spec.hiring_trigger.threshold("tickets_per_engineer_day"))
+def _support_reading(world: World, pool: Pool, state: TriggerState) -> Reading | None:
+    """The pool's ticket work against its engineers' hours (or in tickets).
+
+    Work per week: the ticket hours routed over the rate window plus the open ticket hours
+    spread over the backlog-clear weeks; at least one more engineer while SLAs slip.
+    """
+    queue = world.support_desk.queues[pool.index]
+    window = over_rate_window(state.tallies, world.now, queue.tallies,
+                              world.scenario.hiring.rate_window_days)
+    if window is None:
+        return None
+    weeks, counted = window[0] / WEEK_DAYS, window[1]
+    trigger = pool.spec.hiring_trigger
+    clear_weeks = world.scenario.support.backlog_clear_weeks
+    floor = len(pool.members) + 1 if slas_slipping(counted, trigger) else 0
+    per_day = trigger.optional("tickets_per_engineer_day")
+    if per_day is not None:
+        tickets = counted.tickets / weeks + len(queue.hours) / clear_weeks
+        return Reading(tickets / WORKING_DAYS_PER_WEEK, 1.0, per_day, floor=floor)
+    hours = counted.hours / weeks + queue.outstanding_hours() / clear_weeks
+    return Reading(hours, productive_week_hours(pool), trigger.threshold("target_utilisation"),
+                   floor=floor)
+
+
+def over_rate_window(past: deque[tuple[float, SupportTallies]], now: float,
+                     totals: SupportTallies, window: float
+                     ) -> tuple[float, SupportTallies] | None:
+    """Record today's totals and return the totals over the rate window.
+
+    Returns:
+        The days back to the latest past review at least ``window`` ago and the totals since
+        then; None if no review is that old.
+    """
+    past.append((now, totals))
+    while len(past) > 1 and past[1][0] <= now - window + TOLERANCE:
+        past.popleft()
+    day, then = past[0]
+    if now - day < window - TOLERANCE:
+        return None
+    return now - day, totals.since(then)
+
+
+def slas_slipping(counted: SupportTallies, trigger: HiringTrigger) -> bool:
+    """Whether the SLA breach share, or the mean first response if read, is above its trigger."""
+    share = trigger.threshold("sla_breach_share")
+    if counted.tickets > 0 and counted.breaches > share * counted.tickets + TOLERANCE:
+        return True
+    response = trigger.optional("first_response_hours")
+    return (response is not None and counted.answered > 0
+            and counted.response_hours > response * counted.answered + TOLERANCE)
 
 
 def _renewals_reading(world: World, pool: Pool, state: TriggerState) -> Reading:
-    """Customers under contract in tiers with renewal work: the next 12 months' renewals."""
+    """Renewal hours due in the next 12 months against the specialists' hours a year.
+
+    Every customer under contract renews once in the next 12 months; with
+    ``renewals_per_specialist`` set, renewals are counted instead of hours.
+    """
     book = world.book
-    due = book.paying() & (world.profiles.renewal_hours[book.profile, book.tier] > 0)
-    return Reading(float(due.sum()), 1.0,
-                   pool.spec.hiring_trigger.threshold("renewals_per_specialist"))
+    trigger = pool.spec.hiring_trigger
+    hours = world.profiles.renewal_hours[book.profile, book.tier] * book.paying()
+    per_specialist = trigger.optional("renewals_per_specialist")
+    if per_specialist is not None:
+        return Reading(float((hours > 0).sum()), 1.0, per_specialist)
+    return Reading(float(hours.sum()), productive_week_hours(pool) * YEAR_DAYS / WEEK_DAYS,
+                   trigger.threshold("target_utilisation"))
 
 
 def _cs_ops_reading(world: World, pool: Pool, state: TriggerState) -> Reading:

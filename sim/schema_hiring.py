@@ -20,28 +20,31 @@ if TYPE_CHECKING:
 CSM_TRIGGER_DEFAULTS: dict[str, float] = {"high": 12.0, "low": 60.0}
 """Accounts per CSM above which a CSM pool hires, by the touch model of its tiers: enterprise
 CSMs "consistently at 12+", mid-market at "60+" (§7.1, §8). Tech-touch CSMs hire on
-health-score capacity (§7.1), which is not modelled: no default for them."""
+health-score capacity (§7.1), which is not modelled: no default for them. At the modelled touch
+and renewal hours either book fills a CSM's productive week (docs/hiring.md)."""
 
 TRIGGER_DEFAULTS: dict[str, float] = {
     "backlog_months": 3.0,
-    "tickets_per_engineer_day": 20.0,
-    "renewals_per_specialist": 100.0,
+    "target_utilisation": 0.8,
+    "sla_breach_share": 0.1,
     "first_cs_ops_at_csms": 8.0,
     "csms_per_cs_ops": 8.0,
 }
-"""Role defaults of the other triggers (§7.1, §8, §15.3); see ``HiringTrigger``."""
+"""Role defaults of the other triggers (§7.1, §8, §15.3; the derivation of the
+utilisation and breach defaults is in docs/hiring.md); see ``HiringTrigger``."""
 
 ROLE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "csm": ("accounts_per_csm",),
     "implementation": ("backlog_months",),
-    "support": ("tickets_per_engineer_day",),
-    "renewals": ("renewals_per_specialist",),
+    "support": ("target_utilisation", "tickets_per_engineer_day", "sla_breach_share",
+                "first_response_hours"),
+    "renewals": ("target_utilisation", "renewals_per_specialist"),
     "cs_ops": ("first_cs_ops_at_csms", "csms_per_cs_ops"),
     "leader": (),
 }
 """The trigger fields that apply to each role; leader pools are never hired by a policy."""
-ROLE_TRIGGERS_ALL: tuple[str, ...] = tuple(name for names in ROLE_TRIGGERS.values()
-                                           for name in names)
+ROLE_TRIGGERS_ALL: tuple[str, ...] = tuple(dict.fromkeys(name for names in ROLE_TRIGGERS.values()
+                                                         for name in names))
 """Every trigger field."""
 
 LAYERS: tuple[str, ...] = ("team_lead", "manager", "director", "vp")
@@ -66,12 +69,33 @@ class HiringTrigger(Model):
     backlog_months: float | None = Field(None, gt=0)
     """implementation pools: months of queued onboarding work at the pool's slot capacity
     above which to hire (default 3, §7.1 "3+ month backlog")."""
+    target_utilisation: float | None = Field(None, gt=0, le=1)
+    """support and renewals pools: share of the team's productive hours (after admin) that the
+    modelled work may fill before the policy hires (default 0.8; plausible 0.7-0.9; assumption:
+    a queue's waits grow steeply as its servers approach full load). Support work: the hours of
+    the tickets routed to the pool per week over `hiring.rate_window_days` plus its open ticket
+    hours spread over `support.backlog_clear_weeks`; renewals work: the renewal hours due in the
+    next 12 months. With the default hours that is ~3.6 tickets per engineer per working day
+    and ~270 renewals per specialist a year (derivation in docs/hiring.md)."""
     tickets_per_engineer_day: float | None = Field(None, gt=0)
-    """support pools: tickets routed to the pool per engineer per working day (5 a week) above
-    which to hire (default 20; §7.1 gives 20-30)."""
+    """support pools: if set, the volume is read in tickets instead of hours: tickets routed to
+    the pool per engineer per working day (5 a week) over `hiring.rate_window_days`, plus its
+    open tickets spread over `support.backlog_clear_weeks`, above which to hire (§7.1 gives
+    20-30, a figure for quick tickets; at the default 1.5 hours a ticket an engineer fills at
+    ~4.5). Unset: hours against `target_utilisation`."""
+    sla_breach_share: float | None = Field(None, gt=0, le=1)
+    """support pools: SLA breaches over tickets routed to the pool in the last
+    `hiring.rate_window_days` above which the policy adds one engineer to those on staff,
+    whatever the volume says (default 0.1; plausible 0.05-0.2; §7.1 "or SLAs start slipping",
+    the share is an assumption)."""
+    first_response_hours: float | None = Field(None, gt=0)
+    """support pools: mean first response (hours) of the tickets the pool answered in the last
+    `hiring.rate_window_days` above which the policy adds one engineer to those on staff
+    (default null: not read; assumption)."""
     renewals_per_specialist: float | None = Field(None, gt=0)
-    """renewals pools: renewals due in the next 12 months per specialist above which to hire
-    (default 100; §7.1 "headcount ≈ renewals in next 12 months / 100")."""
+    """renewals pools: if set, the trigger counts renewals instead of hours: renewals due in the
+    next 12 months per specialist above which to hire (§7.1 "headcount ≈ renewals in next 12
+    months / 100", 80-150 a year). Unset: hours against `target_utilisation`."""
     first_cs_ops_at_csms: int | None = Field(None, ge=1)
     """cs_ops pools: CSM headcount at which the first CS Ops person is hired (default 8; §7.1,
     §8: 8-10)."""
@@ -85,6 +109,11 @@ class HiringTrigger(Model):
         """A trigger's threshold: the value set here, or its role default."""
         value = getattr(self, name)
         return float(TRIGGER_DEFAULTS[name] if value is None else value)
+
+    def optional(self, name: str) -> float | None:
+        """A trigger read only when set (None: not read)."""
+        value = getattr(self, name)
+        return None if value is None else float(value)
 
 
 class CsOps(Model):
@@ -187,9 +216,10 @@ def check_hiring(scenario: Scenario) -> None:
         for name in ROLE_TRIGGERS_ALL:
             value = getattr(trigger, name)
             if value is not None and name not in own:
-                where = [role for role, names in ROLE_TRIGGERS.items() if name in names]
+                where = " or ".join(role for role, names in ROLE_TRIGGERS.items()
+                                    if name in names)
                 raise ValueError(f"pools[{index}].hiring_trigger.{name} = {value:g}: a "
-                                 f"{pool.role} pool has no such trigger (only {where[0]} pools)")
+                                 f"{pool.role} pool has no such trigger (only {where} pools)")
         limit = trigger.max_headcount
         if limit is not None and pool.role == "leader":
             raise ValueError(f"pools[{index}].hiring_trigger.max_headcount = {limit}: leader "

@@ -321,7 +321,13 @@ class Hiring(Model):
     """Days between hiring reviews of the proactive and reactive policies (assumption)."""
     trend_window_days: float = Field(90.0, gt=0)
     """proactive: the trend of a trigger's load is measured over the reviews of this many past
-    days (assumption: a quarter)."""
+    days, and only once the trigger has been read for that long (before: no trend; plausible
+    60-180; assumption: a quarter)."""
+    rate_window_days: float = Field(28.0, gt=0)
+    """Rates a trigger reads (support: tickets and their hours routed to the pool, SLA
+    breaches, first responses) are counted over the reviews of this many past days; no reading
+    before the run has lasted that long (plausible 14-91; assumption: four weeks smooth the
+    day-to-day noise of ticket arrivals)."""
     reactive_delay_days: float = Field(60.0, ge=0)
     """reactive: days a trigger metric must stay above its threshold before a hire decision
     (assumption; §8 "by the time a CSM is drowning, accounts are already lost")."""

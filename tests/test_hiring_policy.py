@@ -78,15 +78,17 @@ def test_proactive_hires_at_the_first_review_with_a_forecast_above_the_threshold
 def test_proactive_follows_the_trend_one_lead_time_ahead() -> None:
     """Load L at reviews 0, 7, ... is 100, 100, 110, 110, 120, 120, 130, 130, 140, ...
 
-    The forecast is L + (L - L_then) / (now - then) x 28 with `then` the oldest review in the
-    28-day window: day 14 -> 130 (target 11), day 28 -> 140 (12), day 42 -> 150 (13), day 56 ->
-    160 (14); every other review's target is already covered by headcount + open requisitions.
+    The trend is forecast only once the trigger has been read for a whole 28-day window (before,
+    the forecast is L: at day 14, 110 accounts need no 11th CSM). From day 28 the forecast is
+    L + (L - L_then) / (now - then) x 28 with `then` the oldest review in the window: day 28 ->
+    140 (target 12, two requisitions), day 42 -> 150 (13), day 56 -> 160 (14); every other
+    review's target is already covered by headcount + open requisitions.
     """
     result = run(parse_scenario(growing_book(policy="proactive")), seed=1)
     opened = requisitions(result)
-    assert opened.time.tolist() == [14.0, 28.0, 42.0, 56.0]
-    # Metric = forecast accounts / CSMs on staff (the day-14 hire arrives on day 42, etc.).
-    np.testing.assert_allclose(opened.amount, [130 / 10, 140 / 10, 150 / 11, 160 / 12])
+    assert opened.time.tolist() == [28.0, 28.0, 42.0, 56.0]
+    # Metric = forecast accounts / CSMs on staff (the day-28 hires arrive on day 56).
+    np.testing.assert_allclose(opened.amount, [140 / 10, 140 / 10, 150 / 10, 160 / 12])
     hires = result.events.query("kind == 'hire'").time
     np.testing.assert_allclose(hires, opened.time + 28.0)
 
@@ -159,38 +161,129 @@ def test_implementation_hires_on_backlog_months() -> None:
     np.testing.assert_allclose(opened.amount, 95 * 14 / 5 / MONTH_DAYS)
 
 
-def test_renewals_hire_on_the_next_twelve_months_of_renewals() -> None:
+def renewals_book(headcount: int = 2, **trigger: object) -> dict:
+    """250 live accounts with 16 renewal hours each, a renewals pool, only its trigger on."""
     data = book(growth={"initial_customers": {"book": 250}})
-    data["tiers"][0]["renewal_hours"] = 4.0
+    data["tiers"][0]["renewal_hours"] = 16.0
     data["pools"][0]["hiring_trigger"] = {"enabled": False}
     data["pools"].append({"name": "renewals", "role": "renewals", "annual_cost": 100000,
-                          "headcount": 2})
-    result = run(parse_scenario(with_hiring(data, policy="proactive")), seed=1)
-    opened = requisitions(result, "renewals")
+                          "headcount": headcount, "hiring_trigger": trigger})
+    return with_hiring(data, policy="proactive")
+
+
+SPECIALIST_YEAR_HOURS = 40 * 0.85 * 365 / 7
+"""Productive hours of a specialist a year: 40 h a week less 15% admin (schema defaults)."""
+
+
+def test_renewals_hire_on_the_hours_of_the_next_twelve_months_of_renewals() -> None:
+    # 250 x 16 = 4,000 renewal hours on 2 specialists: 1.13 of their hours; at 0.8 of them
+    # the target is ceil(4000 / (0.8 x 1,773)) = 3: one more.
+    opened = requisitions(run(parse_scenario(renewals_book()), seed=1), "renewals")
+    assert opened.time.tolist() == [0.0]
+    np.testing.assert_allclose(opened.amount, 4000 / (2 * SPECIALIST_YEAR_HOURS))
+    # The same work filling 0.56 of three specialists' hours needs nobody more.
+    assert requisitions(run(parse_scenario(renewals_book(headcount=3)), seed=1)).empty
+
+
+def test_renewals_count_renewals_when_renewals_per_specialist_is_set() -> None:
     # 250 renewals in the next 12 months on 2 specialists: 125 each > 100 -> a third one.
+    opened = requisitions(run(parse_scenario(renewals_book(renewals_per_specialist=100)),
+                              seed=1), "renewals")
     assert opened.time.tolist() == [0.0]
     assert opened.amount.tolist() == [125.0]
 
 
-def test_support_hires_on_tickets_per_engineer_per_working_day() -> None:
+def test_no_requisition_for_a_team_that_does_not_exist_yet() -> None:
+    """An empty renewals pool is not hired into until its plan puts a requisition under way
+    (month 1); the next review (day 35) then tops it up to the target of 3."""
+    data = renewals_book(headcount=0)
+    assert requisitions(run(parse_scenario(data), seed=1)).empty
+    data["pools"][-1]["staffing_plan"] = [{"month": 1, "headcount": 1}]
+    opened = requisitions(run(parse_scenario(data), seed=1))
+    np.testing.assert_allclose(opened.time, [MONTH_DAYS, 35.0, 35.0])
+    assert opened.amount.tolist() == [0.0, math.inf, math.inf]
+
+
+def support_book(engineers: int = 1, **trigger: object) -> dict:
+    """The book raising T1 tickets (0.5 h each) for one support pool; only its trigger on."""
     data = book(output_period="weekly")
-    data["tiers"][0].update(tickets_per_month=6.0)  # x 0.5 for low complexity
+    data["tiers"][0].update(tickets_per_month=6.0,  # x 0.5 for low complexity
+                            ticket_mix={"T1": 1.0, "T2": 0.0, "T3": 0.0})
     data["pools"][0]["hiring_trigger"] = {"enabled": False}
     data["pools"].append({"name": "support", "role": "support", "skill": "T3",
-                          "annual_cost": 90000, "headcount": 1,
-                          "hiring_trigger": {"tickets_per_engineer_day": 10.0}})
-    result = run(parse_scenario(with_hiring(data, policy="reactive",
-                                            reactive_delay_days=0.0)), seed=1)
+                          "annual_cost": 90000, "headcount": engineers,
+                          "hiring_trigger": trigger})
+    return with_hiring(data, policy="reactive", reactive_delay_days=0.0)
+
+
+ENGINEER_WEEK_HOURS = 40 * 0.85
+"""Productive hours of an engineer a week (schema defaults)."""
+
+
+def first_window(result: RunResult) -> tuple[int, int]:
+    """Tickets opened in the first four weekly periods, and open at the end of the fourth."""
+    weeks = result.timeseries.query("tier == 'all' and period <= 4")
+    return int(weeks.tickets_opened.sum()), int(weeks.tickets_open.iloc[-1])
+
+
+def test_support_reads_ticket_hours_and_backlog_against_the_engineers_hours() -> None:
+    """No reading before the 28-day rate window; then the load is the ticket hours a week over
+    the window plus the open ticket hours over the 2 backlog-clear weeks, against 0.8 of the
+    engineers' productive hours."""
+    result = run(parse_scenario(support_book()), seed=1)
     opened = requisitions(result, "support")
-    # The day-0 review has no past week to count; day 7 counts the tickets of days 1-7
-    # (the first weekly period) over 5 working days, for the one engineer.
-    first_week = result.timeseries.query("tier == 'all' and period == 1").tickets_opened.item()
-    rate = first_week / 5
+    assert opened.time.min() == 28.0
+    tickets, still_open = first_window(result)
+    load = 0.5 * tickets / 4 + 0.5 * still_open / 2
+    decision = opened[opened.time == 28.0]
+    np.testing.assert_allclose(decision.amount, load / ENGINEER_WEEK_HOURS, rtol=0.02)
+    assert len(decision) == math.ceil(load / (0.8 * ENGINEER_WEEK_HOURS)) - 1
+    # Enough engineers for the load from the start: none is hired.
+    engineers = len(decision) + 2
+    assert requisitions(run(parse_scenario(support_book(engineers)), seed=1)).empty
+
+
+def test_support_hires_on_tickets_per_engineer_per_working_day_when_set() -> None:
+    result = run(parse_scenario(support_book(tickets_per_engineer_day=10.0)), seed=1)
+    opened = requisitions(result, "support")
+    tickets, still_open = first_window(result)
+    rate = tickets / 20 + still_open / 10
     assert rate > 10
-    assert opened.time.min() == 7.0
-    decision = opened[opened.time == 7.0]
-    np.testing.assert_allclose(decision.amount, rate)
+    assert opened.time.min() == 28.0
+    decision = opened[opened.time == 28.0]
+    np.testing.assert_allclose(decision.amount, rate, rtol=0.02)
     assert len(decision) == math.ceil(rate / 10) - 1
+
+
+def slow_tickets(**trigger: object) -> dict:
+    """Light volume (~35% of one engineer's hours) of 6-hour T3 tickets with an 8-hour SLA:
+    tickets wait behind each other and many answers come late."""
+    data = support_book(**trigger)
+    data["tiers"][0].update(tickets_per_month=0.45, sla_response_hours=8.0,
+                            ticket_mix={"T1": 0.0, "T2": 0.0, "T3": 1.0})
+    data["growth"] = {"initial_customers": {"book": 40}}
+    return data
+
+
+def test_support_hires_when_slas_slip_whatever_the_volume() -> None:
+    result = run(parse_scenario(slow_tickets()), seed=1)
+    opened = requisitions(result, "support")
+    assert not opened.empty
+    # Each decision adds one engineer to those on staff, at a volume below the threshold.
+    assert (opened.amount < 0.8).all()
+    assert len(opened) == opened.time.nunique()
+    # With a breach share it tolerates, the same volume opens nothing.
+    quiet = run(parse_scenario(slow_tickets(sla_breach_share=1.0)), seed=1)
+    assert requisitions(quiet).empty
+
+
+def test_support_hires_when_mean_first_response_exceeds_its_trigger() -> None:
+    data = slow_tickets(sla_breach_share=1.0)
+    data["tiers"][0]["sla_response_hours"] = 1000.0
+    assert requisitions(run(parse_scenario(data), seed=1)).empty
+    data["pools"][-1]["hiring_trigger"]["first_response_hours"] = 2.0
+    opened = requisitions(run(parse_scenario(data), seed=1), "support")
+    assert not opened.empty and (opened.amount < 0.8).all()
 
 
 def test_cs_ops_hires_first_at_eight_csms() -> None:
@@ -327,6 +420,32 @@ BAD_CASES = [
      ["hiring.trend_window_days = 0"]),
     ("zero-budget-cap", lambda d: d["hiring"].update(budget_cap_pct_arr=0),
      ["hiring.budget_cap_pct_arr = 0"]),
+    ("zero-rate-window", lambda d: d["hiring"].update(rate_window_days=0),
+     ["hiring.rate_window_days = 0"]),
+    ("nan-rate-window", lambda d: d["hiring"].update(rate_window_days=float("nan")),
+     ["hiring.rate_window_days = nan"]),
+    ("utilisation-above-one",
+     lambda d: d["pools"].append({"name": "help", "role": "support", "skill": "T1",
+                                  "annual_cost": 1, "headcount": 1,
+                                  "hiring_trigger": {"target_utilisation": 1.5}}),
+     ["pools[2].hiring_trigger.target_utilisation = 1.5", "less than or equal to 1"]),
+    ("utilisation-on-a-csm-pool",
+     lambda d: d["pools"][0]["hiring_trigger"].update(target_utilisation=0.8),
+     ["pools[0].hiring_trigger.target_utilisation = 0.8", "only support or renewals pools"]),
+    ("zero-breach-share",
+     lambda d: d["pools"].append({"name": "help", "role": "support", "skill": "T1",
+                                  "annual_cost": 1, "headcount": 1,
+                                  "hiring_trigger": {"sla_breach_share": 0}}),
+     ["pools[2].hiring_trigger.sla_breach_share = 0"]),
+    ("negative-first-response",
+     lambda d: d["pools"].append({"name": "help", "role": "support", "skill": "T1",
+                                  "annual_cost": 1, "headcount": 1,
+                                  "hiring_trigger": {"first_response_hours": -2}}),
+     ["pools[2].hiring_trigger.first_response_hours = -2"]),
+    ("breach-share-on-renewals",
+     lambda d: d["pools"].append({"name": "renew", "role": "renewals", "annual_cost": 1,
+                                  "headcount": 1, "hiring_trigger": {"sla_breach_share": 0.1}}),
+     ["pools[2].hiring_trigger.sla_breach_share = 0.1", "only support pools"]),
 ]
 
 

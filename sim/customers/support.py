@@ -55,6 +55,29 @@ def draw_ticket_candidates(scenario: Scenario, arrival_day: np.ndarray, complexi
                             rng.uniform(0.0, 1.0, len(day))[order])
 
 
+@dataclass(frozen=True)
+class SupportTallies:
+    """Running totals of one support queue since the start of the run (read by hiring)."""
+
+    tickets: int = 0
+    """Tickets routed to the queue."""
+    hours: float = 0.0
+    """Their hours of work."""
+    answered: int = 0
+    """Tickets whose work started (first response)."""
+    response_hours: float = 0.0
+    """Sum of their first-response times, hours."""
+    breaches: int = 0
+    """SLA breaches (a ticket answered late, or still waiting past its SLA)."""
+
+    def since(self, earlier: SupportTallies) -> SupportTallies:
+        """The totals between an earlier reading and this one."""
+        return SupportTallies(self.tickets - earlier.tickets, self.hours - earlier.hours,
+                              self.answered - earlier.answered,
+                              self.response_hours - earlier.response_hours,
+                              self.breaches - earlier.breaches)
+
+
 @dataclass
 class TicketQueue:
     """Waiting tickets of one support pool, oldest first, and its week's tallies."""
@@ -67,8 +90,8 @@ class TicketQueue:
     week_arrived: float = 0.0
     week_worked: float = 0.0
     week_backlog: float = 0.0
-    opened: int = 0
-    """Tickets routed to this queue since the start of the run."""
+    tallies: SupportTallies = SupportTallies()
+    """Running totals since the start of the run."""
 
     def push(self, open_day: np.ndarray, customer: np.ndarray, hours: np.ndarray) -> None:
         """Add newly opened tickets at the back."""
@@ -77,7 +100,15 @@ class TicketQueue:
         self.hours = np.concatenate([self.hours, hours])
         self.breached = np.concatenate([self.breached, np.zeros(len(open_day), dtype=bool)])
         self.week_arrived += float(hours.sum())
-        self.opened += len(open_day)
+        self.count(tickets=len(open_day), hours=float(hours.sum()))
+
+    def count(self, tickets: int = 0, hours: float = 0.0, answered: int = 0,
+              response_hours: float = 0.0, breaches: int = 0) -> None:
+        """Add to the running totals."""
+        totals = self.tallies
+        self.tallies = SupportTallies(
+            totals.tickets + tickets, totals.hours + hours, totals.answered + answered,
+            totals.response_hours + response_hours, totals.breaches + breaches)
 
     def pop(self, count: int) -> tuple[np.ndarray, ...]:
         """Take the ``count`` oldest tickets off the queue."""
@@ -167,7 +198,7 @@ class SupportDesk:
             queue.week_worked += queue.carry_hours + float(hours.sum()) - new_carry
             queue.carry_hours = new_carry
             answered = earliest_answers(self.world, pool, customer, opened, start[:served])
-            self._respond(opened, customer, answered, flagged)
+            self._respond(queue, opened, customer, answered, flagged)
         elif rate > 0:
             done = min(queue.carry_hours, rate)
             queue.week_worked += done
@@ -192,17 +223,18 @@ class SupportDesk:
             self.rates[pool.index] = cached
         return cached[1]
 
-    def _respond(self, opened: np.ndarray, customer: np.ndarray, start: np.ndarray,
-                 flagged: np.ndarray) -> None:
+    def _respond(self, queue: TicketQueue, opened: np.ndarray, customer: np.ndarray,
+                 start: np.ndarray, flagged: np.ndarray) -> None:
         book, counters = self.world.book, self.world.tier_counters
         tier = book.tier[customer]
         response_hours = (start - opened) * DAY_HOURS
         size = len(self.world.scenario.tiers)
         counters.add_many("tickets_resolved", np.bincount(tier, minlength=size))
         counters.add_many("response_hours_sum", np.bincount(tier, response_hours, size))
+        queue.count(answered=len(customer), response_hours=float(response_hours.sum()))
         late = (response_hours > self.world.tiers.sla_hours[tier]) & ~flagged
         counters.add_many("tickets_sla_met", np.bincount(tier[~late & ~flagged], minlength=size))
-        self._breach(customer[late], tier[late])
+        self._breach(queue, customer[late], tier[late])
 
     def _flag_overdue(self, queue: TicketQueue, day_end: float) -> None:
         if not len(queue.open_day):
@@ -211,9 +243,10 @@ class SupportDesk:
         overdue = ~queue.breached & (
             queue.open_day + self.world.tiers.sla_hours[tier] / DAY_HOURS < day_end)
         queue.breached |= overdue
-        self._breach(queue.customer[overdue], tier[overdue])
+        self._breach(queue, queue.customer[overdue], tier[overdue])
 
-    def _breach(self, customer: np.ndarray, tier: np.ndarray) -> None:
+    def _breach(self, queue: TicketQueue, customer: np.ndarray, tier: np.ndarray) -> None:
+        queue.count(breaches=len(customer))
         book = self.world.book
         np.add.at(book.breaches, customer, 1)
         np.add.at(book.cycle_breaches, customer, 1)

@@ -1,0 +1,52 @@
+"""The shipped hiring scenarios staff support to its load, as a support manager would.
+
+Three seeds of each of `proactive_hiring` and `reactive_hiring`: no requisition before the
+tickets of a whole rate window have been counted (there is no trend from nothing), support
+headcount never runs more than one engineer ahead of what the busiest month's tickets need at
+the trigger's utilisation, and the ticket queue does not run away (at the end, no more open
+tickets than a week of arrivals; over the last year the engineers are asked for less than their
+hours).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from sim import load_scenario, run
+from sim.calendar import MONTH_DAYS, WEEK_DAYS
+from sim.scenario import TICKET_LEVELS, Scenario
+from sim.schema_hiring import TRIGGER_DEFAULTS
+
+STRATEGIES = Path(__file__).resolve().parents[1] / "scenarios" / "strategies"
+SEEDS = (1, 2, 3)
+
+
+def ticket_hours(scenario: Scenario) -> float:
+    """Mean hours of a ticket (the same ticket mix in every tier of these files)."""
+    means = {sum(getattr(tier.ticket_mix, level) * scenario.support.hours_per_ticket[level]
+                 for level in TICKET_LEVELS) for tier in scenario.tiers}
+    assert len(means) == 1
+    return means.pop()
+
+
+@pytest.mark.parametrize("name", ["proactive_hiring", "reactive_hiring"])
+def test_support_headcount_follows_the_ticket_load(name: str) -> None:
+    scenario = load_scenario(STRATEGIES / f"{name}.yaml")
+    support = next(pool for pool in scenario.pools if pool.role == "support")
+    week_hours = support.weekly_hours * (1 - support.admin_share)
+    capacity = TRIGGER_DEFAULTS["target_utilisation"] * week_hours
+    for seed in SEEDS:
+        result = run(scenario, seed)
+        first = result.events.query("pool == 'support' and kind == 'requisition'").time.min()
+        assert first >= scenario.hiring.rate_window_days, (seed, first)
+        total = result.timeseries.query("tier == 'all'")
+        weekly = total.tickets_opened * ticket_hours(scenario) / (MONTH_DAYS / WEEK_DAYS)
+        need = max(math.ceil(hours / capacity) for hours in weekly)
+        staff = result.workforce.query("role == 'support'")
+        assert staff.headcount.max() <= need + 1, (seed, staff.headcount.max(), need)
+        assert total.tickets_open.iloc[-1] <= total.tickets_opened.iloc[-1] * WEEK_DAYS / MONTH_DAYS
+        last_year = staff[staff.period > staff.period.max() - 12]
+        assert last_year.hours_demanded.sum() < last_year.hours_available.sum(), seed
