@@ -56,12 +56,20 @@ def main() -> None:
           "resp h m36   SLA breach  GRR     cost $M  renewals: first req, m36")
     for path in args.scenarios:
         scenario = load_scenario(path)
-        for seed in range(1, args.seeds + 1):
-            row = support_figures(run(scenario, seed))
-            print(f"{path.stem:<19} {seed:>4}  {row['support']:>19}  {row['first_req']:>9.0f}  "
-                  f"{row['first_hire']:>10.0f}  {row['open_m36']:>8}  {row['resp_h_m36']:>10.1f}"
-                  f"   {row['sla']:>10.1%}  {row['grr']:.1%}  {row['cost_m']:>7.2f}"
-                  f"  {row['renewals_first']:>15.0f}  {row['renewals_end']:>3}")
+        rows = [support_figures(run(scenario, seed)) for seed in range(1, args.seeds + 1)]
+        for seed, row in enumerate(rows, start=1):
+            print_row(path.stem, str(seed), row)
+        means = {key: np.mean([row[key] for row in rows]) for key in rows[0] if key != "support"}
+        ends = [int(row["support"].split("/")[-1]) for row in rows]  # type: ignore[union-attr]
+        print_row(path.stem, "mean", {**means, "support": f"m36: {np.mean(ends):.1f}"})
+
+
+def print_row(name: str, seed: str, row: dict[str, object]) -> None:
+    """One line of the table."""
+    print(f"{name:<19} {seed:>4}  {row['support']:>19}  {row['first_req']:>9.0f}  "
+          f"{row['first_hire']:>10.0f}  {row['open_m36']:>8.0f}  {row['resp_h_m36']:>10.1f}"
+          f"   {row['sla']:>10.1%}  {row['grr']:.1%}  {row['cost_m']:>7.2f}"
+          f"  {row['renewals_first']:>15.0f}  {row['renewals_end']:>3.1f}")
 
 
 if __name__ == "__main__":

@@ -123,7 +123,6 @@ def review_pool(world: World, pool: Pool, state: TriggerState) -> None:
     reading = READINGS[pool.role](world, pool, state)
     now = world.now
     if reading is None or not team_exists(pool):
-        state.history.clear()
         state.read_since = state.exceeded_since = None
         return
     hiring = world.scenario.hiring
