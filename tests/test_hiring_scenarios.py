@@ -5,7 +5,7 @@ tickets of a whole rate window have been counted (there is no trend from nothing
 headcount never runs more than one engineer ahead of what the busiest month's tickets need at
 the trigger's utilisation, and the ticket queue does not run away (at the end, no more open
 tickets than a week of arrivals; over the last year the engineers are asked for less than their
-hours).
+hours); and reading SLA breaches keeps them fewer than the same policy blind to them.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import math
 from pathlib import Path
 
 import pytest
+import yaml
 
-from sim import load_scenario, run
+from sim import load_scenario, parse_scenario, run
 from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.scenario import TICKET_LEVELS, Scenario
 from sim.schema_hiring import TRIGGER_DEFAULTS
@@ -50,3 +51,18 @@ def test_support_headcount_follows_the_ticket_load(name: str) -> None:
         assert total.tickets_open.iloc[-1] <= total.tickets_opened.iloc[-1] * WEEK_DAYS / MONTH_DAYS
         last_year = staff[staff.period > staff.period.max() - 12]
         assert last_year.hours_demanded.sum() < last_year.hours_available.sum(), seed
+
+
+@pytest.mark.parametrize("name", ["proactive_hiring", "reactive_hiring"])
+def test_reading_sla_breaches_hires_before_they_pile_up(name: str) -> None:
+    """Under common random numbers, the same policy blind to SLA breaches (a breach share of 1
+    tolerated) breaches more SLAs: the breach trigger opens hires that the volume alone would
+    not."""
+    data = yaml.safe_load((STRATEGIES / f"{name}.yaml").read_text())
+    reading = parse_scenario(data)
+    support = next(pool for pool in data["pools"] if pool["role"] == "support")
+    support["hiring_trigger"] = {"sla_breach_share": 1.0}
+    blind = parse_scenario(data)
+    shares = {label: [run(scenario, seed).summary.sla_breach_share.item() for seed in SEEDS]
+              for label, scenario in (("reading", reading), ("blind", blind))}
+    assert sum(shares["reading"]) < sum(shares["blind"]), shares
