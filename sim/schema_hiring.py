@@ -84,14 +84,17 @@ class HiringTrigger(Model):
     20-30, a figure for quick tickets; at the default 1.5 hours a ticket an engineer fills at
     ~4.5). Unset: hours against `target_utilisation`."""
     sla_breach_share: float | None = Field(None, gt=0, le=1)
-    """support pools: SLA breaches over tickets routed to the pool in the last
-    `hiring.rate_window_days` above which the policy adds one engineer to those on staff,
-    whatever the volume says (default 0.1; plausible 0.05-0.2; §7.1 "or SLAs start slipping",
-    the share is an assumption)."""
+    """support pools: SLA breaches the pool's queue caused in the last `hiring.rate_window_days`
+    (tickets that waited in it, or still wait, past their tier's SLA; not those late only by
+    the uncovered-region delay, which hiring into this pool cannot shorten) over the tickets
+    routed to it, above which the policy adds one engineer to those on staff, whatever the
+    volume says (default 0.1; plausible 0.05-0.2; §7.1 "or SLAs start slipping", the share is
+    an assumption)."""
     first_response_hours: float | None = Field(None, gt=0)
-    """support pools: mean first response (hours) of the tickets the pool answered in the last
-    `hiring.rate_window_days` above which the policy adds one engineer to those on staff
-    (default null: not read; assumption)."""
+    """support pools: mean hours the tickets the pool started in the last
+    `hiring.rate_window_days` waited in its queue (the first response less any uncovered-region
+    delay), above which the policy adds one engineer to those on staff (default null: not read;
+    plausible: the tiers' SLA hours; assumption)."""
     renewals_per_specialist: float | None = Field(None, gt=0)
     """renewals pools: if set, the trigger counts renewals instead of hours: renewals due in the
     next 12 months per specialist above which to hire (§7.1 "headcount ≈ renewals in next 12

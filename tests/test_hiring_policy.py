@@ -277,6 +277,37 @@ def test_support_hires_when_slas_slip_whatever_the_volume() -> None:
     assert requisitions(quiet).empty
 
 
+def test_breaches_of_the_uncovered_region_delay_alone_hire_nobody() -> None:
+    """Light T1 volume from two regions on one head-office pool: the far region's tickets all
+    answer 14 hours after opening, past the 8-hour SLA, though none waits in the queue. More
+    engineers in this pool would not shorten that, so the SLA trigger does not fire."""
+    data = support_book()
+    data.update(org_model="geographic",
+                org={"regions": [{"name": "home", "share": 0.5, "global_hours_overlap": True},
+                                 {"name": "far", "share": 0.5}],
+                     "uncovered_response_delay_hours": 14.0})
+    data["tiers"][0].update(tickets_per_month=0.2, sla_response_hours=8.0)
+    data["pools"][-1]["hiring_trigger"] = {"first_response_hours": 10.0}
+    data["org"]["regions"][0]["share"] = 0.1
+    data["org"]["regions"][1]["share"] = 0.9
+    result = run(parse_scenario(data), seed=1)
+    assert result.summary.sla_breach_share.item() > 0.5
+    responses = result.timeseries.query("tier == 'all'").ticket_response_hours_mean
+    assert responses.mean() > 10.0
+    assert requisitions(result).empty
+
+
+def test_tickets_still_waiting_past_their_sla_count_as_breaches() -> None:
+    """Ticket work 30% over one engineer's hours, with the volume trigger out of reach: the
+    queue grows and tickets wait days. Those breach while still waiting, and the SLA trigger
+    hires once the first rate window has been counted."""
+    data = support_book(tickets_per_engineer_day=1000.0)
+    result = run(parse_scenario(data), seed=1)
+    first_weeks = result.timeseries.query("tier == 'all' and period <= 4")
+    assert first_weeks.tickets_open.iloc[-1] > first_weeks.tickets_opened.iloc[-1] / 2
+    assert requisitions(result).time.min() == 28.0
+
+
 def test_support_hires_when_mean_first_response_exceeds_its_trigger() -> None:
     data = slow_tickets(sla_breach_share=1.0)
     data["tiers"][0]["sla_response_hours"] = 1000.0

@@ -64,11 +64,13 @@ class SupportTallies:
     hours: float = 0.0
     """Their hours of work."""
     answered: int = 0
-    """Tickets whose work started (first response)."""
+    """Tickets whose work started."""
     response_hours: float = 0.0
-    """Sum of their first-response times, hours."""
+    """Sum of their hours in the queue: the first response less any uncovered-region delay,
+    which hiring into this pool cannot shorten."""
     breaches: int = 0
-    """SLA breaches (a ticket answered late, or still waiting past its SLA)."""
+    """SLA breaches the queue caused: tickets that waited in it past their tier's SLA, or are
+    still waiting past it (not those late only by the uncovered-region delay)."""
 
     def since(self, earlier: SupportTallies) -> SupportTallies:
         """The totals between an earlier reading and this one."""
@@ -198,7 +200,7 @@ class SupportDesk:
             queue.week_worked += queue.carry_hours + float(hours.sum()) - new_carry
             queue.carry_hours = new_carry
             answered = earliest_answers(self.world, pool, customer, opened, start[:served])
-            self._respond(queue, opened, customer, answered, flagged)
+            self._respond(queue, opened, customer, (start[:served], answered), flagged)
         elif rate > 0:
             done = min(queue.carry_hours, rate)
             queue.week_worked += done
@@ -224,17 +226,20 @@ class SupportDesk:
         return cached[1]
 
     def _respond(self, queue: TicketQueue, opened: np.ndarray, customer: np.ndarray,
-                 start: np.ndarray, flagged: np.ndarray) -> None:
+                 started: tuple[np.ndarray, np.ndarray], flagged: np.ndarray) -> None:
+        """Record first responses; ``started`` is (work starts, first responses)."""
         book, counters = self.world.book, self.world.tier_counters
         tier = book.tier[customer]
-        response_hours = (start - opened) * DAY_HOURS
+        queued_hours, response_hours = ((day - opened) * DAY_HOURS for day in started)
         size = len(self.world.scenario.tiers)
         counters.add_many("tickets_resolved", np.bincount(tier, minlength=size))
         counters.add_many("response_hours_sum", np.bincount(tier, response_hours, size))
-        queue.count(answered=len(customer), response_hours=float(response_hours.sum()))
-        late = (response_hours > self.world.tiers.sla_hours[tier]) & ~flagged
+        sla = self.world.tiers.sla_hours[tier]
+        queue.count(answered=len(customer), response_hours=float(queued_hours.sum()),
+                    breaches=int(np.count_nonzero((queued_hours > sla) & ~flagged)))
+        late = (response_hours > sla) & ~flagged
         counters.add_many("tickets_sla_met", np.bincount(tier[~late & ~flagged], minlength=size))
-        self._breach(queue, customer[late], tier[late])
+        self._breach(customer[late], tier[late])
 
     def _flag_overdue(self, queue: TicketQueue, day_end: float) -> None:
         if not len(queue.open_day):
@@ -243,10 +248,10 @@ class SupportDesk:
         overdue = ~queue.breached & (
             queue.open_day + self.world.tiers.sla_hours[tier] / DAY_HOURS < day_end)
         queue.breached |= overdue
-        self._breach(queue, queue.customer[overdue], tier[overdue])
+        queue.count(breaches=int(np.count_nonzero(overdue)))
+        self._breach(queue.customer[overdue], tier[overdue])
 
-    def _breach(self, queue: TicketQueue, customer: np.ndarray, tier: np.ndarray) -> None:
-        queue.count(breaches=len(customer))
+    def _breach(self, customer: np.ndarray, tier: np.ndarray) -> None:
         book = self.world.book
         np.add.at(book.breaches, customer, 1)
         np.add.at(book.cycle_breaches, customer, 1)
