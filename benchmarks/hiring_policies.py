@@ -4,9 +4,9 @@ For each scenario and seed: support engineers at months 6, 12, 24 and 36, the da
 support requisition and of the first support hire, the month-36 open tickets and mean first
 response, the run's SLA breach share, the last trailing GRR, the whole run's CS cost, and the
 day of the first renewals requisition and the renewals headcount at the end. Prints a table;
-asserts nothing. From the repository root:
+asserts nothing.
 
-    PYTHONPATH=. python benchmarks/hiring_policies.py [--seeds 5] [scenario.yaml ...]
+    python benchmarks/hiring_policies.py [--seeds 5] [scenario.yaml ...]
 """
 
 from __future__ import annotations
