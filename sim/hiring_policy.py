@@ -52,7 +52,7 @@ from sim.customers.book import ACTIVE
 from sim.customers.support import SupportTallies
 from sim.leadership import csm_headcount
 from sim.organisation import Pool
-from sim.routing import csm_pool_indices
+from sim.routing import csm_pool_indices, renewals_shares
 from sim.schema_hiring import CSM_TRIGGER_DEFAULTS, HiringTrigger
 from sim.staffing import open_requisition
 from sim.world import World
@@ -265,15 +265,18 @@ def slas_slipping(counted: SupportTallies, trigger: HiringTrigger) -> bool:
 def _renewals_reading(world: World, pool: Pool, state: TriggerState) -> Reading:
     """Renewal hours due in the next 12 months against the specialists' hours a year.
 
-    Every customer under contract renews once in the next 12 months; with
-    ``renewals_per_specialist`` set, renewals are counted instead of hours.
+    Every customer under contract renews once in the next 12 months; only the work routed to
+    the pool counts (none that CSMs do in the generalist model; a region's work split evenly
+    over the pools serving it). With ``renewals_per_specialist`` set, renewals are counted
+    instead of hours.
     """
     book = world.book
     trigger = pool.spec.hiring_trigger
-    hours = world.profiles.renewal_hours[book.profile, book.tier] * book.paying()
+    shares = renewals_shares(world, pool) * book.paying()
+    hours = world.profiles.renewal_hours[book.profile, book.tier] * shares
     per_specialist = trigger.optional("renewals_per_specialist")
     if per_specialist is not None:
-        return Reading(float((hours > 0).sum()), 1.0, per_specialist)
+        return Reading(float(shares[hours > 0].sum()), 1.0, per_specialist)
     return Reading(float(hours.sum()), productive_week_hours(pool) * YEAR_DAYS / WEEK_DAYS,
                    trigger.threshold("target_utilisation"))
 

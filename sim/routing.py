@@ -67,6 +67,20 @@ def csm_pool_indices(world: World, customers: np.ndarray) -> np.ndarray:
     return _shared_routes(world).csm[book.tier[customers], book.region[customers]]
 
 
+def renewals_shares(world: World, pool: Pool) -> np.ndarray:
+    """Per customer, the share of its renewal work a renewals pool's members take.
+
+    None in the generalist model (its CSM renews it); otherwise 1 / the number of renewals pools
+    serving its region if the pool is one of them, else 0.
+    """
+    book = world.book
+    by_region = _shared_routes(world).renewals
+    region_share = np.array([1.0 / len(pools) if pool.index in pools else 0.0
+                             for pools in by_region])
+    specialist = np.array([model != "generalist" for model in world.profiles.org_models])
+    return region_share[book.region] * specialist[book.profile]
+
+
 def csm_renews(world: World, customer: int) -> bool:
     """Whether the customer's CSM does its renewal work (the generalist model)."""
     return org_model_of(world, customer) == "generalist"

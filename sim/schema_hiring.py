@@ -75,8 +75,9 @@ class HiringTrigger(Model):
     a queue's waits grow steeply as its servers approach full load). Support work: the hours of
     the tickets routed to the pool per week over `hiring.rate_window_days` plus its open ticket
     hours spread over `support.backlog_clear_weeks`; renewals work: the renewal hours due in the
-    next 12 months. With the default hours that is ~3.6 tickets per engineer per working day
-    and ~270 renewals per specialist a year (derivation in docs/hiring.md)."""
+    next 12 months that are routed to the pool. With the default hours that is ~3.6 tickets
+    per engineer per working day, and 355 low-touch or 89 high-touch renewals per specialist a
+    year (derivation in docs/hiring.md)."""
     tickets_per_engineer_day: float | None = Field(None, gt=0)
     """support pools: if set, the volume is read in tickets instead of hours: tickets routed to
     the pool per engineer per working day (5 a week) over `hiring.rate_window_days`, plus its

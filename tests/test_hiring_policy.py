@@ -185,6 +185,27 @@ def test_renewals_hire_on_the_hours_of_the_next_twelve_months_of_renewals() -> N
     assert requisitions(run(parse_scenario(renewals_book(headcount=3)), seed=1)).empty
 
 
+def test_renewals_read_only_the_work_routed_to_the_pool() -> None:
+    """In the generalist model the CSMs renew: the renewals pool has no work to hire for. With
+    a renewals pool per region, each reads its own region's renewal hours (about half of
+    4,000: target 2 on 1 specialist), not the whole book's (target 3)."""
+    generalist = renewals_book()
+    generalist["org_model"] = "generalist"
+    assert requisitions(run(parse_scenario(generalist), seed=1)).empty
+    data = renewals_book(headcount=1)
+    data.update(org_model="geographic", org={"regions": [{"name": "east", "share": 0.5},
+                                                         {"name": "west", "share": 0.5}]})
+    renewals = data["pools"].pop()
+    data["pools"] += [{**renewals, "name": f"renewals_{region}", "region": region}
+                      for region in ("east", "west")]
+    result = run(parse_scenario(data), seed=1)
+    for region in ("east", "west"):
+        hours = 16.0 * int((result.customers.region == region).sum())
+        opened = requisitions(result, f"renewals_{region}")
+        assert len(opened) == math.ceil(hours / (0.8 * SPECIALIST_YEAR_HOURS)) - 1 == 1
+        np.testing.assert_allclose(opened.amount, hours / SPECIALIST_YEAR_HOURS)
+
+
 def test_renewals_count_renewals_when_renewals_per_specialist_is_set() -> None:
     # 250 renewals in the next 12 months on 2 specialists: 125 each > 100 -> a third one.
     opened = requisitions(run(parse_scenario(renewals_book(renewals_per_specialist=100)),
