@@ -13,6 +13,8 @@ import pytest
 from scipy import integrate, special, stats
 
 from sim import parse_scenario, run
+from sim.customers.book import _draw_signings
+from sim.streams import Streams
 
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
            "csm_change": 1.0, "missed_renewal": 1.0}
@@ -100,6 +102,38 @@ def test_neutral_service_reduces_to_shifted_beta_geometric(alpha: float, beta: f
         observed = (customers.renewals >= renewals).mean()
         standard_error = math.sqrt(theory * (1 - theory) / size)
         assert abs(observed - theory) <= 4 * standard_error, (renewals, observed, theory)
+
+
+def tenured_book(alpha: float, beta: float, size: int, tenure_max: int) -> dict:
+    """An initial book only, whose customers have already renewed 0 to ``tenure_max`` times."""
+    scenario = cohort(alpha, beta, size)
+    scenario["horizon_months"] = 61  # every customer's 5th renewal falls before the end
+    scenario["growth"]["initial_tenure_years_max"] = tenure_max
+    return scenario
+
+
+def test_an_initial_book_of_mixed_tenure_keeps_the_sbg_conditional_survival() -> None:
+    """A customer that has already survived t renewals has θ ~ Beta(α, β + t) (the sBG posterior),
+    so it survives its next n renewals with probability B(α, β + t + n) / B(α, β + t).
+
+    Each customer's tenure is the run's own draw, read back from its ``arrivals`` stream.
+    """
+    alpha, beta, size, tenure_max, seed = 0.704, 1.182, 10000, 4, 5
+    scenario = parse_scenario(tenured_book(alpha, beta, size, tenure_max))
+    customers = run(scenario, seed=seed).customers
+    tenure = _draw_signings(scenario, Streams(seed)["arrivals"]).tenure
+    assert len(customers) == len(tenure) == size
+    assert set(np.unique(tenure)) == set(range(tenure_max + 1))
+    renewals = customers.renewals.to_numpy()
+    for years in range(tenure_max + 1):
+        group = renewals[tenure == years]
+        for renewed in range(1, 6):
+            theory = math.exp(special.betaln(alpha, beta + years + renewed)
+                              - special.betaln(alpha, beta + years))
+            observed = (group >= renewed).mean()
+            standard_error = math.sqrt(theory * (1 - theory) / len(group))
+            assert abs(observed - theory) <= 4 * standard_error, (years, renewed, observed,
+                                                                  theory)
 
 
 def no_onboarders(per_month: float, shape: float, scale_days: float) -> dict:
