@@ -1,0 +1,139 @@
+"""Indices of a sensitivity study from the outputs of its sample points (SALib), noise, tornado.
+
+The output ``Y`` of a point is the mean of its replicates (or of the paired differences).
+
+* Morris (Morris 1991; Campolongo et al. 2007): per parameter ``mu_star`` (mean absolute
+  elementary effect) with its bootstrap CI, ``mu`` and ``sigma``. An elementary effect is the
+  change of ``Y`` for a step scaled to the whole plausible range, so ``mu_star`` is in the KPI's
+  units: what moving the parameter from the low to the high end does, on average.
+  ``noise_floor``: the ``mu_star`` replicate noise alone would give a parameter with no effect,
+  if the noise of two points were independent (common random numbers make it smaller, so it is
+  an upper bound): ``E|e1 - e2| / step`` with ``e ~ N(0, W / R)``.
+* Sobol (Saltelli 2010 / Jansen estimators): ``S1`` and ``ST`` with bootstrap CIs.
+* Noise: ``W`` = mean over points of the variance between replicates of a point; ``noise_share``
+  = ``W`` over the variance of single replicates over all points (how much of what one run
+  shows is noise); ``noise_share_of_means`` = ``(W / R)`` over the variance of the point means
+  (how much of the variance the indices decompose is noise; again an upper bound under common
+  random numbers).
+* Tornado: per parameter, the mean ``Y`` over the points in the lowest quarter of its range and
+  over those in the highest quarter (the other parameters averaged over the sample).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ScenarioError
+from sim.experiments.sensitivity import MORRIS_LEVELS, SensitivityDesign, point_id
+from sim.experiments.stats import LEVEL
+
+BOOTSTRAP_RESAMPLES = 1000
+TORNADO_QUARTER = 0.25
+
+
+def point_outputs(frame: pd.DataFrame, points: int) -> pd.DataFrame:
+    """Per sample point (in design order): mean ``y``, variance between replicates, ``n``.
+
+    Raises:
+        ScenarioError: a point has no successful replicate, or a non-finite output.
+    """
+    ids = [point_id(index) for index in range(points)]
+    grouped = frame.groupby("point")["y"].agg(["mean", "var", "count"]).reindex(ids)
+    missing = grouped.index[grouped["count"].fillna(0) == 0].tolist()
+    if missing:
+        raise ScenarioError(f"{len(missing)} sample point(s) have no successful replicate "
+                            f"(first {missing[0]}; see failures.parquet)")
+    infinite = grouped.index[~np.isfinite(grouped["mean"])].tolist()
+    if infinite:
+        raise ScenarioError(f"{len(infinite)} sample point(s) have an infinite or undefined "
+                            f"mean (first {infinite[0]}); choose another KPI or narrower ranges")
+    return grouped.rename(columns={"mean": "y", "var": "variance", "count": "n"})
+
+
+def indices(design: SensitivityDesign, unit: np.ndarray, outputs: pd.DataFrame,
+            noise_variance: float) -> pd.DataFrame:
+    """The Morris or Sobol indices of each parameter, ranked (most influential first)."""
+    y = outputs["y"].to_numpy(dtype=float)
+    seed = design.sample_seed()
+    names = [parameter.path for parameter in design.parameters]
+    if design.method == "morris":
+        from SALib.analyze import morris
+
+        result = morris.analyze(design.problem(), unit, y, num_resamples=BOOTSTRAP_RESAMPLES,
+                                conf_level=LEVEL, num_levels=MORRIS_LEVELS, seed=seed)
+        frame = pd.DataFrame({"parameter": names, "mu_star": result["mu_star"],
+                              "mu_star_conf": result["mu_star_conf"], "mu": result["mu"],
+                              "sigma": result["sigma"]})
+        frame["noise_floor"] = morris_noise_floor(noise_variance)
+        order = "mu_star"
+    else:
+        from SALib.analyze import sobol
+
+        result = sobol.analyze(design.problem(), y, calc_second_order=False,
+                               num_resamples=BOOTSTRAP_RESAMPLES, conf_level=LEVEL, seed=seed)
+        frame = pd.DataFrame({"parameter": names, "S1": result["S1"],
+                              "S1_conf": result["S1_conf"], "ST": result["ST"],
+                              "ST_conf": result["ST_conf"]})
+        order = "ST"
+    frame = _with_ranges(frame, design)
+    frame = frame.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def morris_noise_floor(point_noise_variance: float) -> float:
+    """``mu_star`` of a parameter without effect from independent noise of variance ``v``.
+
+    An elementary effect is ``(e1 - e2) / step``, ``e1 - e2 ~ N(0, 2v)``, so its mean absolute
+    value is ``sqrt(2v) * sqrt(2 / pi) / step``.
+    """
+    if not math.isfinite(point_noise_variance):
+        return math.nan
+    step = MORRIS_LEVELS / (2 * (MORRIS_LEVELS - 1))
+    return math.sqrt(2 * point_noise_variance) * math.sqrt(2 / math.pi) / step
+
+
+def noise(frame: pd.DataFrame, outputs: pd.DataFrame) -> dict[str, float]:
+    """Replicate noise against the spread of the outputs (see the module docstring)."""
+    replications = float(outputs["n"].mean())
+    within = float(outputs["variance"].mean()) if (outputs["n"] > 1).all() else math.nan
+    total = float(frame["y"].var(ddof=1))
+    means = float(outputs["y"].var(ddof=1))
+    return {"points": float(len(outputs)), "replications": replications,
+            "within_variance": within, "replicate_variance": total,
+            "noise_share": _share(within, total),
+            "means_variance": means,
+            "noise_share_of_means": _share(within / replications, means)}
+
+
+def _share(part: float, whole: float) -> float:
+    if math.isnan(part) or not whole > 0:
+        return math.nan
+    return min(1.0, part / whole)
+
+
+def tornado(design: SensitivityDesign, unit: np.ndarray, outputs: pd.DataFrame) -> pd.DataFrame:
+    """Mean output with each parameter in the low and in the high quarter of its range."""
+    y = outputs["y"].to_numpy(dtype=float)
+    rows = []
+    for column, parameter in enumerate(design.parameters):
+        low = unit[:, column] <= TORNADO_QUARTER
+        high = unit[:, column] >= 1 - TORNADO_QUARTER
+        y_low = float(y[low].mean()) if low.any() else math.nan
+        y_high = float(y[high].mean()) if high.any() else math.nan
+        rows.append({"parameter": parameter.path, "low": parameter.low, "high": parameter.high,
+                     "y_low": y_low, "y_high": y_high, "swing": y_high - y_low,
+                     "n_low": int(low.sum()), "n_high": int(high.sum())})
+    frame = pd.DataFrame(rows)
+    order = frame["swing"].abs().sort_values(ascending=False, kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
+def _with_ranges(frame: pd.DataFrame, design: SensitivityDesign) -> pd.DataFrame:
+    ranges = pd.DataFrame({"parameter": [item.path for item in design.parameters],
+                           "low": [item.low for item in design.parameters],
+                           "high": [item.high for item in design.parameters]})
+    return frame.merge(ranges, on="parameter", how="left")
