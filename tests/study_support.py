@@ -79,11 +79,12 @@ def linear_engine(scenario: Scenario, seed: int) -> RunResult:
 
 
 def winner_engine(scenario: Scenario, seed: int) -> RunResult:
-    """Strategy ``a``: ``grr`` = the productivity loss; any other: 0.5; plus a seeded wobble.
+    """``grr`` of strategy ``a``: the productivity loss; ``b``: 0.5; any other: 0.4; plus a wobble.
 
     The wobble depends on the seed only (common random numbers), so it never changes which
     strategy is best at a point: ``a`` wins exactly where the productivity loss exceeds 0.5.
     """
     wobble = 0.01 * np.random.default_rng(seed).normal()
-    level = scenario.staff.productivity_loss if scenario.name == "a" else 0.5
+    levels = {"a": scenario.staff.productivity_loss, "b": 0.5}
+    level = levels.get(scenario.name, 0.4)
     return result_with_grr(level + wobble)

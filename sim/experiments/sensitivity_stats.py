@@ -15,8 +15,9 @@ The output ``Y`` of a point is the mean of its replicates (or of the paired diff
   shows is noise); ``noise_share_of_means`` = ``(W / R)`` over the variance of the point means
   (how much of the variance the indices decompose is noise; again an upper bound under common
   random numbers).
-* Tornado: per parameter, the mean ``Y`` over the points in the lowest quarter of its range and
-  over those in the highest quarter (the other parameters averaged over the sample).
+* Tornado: per parameter, the mean ``Y`` over the points in the lower half of its range and
+  over those in the upper half (the other parameters averaged over the sample; a Morris
+  trajectory puts every parameter in both halves).
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from sim.experiments.sensitivity import MORRIS_LEVELS, SensitivityDesign, point_
 from sim.experiments.stats import LEVEL
 
 BOOTSTRAP_RESAMPLES = 1000
-TORNADO_QUARTER = 0.25
 
 
 def point_outputs(frame: pd.DataFrame, points: int) -> pd.DataFrame:
@@ -44,8 +44,9 @@ def point_outputs(frame: pd.DataFrame, points: int) -> pd.DataFrame:
     grouped = frame.groupby("point")["y"].agg(["mean", "var", "count"]).reindex(ids)
     missing = grouped.index[grouped["count"].fillna(0) == 0].tolist()
     if missing:
-        raise ScenarioError(f"{len(missing)} sample point(s) have no successful replicate "
-                            f"(first {missing[0]}; see failures.parquet)")
+        raise ScenarioError(f"{len(missing)} sample point(s) have no replicate with a value "
+                            f"(first {missing[0]}): replicates failed (see failures.parquet) "
+                            "or the KPI is undefined (e.g. grr in a run shorter than a year)")
     infinite = grouped.index[~np.isfinite(grouped["mean"])].tolist()
     if infinite:
         raise ScenarioError(f"{len(infinite)} sample point(s) have an infinite or undefined "
@@ -116,12 +117,12 @@ def _share(part: float, whole: float) -> float:
 
 
 def tornado(design: SensitivityDesign, unit: np.ndarray, outputs: pd.DataFrame) -> pd.DataFrame:
-    """Mean output with each parameter in the low and in the high quarter of its range."""
+    """Mean output with each parameter in the lower and in the upper half of its range."""
     y = outputs["y"].to_numpy(dtype=float)
     rows = []
     for column, parameter in enumerate(design.parameters):
-        low = unit[:, column] <= TORNADO_QUARTER
-        high = unit[:, column] >= 1 - TORNADO_QUARTER
+        low = unit[:, column] < 0.5
+        high = unit[:, column] > 0.5
         y_low = float(y[low].mean()) if low.any() else math.nan
         y_high = float(y[high].mean()) if high.any() else math.nan
         rows.append({"parameter": parameter.path, "low": parameter.low, "high": parameter.high,

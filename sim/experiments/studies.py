@@ -49,7 +49,8 @@ class SensitivityResult:
 
     Attributes:
         indices: ``kpi``, ``rank``, ``parameter``, the indices with CIs, ``low``, ``high``.
-        tornado: ``kpi``, ``parameter``, mean output in the low and high quarter, ``swing``.
+        tornado: ``kpi``, ``parameter``, mean output in the lower and upper half of the
+            range, ``swing``.
         noise: per KPI, replicate noise against the spread of the outputs.
         points: per sample point, the parameter values and the output of each KPI.
         root: the sweep directory (None when it was temporary).

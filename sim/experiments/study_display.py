@@ -32,7 +32,7 @@ def _indices_table(indices: pd.DataFrame, tornado: pd.DataFrame, method: str) ->
     table = Table(box=box.SIMPLE_HEAD)
     headers = (["mu*", f"± {LEVEL:.0%}", "mu", "sigma"] if method == "morris"
                else ["S1", f"± {LEVEL:.0%}", "ST", f"± {LEVEL:.0%}"])
-    for header in ["#", "Parameter", "Range", *headers, "Low quarter", "High quarter"]:
+    for header in ["#", "Parameter", "Range", *headers, "Lower half", "Upper half"]:
         table.add_column(header, justify="left" if header in ("Parameter", "Range") else "right")
     for row in indices.head(MAX_ROWS).itertuples():
         values = ([row.mu_star, row.mu_star_conf, row.mu, row.sigma] if method == "morris"
