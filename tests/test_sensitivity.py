@@ -164,6 +164,28 @@ def test_sobol_study_of_a_noisy_ishigami_engine_matches_theory(base_scenario: di
     assert noise["noise_share"] == pytest.approx(sigma ** 2 / (theory + sigma ** 2), rel=0.35)
 
 
+@pytest.mark.parametrize(("method", "samples", "kpis", "message"), [
+    ("sobol", 48, ["grr"], "must be a power of 2"),
+    ("morris", 1, ["grr"], "must be >= 2"),
+    ("morris", 4, ["nope"], "--kpi = 'nope': expected one of"),
+    ("anova", 4, ["grr"], "--method = 'anova'"),
+])
+def test_a_bad_design_is_refused_before_anything_runs(base_scenario: dict, tmp_path: Path,
+                                                      method: str, samples: int,
+                                                      kpis: list[str], message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        sensitivity(_scenario(base_scenario), ISHIGAMI_PARAMS, method=method,  # type: ignore[arg-type]
+                    samples=samples, kpis=kpis, out=tmp_path / "out", engine=linear_engine)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_api_is_reachable_from_the_package() -> None:
+    import sim
+    from sim.experiments import studies
+
+    assert sim.sensitivity is studies.sensitivity and sim.robustness is studies.robustness
+
+
 def test_noise_of_a_study_without_replicates_is_not_measured() -> None:
     frame = pd.DataFrame({"point": ["p0001", "p0002"], "replicate": [0, 0], "y": [1.0, 2.0]})
     outputs = sensitivity_stats.point_outputs(frame, 2)

@@ -6,7 +6,8 @@ backend). At each sample point the strategy with the best mean KPI wins; per str
 
 * ``share_best``: the share of sample points where it is best (ties count for every tied
   strategy), with a Wilson interval (the points are a stratified sample of the uncertainty, so
-  the interval is conservative);
+  the interval is conservative); ``clear_wins``: how many of those wins are beyond replicate
+  noise (the paired difference with the runner-up has a 95% CI that excludes 0);
 * ``mean_regret`` and ``worst_regret``: how far its mean KPI falls short of the best strategy of
   each point (KPI units; 0 where it is best), on average and at worst, and the point where the
   worst happens;
@@ -31,7 +32,7 @@ from sim.experiments.parameters import Parameter, parameters_table
 from sim.experiments.runner import SweepSpec
 from sim.experiments.seeding import design_rng
 from sim.experiments.sensitivity import point_id
-from sim.experiments.stats import wilson_interval
+from sim.experiments.stats import mean_ci, wilson_interval
 from sim.experiments.tasks import OK
 
 
@@ -114,6 +115,25 @@ def outcomes(replicates: pd.DataFrame, strategies: Sequence[str], samples: int,
     return table
 
 
+def clear_wins(replicates: pd.DataFrame, table: pd.DataFrame, kpi: str,
+               maximise: bool) -> pd.Series:
+    """Per point: whether its best strategy beats the runner-up beyond replicate noise.
+
+    The paired differences best - runner-up over the replicates both completed (common random
+    numbers) have a 95% Student-t interval that excludes 0. False with fewer than 2 pairs.
+    """
+    done = replicates[replicates["status"] == OK].astype({"plan": str})
+    values = done.set_index(["plan", "replicate"])[kpi]
+    order = table.rank(axis=1, ascending=not maximise, method="first")
+    clear = {}
+    for point, ranks in order.iterrows():
+        best, second = ranks.idxmin(), ranks.loc[ranks == 2].index[0]
+        pairs = (values.loc[f"{best}-{point}"] - values.loc[f"{second}-{point}"]).dropna()
+        estimate = mean_ci(pairs.to_numpy())
+        clear[point] = bool(estimate.ci_low > 0 or estimate.ci_high < 0)
+    return pd.Series(clear, name="clear_win").rename_axis("point")
+
+
 def regrets(table: pd.DataFrame, maximise: bool) -> pd.DataFrame:
     """How far each strategy's mean falls short of the best at each point (0 for the best)."""
     if maximise:
@@ -121,8 +141,12 @@ def regrets(table: pd.DataFrame, maximise: bool) -> pd.DataFrame:
     return table - table.min(axis=1).to_numpy()[:, None]
 
 
-def summary(table: pd.DataFrame, maximise: bool) -> pd.DataFrame:
-    """Per strategy: share of points where it is best (Wilson CI), mean and worst regret."""
+def summary(table: pd.DataFrame, maximise: bool, clear: pd.Series) -> pd.DataFrame:
+    """Per strategy: share of points where it is best (Wilson CI), mean and worst regret.
+
+    ``clear_wins``: the points where it is best and its lead is beyond replicate noise (see
+    :func:`clear_wins`).
+    """
     regret = regrets(table, maximise)
     best = regret <= 0
     rows = []
@@ -130,6 +154,7 @@ def summary(table: pd.DataFrame, maximise: bool) -> pd.DataFrame:
         wins, points = int(best[strategy].sum()), len(table)
         low, high = wilson_interval(wins, points)
         rows.append({"strategy": strategy, "wins": wins, "points": points,
+                     "clear_wins": int((best[strategy] & clear.reindex(table.index)).sum()),
                      "share_best": wins / points, "share_ci_low": low, "share_ci_high": high,
                      "mean_regret": float(regret[strategy].mean()),
                      "worst_regret": float(regret[strategy].max()),

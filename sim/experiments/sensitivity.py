@@ -95,6 +95,9 @@ def check_design(design: SensitivityDesign, kpis: Sequence[str], replications: i
         raise ScenarioError(f"--method = {design.method!r}: expected 'morris' or 'sobol'")
     if design.samples < 2:
         raise ScenarioError(f"--samples = {design.samples}: must be >= 2")
+    if design.method == "sobol" and design.samples & (design.samples - 1):
+        raise ScenarioError(f"--samples = {design.samples}: the Sobol base sample must be a "
+                            "power of 2 (16, 32, 64, ...) for the sequence to keep its balance")
     if len(design.parameters) < 2:
         raise ScenarioError(f"{len(design.parameters)} parameter(s) to vary: need at least 2")
     paths = [parameter.path for parameter in design.parameters]

@@ -198,9 +198,11 @@ def run_robustness(spec: SweepSpec, strategies: Sequence[str], parameters: Seque
     values = pd.DataFrame({item.path: [item.scaled(float(value)) for value in unit[:, column]]
                            for column, item in enumerate(parameters)}, index=table.index)
     regret = rob.regrets(table, objective.maximise)
+    clear = rob.clear_wins(replicates, table, objective.kpi, objective.maximise)
     points = pd.concat([values, table], axis=1)
     points["best"] = regret.idxmin(axis=1)
-    result = RobustnessResult(rob.summary(table, objective.maximise),
+    points["clear_win"] = clear
+    result = RobustnessResult(rob.summary(table, objective.maximise, clear),
                               rob.flip_rules(table, values, objective.maximise),
                               points.reset_index(), root)
     store = SweepStore(root)

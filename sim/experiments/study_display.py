@@ -69,15 +69,18 @@ def print_robustness(result: RobustnessResult, objective: str, console: Console)
     console.print(f"\nRobustness over {points} Latin-hypercube points ({objective}; regret in "
                   "the KPI's units, against the best strategy of each point)", soft_wrap=True)
     table = Table(box=box.SIMPLE_HEAD)
-    for header in ("Strategy", "Best at", f"{LEVEL:.0%} CI", "Mean regret", "Worst regret",
-                   "Where it wins (one split)"):
+    for header in ("Strategy", "Best at", f"{LEVEL:.0%} CI", "Clear", "Mean regret",
+                   "Worst regret", "Where it wins (one split)"):
         table.add_column(header, justify="left" if header[0] in "SW" else "right")
     for strategy, row in summary.iterrows():
         table.add_row(str(strategy), f"{_percent(row['share_best'])} ({row['wins']}/{points})",
                       f"{_percent(row['share_ci_low'])} - {_percent(row['share_ci_high'])}",
+                      str(row["clear_wins"]),
                       _number(row["mean_regret"]), _number(row["worst_regret"]),
                       _rule(flips.loc[strategy]))
     console.print(table)
+    console.print("Clear: wins whose lead over the runner-up is beyond replicate noise (paired "
+                  f"{LEVEL:.0%} CI excludes 0).", soft_wrap=True)
 
 
 def _rule(flip: pd.Series) -> str:
