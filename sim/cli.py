@@ -196,13 +196,22 @@ def compare(ctx: click.Context, files: tuple[Path, ...], **values: Any) -> None:
               help="Analyse the paired difference SCENARIO - OTHER_SCENARIO per replicate.")
 @click.option("--samples", type=click.IntRange(min=2),
               help="Morris trajectories or Sobol base sample  [default: 10 / 64]")
+@click.option("--list-params", is_flag=True,
+              help="Print the parameters (path, plausible range, value, source) and stop.")
 @_run_options
 @click.pass_context
 def sensitivity(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
     """Which uncertain parameters move the KPIs of SCENARIO (Morris or Sobol, with CIs)."""
     with _reported_errors(ctx):
-        from sim.experiments.study_commands import SensitivityOptions, sensitivity_command
+        from sim.experiments.study_commands import (
+            SensitivityOptions,
+            list_parameters,
+            sensitivity_command,
+        )
 
+        if values["list_params"]:
+            list_parameters(load_scenario(scenario_file), values["params_file"])
+            return
         study = SensitivityOptions(values["params_file"], values["method"], values["kpis"],
                                    values["versus"], values["samples"])
         sensitivity_command(load_scenario(scenario_file), scenario_file, study,

@@ -151,6 +151,16 @@ def test_cli_sensitivity_versus_writes_its_tables(base_scenario: dict, tmp_path:
     assert (pd.read_parquet(out / "points.parquet")["total_cost"] < 0).all()
 
 
+def test_cli_lists_the_parameters_with_their_ranges(base_scenario: dict,
+                                                   tmp_path: Path) -> None:
+    first = write_scenario(fast(base_scenario), tmp_path / "first.yaml")
+    result = CliRunner().invoke(main, ["sensitivity", str(first), "--list-params"])
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split() for line in result.output.splitlines()[1:]}
+    assert lines["hiring.ramp_days"][1:5] == ["45", "-", "180", "90"]
+    assert lines["tiers.mid.tickets_per_month"][1:4] == ["0.25", "-", "1"]
+
+
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--uncertain", "{params}", "--samples", "1"], "Invalid value for '--samples'"),
     (["--maximise", "grr"], "--maximise/--minimise need --uncertain FILE"),

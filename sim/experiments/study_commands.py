@@ -6,6 +6,7 @@ point's scenario validated before the output directory is touched.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -64,6 +65,17 @@ def sensitivity_command(scenario: Scenario, source: Path, study: SensitivityOpti
              else f"{study.method} sensitivity of {source}")
     print_sensitivity(result, study.method, title, _console())
     click.echo(f"wrote {out.resolve()}")
+
+
+def list_parameters(scenario: Scenario, params: Path | None) -> None:
+    """Print the parameters a study would vary: path, range, the scenario's value, source."""
+    parameters = load_parameters(params, scenario)
+    width = max(len(item.path) for item in parameters)
+    click.echo(f"{'parameter':<{width}}  {'plausible range':^21} {'value':>9}  source")
+    for item in parameters:
+        value = "" if math.isnan(item.value) else f"{item.value:g}"
+        click.echo(f"{item.path:<{width}}  {item.low:>9g} - {item.high:<9g} {value:>9}  "
+                   f"{item.source}")
 
 
 def robustness_command(files: Sequence[Path], uncertain: Path, samples: int,
