@@ -57,6 +57,13 @@ def _inputs(scenario: Scenario) -> list[float]:
                                                effects.csm_change)]
 
 
+def _point_key(scenario: Scenario) -> list[int]:
+    """The four fields of the point as integers: a key for noise independent between points."""
+    effects = scenario.service_effects
+    return [int(value * 1e9) for value in (effects.missed_touches, effects.sla_breaches,
+                                           effects.csm_change, effects.missed_renewal)]
+
+
 def ishigami_engine(scenario: Scenario, seed: int) -> RunResult:
     """``grr`` = Ishigami(x1, x2, x3) + noise.
 
@@ -67,15 +74,25 @@ def ishigami_engine(scenario: Scenario, seed: int) -> RunResult:
     x = _inputs(scenario)
     value = ishigami(*x)
     if scenario.description:
-        point = [int(abs(item) * 1e9) for item in x]
-        value += float(scenario.description) * np.random.default_rng([seed, *point]).normal()
+        rng = np.random.default_rng([seed, *_point_key(scenario)])
+        value += float(scenario.description) * rng.normal()
     return result_with_grr(value)
 
 
 def linear_engine(scenario: Scenario, seed: int) -> RunResult:
-    """``grr`` = 2 x1 - 3 x2 (x1, x2 as for Ishigami; the other fields unread), no noise."""
-    x1, x2, _ = _inputs(scenario)
-    return result_with_grr(2.0 * x1 - 3.0 * x2)
+    """``grr`` = 2 x1 - 3 x2 (x1, x2 as for Ishigami; the other fields unread) + noise.
+
+    The description sets the noise: empty, none; ``independent:SIGMA``, normal noise drawn from
+    the seed and the point; ``common:SIGMA``, drawn from the seed alone (common random numbers:
+    the same at every point).
+    """
+    x = _inputs(scenario)
+    value = 2.0 * x[0] - 3.0 * x[1]
+    if scenario.description:
+        kind, sigma = scenario.description.split(":")
+        key = [seed] if kind == "common" else [seed, *_point_key(scenario)]
+        value += float(sigma) * np.random.default_rng(key).normal()
+    return result_with_grr(value)
 
 
 def winner_engine(scenario: Scenario, seed: int) -> RunResult:

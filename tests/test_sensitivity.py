@@ -144,7 +144,7 @@ def test_sobol_indices_of_ishigami_match_theory() -> None:
     unit = design.unit_sample()
     x = unit[:, :3] * 2 * math.pi - math.pi
     outputs = pd.DataFrame({"y": [ishigami(*row) for row in x]})
-    indices = sensitivity_stats.indices(design, unit, outputs, 0.0)
+    indices = sensitivity_stats.indices(design, unit, outputs)
     _check_sobol_against_ishigami(indices, 0.0)
     assert list(indices["parameter"]) == [ISHIGAMI_PATHS[index] for index in (0, 1, 2, 3)]
 
@@ -203,11 +203,21 @@ def test_a_point_without_output_is_an_error() -> None:
         sensitivity_stats.point_outputs(infinite, 2)
 
 
-def test_morris_noise_floor_is_the_mean_absolute_effect_of_pure_noise() -> None:
-    rng = np.random.default_rng(5)
-    variance = 0.7
-    step = 4 / (2 * 3)
-    noise = rng.normal(0, math.sqrt(variance), (2, 200_000))
-    draws = np.abs(noise[0] - noise[1]) / step
-    floor = sensitivity_stats.morris_noise_floor(variance)
-    assert floor == pytest.approx(draws.mean(), rel=0.01)
+def test_morris_noise_floor_is_what_noise_gives_an_unread_parameter(base_scenario: dict) -> None:
+    # Independent noise of sd sigma on each run: an elementary effect of an unread parameter is
+    # (mean of R noises - mean of R others) / step, so its mean absolute value is
+    # sqrt(2 sigma^2 / R) sqrt(2 / pi) / step. Each floor pools 12 effects x 2 degrees of
+    # freedom (relative s.e. of the square root ~ 1 / sqrt(2 x 24) ~ 15%): 3 s.e. ~ 45%.
+    sigma, replications, step = 0.8, 3, 4 / (2 * 3)
+    result = sensitivity(_scenario(base_scenario, f"independent:{sigma}"), ISHIGAMI_PARAMS,
+                         samples=12, replications=replications, jobs=1, engine=linear_engine)
+    rows = result.indices.set_index("parameter")
+    theory = math.sqrt(2 * sigma ** 2 / replications) * math.sqrt(2 / math.pi) / step
+    assert rows["noise_floor"].to_numpy() == pytest.approx([theory] * 4, rel=0.45)
+    for unread in ISHIGAMI_PATHS[2:]:
+        assert rows.loc[unread, "mu_star"] <= 3 * rows.loc[unread, "noise_floor"]
+    # The same noise common to every point (common random numbers) cancels in every effect.
+    common = sensitivity(_scenario(base_scenario, f"common:{sigma}"), ISHIGAMI_PARAMS,
+                         samples=4, replications=2, jobs=1, engine=linear_engine)
+    assert common.indices["noise_floor"].to_numpy() == pytest.approx([0] * 4, abs=1e-9)
+    assert common.noise["noise_share"].iloc[0] > 0  # yet single runs do vary

@@ -6,9 +6,11 @@ The output ``Y`` of a point is the mean of its replicates (or of the paired diff
   elementary effect) with its bootstrap CI, ``mu`` and ``sigma``. An elementary effect is the
   change of ``Y`` for a step scaled to the whole plausible range, so ``mu_star`` is in the KPI's
   units: what moving the parameter from the low to the high end does, on average.
-  ``noise_floor``: the ``mu_star`` replicate noise alone would give a parameter with no effect,
-  if the noise of two points were independent (common random numbers make it smaller, so it is
-  an upper bound): ``E|e1 - e2| / step`` with ``e ~ N(0, W / R)``.
+  ``noise_floor``: the ``mu_star`` replicate noise alone would give this parameter if it had
+  no effect. Each elementary effect is a difference of two point means; its noise variance is
+  the variance over replicates of the per-replicate differences divided by ``R`` (so the
+  correlation common random numbers create between the points is accounted for). Pooled over
+  the parameter's effects, ``v``, the floor is ``E|N(0, v)| = sqrt(2 v / pi)`` per step.
 * Sobol (Saltelli 2010 / Jansen estimators): ``S1`` and ``ST`` with bootstrap CIs.
 * Noise: ``W`` = mean over points of the variance between replicates of a point; ``noise_share``
   = ``W`` over the variance of single replicates over all points (how much of what one run
@@ -55,8 +57,11 @@ def point_outputs(frame: pd.DataFrame, points: int) -> pd.DataFrame:
 
 
 def indices(design: SensitivityDesign, unit: np.ndarray, outputs: pd.DataFrame,
-            noise_variance: float) -> pd.DataFrame:
-    """The Morris or Sobol indices of each parameter, ranked (most influential first)."""
+            frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The Morris or Sobol indices of each parameter, ranked (most influential first).
+
+    ``frame`` (point, replicate, y) gives the Morris noise floors (NaN without it).
+    """
     y = outputs["y"].to_numpy(dtype=float)
     seed = design.sample_seed()
     names = [parameter.path for parameter in design.parameters]
@@ -65,36 +70,47 @@ def indices(design: SensitivityDesign, unit: np.ndarray, outputs: pd.DataFrame,
 
         result = morris.analyze(design.problem(), unit, y, num_resamples=BOOTSTRAP_RESAMPLES,
                                 conf_level=LEVEL, num_levels=MORRIS_LEVELS, seed=seed)
-        frame = pd.DataFrame({"parameter": names, "mu_star": result["mu_star"],
+        table = pd.DataFrame({"parameter": names, "mu_star": result["mu_star"],
                               "mu_star_conf": result["mu_star_conf"], "mu": result["mu"],
                               "sigma": result["sigma"]})
-        frame["noise_floor"] = morris_noise_floor(noise_variance)
+        table["noise_floor"] = (morris_noise_floors(design, unit, frame) if frame is not None
+                                else math.nan)
         order = "mu_star"
     else:
         from SALib.analyze import sobol
 
         result = sobol.analyze(design.problem(), y, calc_second_order=False,
                                num_resamples=BOOTSTRAP_RESAMPLES, conf_level=LEVEL, seed=seed)
-        frame = pd.DataFrame({"parameter": names, "S1": result["S1"],
+        table = pd.DataFrame({"parameter": names, "S1": result["S1"],
                               "S1_conf": result["S1_conf"], "ST": result["ST"],
                               "ST_conf": result["ST_conf"]})
         order = "ST"
-    frame = _with_ranges(frame, design)
-    frame = frame.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
-    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
-    return frame
+    table = _with_ranges(table, design)
+    table = table.sort_values(order, ascending=False, kind="stable").reset_index(drop=True)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table
 
 
-def morris_noise_floor(point_noise_variance: float) -> float:
-    """``mu_star`` of a parameter without effect from independent noise of variance ``v``.
+def morris_noise_floors(design: SensitivityDesign, unit: np.ndarray,
+                        frame: pd.DataFrame) -> np.ndarray:
+    """Per parameter, the ``mu_star`` replicate noise alone would give (module docstring).
 
-    An elementary effect is ``(e1 - e2) / step``, ``e1 - e2 ~ N(0, 2v)``, so its mean absolute
-    value is ``sqrt(2v) * sqrt(2 / pi) / step``.
+    NaN for a parameter none of whose effects has two replicates on both of its points.
     """
-    if not math.isfinite(point_noise_variance):
-        return math.nan
+    count = len(design.parameters)
+    wide = frame.pivot(index="point", columns="replicate", values="y")
+    wide = wide.reindex([point_id(row) for row in range(len(unit))]).to_numpy(dtype=float)
+    variances: list[list[float]] = [[] for _ in range(count)]
+    for start in range(0, len(unit), count + 1):
+        for row in range(start, start + count):
+            moved = int(np.argmax(np.abs(unit[row + 1] - unit[row])))
+            differences = wide[row + 1] - wide[row]
+            differences = differences[np.isfinite(differences)]
+            if len(differences) >= 2:
+                variances[moved].append(float(np.var(differences, ddof=1)) / len(differences))
     step = MORRIS_LEVELS / (2 * (MORRIS_LEVELS - 1))
-    return math.sqrt(2 * point_noise_variance) * math.sqrt(2 / math.pi) / step
+    return np.array([math.sqrt(2 * float(np.mean(pooled)) / math.pi) / step if pooled
+                     else math.nan for pooled in variances])
 
 
 def noise(frame: pd.DataFrame, outputs: pd.DataFrame) -> dict[str, float]:

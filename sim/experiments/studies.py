@@ -139,8 +139,7 @@ def run_sensitivity(spec: SweepSpec, design: SensitivityDesign, kpis: Sequence[s
         frame = point_replicates(replicates, kpi, paired)
         outputs = stats.point_outputs(frame, len(unit))
         noise = stats.noise(frame, outputs)
-        point_noise = noise["within_variance"] / noise["replications"]
-        for name, table in (("indices", stats.indices(design, unit, outputs, point_noise)),
+        for name, table in (("indices", stats.indices(design, unit, outputs, frame)),
                             ("tornado", stats.tornado(design, unit, outputs)),
                             ("noise", pd.DataFrame([noise]))):
             table.insert(0, "kpi", kpi)

@@ -30,12 +30,13 @@ def print_sensitivity(result: SensitivityResult, method: str, title: str,
 
 def _indices_table(indices: pd.DataFrame, tornado: pd.DataFrame, method: str) -> Table:
     table = Table(box=box.SIMPLE_HEAD)
-    headers = (["mu*", f"± {LEVEL:.0%}", "mu", "sigma"] if method == "morris"
+    headers = (["mu*", f"± {LEVEL:.0%}", "mu", "sigma", "noise"] if method == "morris"
                else ["S1", f"± {LEVEL:.0%}", "ST", f"± {LEVEL:.0%}"])
     for header in ["#", "Parameter", "Range", *headers, "Lower half", "Upper half"]:
         table.add_column(header, justify="left" if header in ("Parameter", "Range") else "right")
     for row in indices.head(MAX_ROWS).itertuples():
-        values = ([row.mu_star, row.mu_star_conf, row.mu, row.sigma] if method == "morris"
+        values = ([row.mu_star, row.mu_star_conf, row.mu, row.sigma, row.noise_floor]
+                  if method == "morris"
                   else [row.S1, row.S1_conf, row.ST, row.ST_conf])
         swing = tornado.loc[row.parameter]
         table.add_row(str(row.rank), str(row.parameter), f"{row.low:g} - {row.high:g}",
@@ -54,10 +55,9 @@ def _noise_line(noise: pd.Series, indices: pd.DataFrame, method: str) -> str:
             f"{_percent(noise['noise_share_of_means'])} of the variance of the point means "
             "(an upper bound under common random numbers)")
     if method == "morris":
-        floor = float(indices["noise_floor"].iloc[0])
-        below = int((indices["mu_star"] <= floor).sum())
-        text += (f"; mu* a parameter without effect could show from noise: up to "
-                 f"{_number(floor)} ({below} parameter(s) at or below it)")
+        below = int((indices["mu_star"] <= 2 * indices["noise_floor"]).sum())
+        text += (". noise: the mu* replicate noise alone would give a parameter without "
+                 f"effect; {below} parameter(s) have mu* within twice their noise")
     return text + "."
 
 
