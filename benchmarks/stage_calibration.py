@@ -30,7 +30,7 @@ def measure(name: str, seeds: int) -> dict:
     scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
     rows = [run(scenario, seed).summary.iloc[0] for seed in range(seeds)]
     figures = {}
-    for key in ("grr_ttm_last", "nrr_ttm_last", "customers_end", "cs_cost_pct_arr_last_year",
+    for key in ("grr_ttm_last", "nrr_ttm_last", "customers_end", "cs_cost_pct_arr_ttm",
                 "onboarding_backlog_weeks_peak", "burnout_peak", "touches_missed_share"):
         values = np.array([row[key] for row in rows], dtype=float)
         figures[key] = (values.mean(), 1.96 * values.std(ddof=1) / math.sqrt(len(values)))
@@ -64,7 +64,7 @@ def main() -> None:
         print(f"{name:20} {grr:>9.1%} ± {grr_hw:.1%} {band(grr_band):>11} "
               f"{verdict(grr, grr_band):4} {nrr:>9.1%} ± {nrr_hw:.1%} {band(nrr_band):>11} "
               f"{verdict(nrr, nrr_band):4} {figures['customers_end'][0]:>9.0f} "
-              f"{figures['cs_cost_pct_arr_last_year'][0]:>6.1f}% "
+              f"{figures['cs_cost_pct_arr_ttm'][0]:>6.1f}% "
               f"{figures['onboarding_backlog_weeks_peak'][0]:>10.1f} "
               f"{figures['burnout_peak'][0]:>7.2f} {figures['touches_missed_share'][0]:>6.1%}")
     print(f"({seeds} seeds per scenario; GRR/NRR = last trailing-12-month values)")

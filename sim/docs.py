@@ -50,7 +50,7 @@ def _plausible(spec: dict) -> str:
 
 
 def _table(name: str, model: dict) -> list[str]:
-    lines = [f"#### `{name}`", "", model.get("description", "").strip(), "",
+    lines = [f"## `{name}`", "", model.get("description", "").strip(), "",
              "| field | type | default | meaning |", "|---|---|---|---|"]
     required = set(model.get("required", []))
     for field, spec in model.get("properties", {}).items():
@@ -74,13 +74,13 @@ START, END = "<!-- reference:start -->", "<!-- reference:end -->"
 
 
 def with_reference(readme: str) -> str:
-    """The README text with its reference section regenerated."""
+    """The text of ``docs/reference.md`` with its generated section regenerated."""
     head, rest = readme.split(START, 1)
     tail = rest.split(END, 1)[1]
     return f"{head}{START}\n{scenario_reference()}\n{END}{tail}"
 
 
-if __name__ == "__main__":  # python -m sim.docs README.md
+if __name__ == "__main__":  # python -m sim.docs docs/reference.md
     import sys
     from pathlib import Path
 

@@ -1,7 +1,7 @@
 """A short human summary of one run: headline figures and one line per staff pool.
 
 The figures come from the run's ``summary`` table (one row) and ``workforce`` table. GRR, NRR,
-utilisation and the shares are fractions, printed as percentages; ``cs_cost_pct_arr_last_year``
+utilisation and the shares are fractions, printed as percentages; ``cs_cost_pct_arr_ttm``
 is already a percentage; burnout is on its 0..1 scale. Missing values print as ``n/a``.
 """
 
@@ -69,6 +69,7 @@ def headline_rows(row: Mapping[str, object]) -> list[tuple[str, str]]:
          f"{_count(row.get('churned_customers'))} / {_count(row.get('abandoned_customers'))}"),
         ("ARR (start -> end)", f"{_money(row.get('arr_start'))} -> {_money(row.get('arr_end'))}"),
         ("GRR, last 12 months", _percent(row.get("grr_ttm_last"))),
+        ("ARR lost before go-live, whole run", _money(row.get("arr_lost_before_golive"))),
         ("NRR, last 12 months", _percent(row.get("nrr_ttm_last"))),
         ("Peak onboarding backlog",
          f"{_number(row.get('onboarding_backlog_weeks_peak'))} weeks "
@@ -81,8 +82,8 @@ def headline_rows(row: Mapping[str, object]) -> list[tuple[str, str]]:
          f"{_percent(row.get('utilisation_peak'))} / {_number(row.get('burnout_peak'), 2)}"),
         ("Hires / departures", f"{_count(row.get('hires'))} / {_count(row.get('departures'))}"),
         ("CS cost, whole run", _money(row.get("total_cs_cost"))),
-        ("CS cost % of ARR, last year",
-         _percent(row.get("cs_cost_pct_arr_last_year"), scale=1.0)),
+        ("CS cost % of mean ARR, last 12 months",
+         _percent(row.get("cs_cost_pct_arr_ttm"), scale=1.0)),
     ]
 
 

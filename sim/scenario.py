@@ -149,7 +149,8 @@ class ServiceEffects(Model):
 
     onboarding_wait_per_month: float = Field(1.15, gt=0,
                                             json_schema_extra=plausible(1.0, 1.3))
-    """First renewal only: odds x this ** (months waited for onboarding)."""
+    """First renewal only: odds x this ** (months waited for a human onboarding; 0 for
+    self-serve)."""
     missed_touches: float = Field(2.0, gt=0, json_schema_extra=plausible(1.2, 3.0))
     """Odds x this ** (share of due touches missed since the last renewal)."""
     sla_breaches: float = Field(1.5, gt=0, json_schema_extra=plausible(1.1, 2.5))

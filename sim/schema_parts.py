@@ -2,7 +2,7 @@
 
 Every field carries a docstring; pydantic turns it into the JSON-schema description, so
 ``cssim schema`` documents the file format. Defaults that the domain sources leave open are
-marked *assumption* in their docstring and listed in the README.
+marked *assumption* in their docstring and listed in docs/assumptions.md.
 """
 
 from __future__ import annotations

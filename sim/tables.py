@@ -16,7 +16,8 @@ ADDITIVE = (
     "new_customers", "churned_customers", "abandoned_customers", "go_lives", "arr_new",
     "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in", "arr_migration_out",
     "touches_due", "touches_missed", "tickets_opened", "tickets_resolved", "sla_breaches",
-    "renewals_due", "renewals_missed", "onboarding_starts", "migrations_in", "migrations_out",
+    "tickets_sla_met", "arr_abandoned", "renewals_due", "renewals_missed", "onboarding_starts",
+    "migrations_in", "migrations_out",
     "csm_changes", "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
     "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
 )
@@ -29,10 +30,12 @@ TIMESERIES_ORDER = (
     "customers_total", "onboarding_backlog_mean", "onboarding_backlog_weeks",
     "onboarding_wait_days_mean", "onboarding_starts", "go_lives", "new_customers",
     "churned_customers", "abandoned_customers", "arr_start", "arr_new", "arr_expansion",
-    "arr_contraction", "arr_churned", "arr_migration_net", "arr", "grr_ttm", "nrr_ttm",
+    "arr_contraction", "arr_churned", "arr_abandoned", "arr_migration_net", "arr", "grr_ttm",
+    "nrr_ttm",
     "csm_headcount", "accounts_per_csm", "accounts_per_csm_target",
     "touches_due", "touches_missed", "tickets_opened",
     "tickets_resolved", "tickets_open", "ticket_response_hours_mean", "sla_breaches",
+    "tickets_sla_met", "sla_breach_share",
     "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
     "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
     "strategy", "strategy_phase", "strategy_share", "strategy_cost", "stage", "breaking_points",
@@ -98,6 +101,8 @@ def derive_timeseries(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     frame["ticket_response_hours_mean"] = _ratio(frame["response_hours_sum"],
                                                  frame["tickets_resolved"])
     frame["arr_migration_net"] = frame["arr_migration_in"] - frame["arr_migration_out"]
+    frame["sla_breach_share"] = _ratio(frame["sla_breaches"],
+                                       frame["sla_breaches"] + frame["tickets_sla_met"])
     frame["trigger_response_days_mean"] = _ratio(frame["trigger_response_days_sum"],
                                                  frame["outreach_done"])
     human = {tier.name for tier in scenario.tiers if (tier.touch_hours or 0) > 0}
@@ -173,14 +178,28 @@ def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
     return frame.astype({"customer": np.int64, "staff": np.int64, "kind": str})
 
 
+def cost_share_ttm(total: pd.DataFrame) -> float:
+    """CS cost as a % of ARR over the last 12 months (the whole run if shorter), a run-rate.
+
+    The cost of those periods, annualised, over their mean ARR: the mean of each period's
+    starting and ending ARR, weighted by the period's length. NaN when that mean is 0.
+    """
+    year = total[total["day"] > total["day"].iloc[-1] - YEAR_DAYS + 1e-6]
+    days = year["period_days"].to_numpy(dtype=float)
+    mean_arr = float(np.sum((year["arr_start"] + year["arr"]).to_numpy() / 2.0 * days)
+                     / days.sum())
+    if mean_arr <= 0:
+        return float("nan")
+    return 100.0 * float(year["cs_cost"].sum()) * YEAR_DAYS / float(days.sum()) / mean_arr
+
+
 def summary_table(timeseries: pd.DataFrame, workforce: pd.DataFrame, customers: pd.DataFrame,
                   scenario: Scenario, seed: int) -> pd.DataFrame:
     """One row of headline KPIs."""
     total = timeseries[timeseries["tier"] == "all"].reset_index(drop=True)
     last = total.iloc[-1]
-    year = total[total["day"] > last["day"] - YEAR_DAYS + 1e-6]
-    year_days = year["period_days"].sum()
-    due, tickets = total["touches_due"].sum(), total["tickets_opened"].sum()
+    due = total["touches_due"].sum()
+    decided = total["sla_breaches"].sum() + total["tickets_sla_met"].sum()
     over_six = total.loc[total["onboarding_backlog_weeks"] > 6, "period_days"].sum()
     row = {
         "scenario": scenario.name, "seed": seed, "periods": len(total),
@@ -192,7 +211,8 @@ def summary_table(timeseries: pd.DataFrame, workforce: pd.DataFrame, customers: 
         "onboarding_backlog_peak": int(total["onboarding_backlog"].max()),
         "onboarding_backlog_weeks_peak": float(total["onboarding_backlog_weeks"].max()),
         "weeks_backlog_over_6": float(over_six / WEEK_DAYS),
-        "onboarding_wait_days_mean": float(customers["wait_days"].mean()),
+        "onboarding_wait_days_mean": float(
+            customers.loc[customers["human_onboarding"], "wait_days"].mean()),
         "utilisation_peak": float(workforce["utilisation_max"].max()),
         "burnout_peak": float(workforce["burnout_max"].max()),
         "departures": int(workforce["departures"].sum()), "hires": int(workforce["hires"].sum()),
@@ -203,9 +223,9 @@ def summary_table(timeseries: pd.DataFrame, workforce: pd.DataFrame, customers: 
         "renewals_due": int(total["renewals_due"].sum()),
         "missed_renewals": int(total["renewals_missed"].sum()),
         "touches_missed_share": float(total["touches_missed"].sum() / due) if due else np.nan,
-        "sla_breach_share": float(total["sla_breaches"].sum() / tickets) if tickets else np.nan,
+        "sla_breach_share": float(total["sla_breaches"].sum() / decided) if decided else np.nan,
+        "arr_lost_before_golive": int(total["arr_abandoned"].sum()),
         "total_cs_cost": float(total["cs_cost"].sum()),
-        "cs_cost_pct_arr_last_year": float(100.0 * year["cs_cost"].sum() * YEAR_DAYS / year_days
-                                           / last["arr"]) if last["arr"] else np.nan,
+        "cs_cost_pct_arr_ttm": cost_share_ttm(total),
     }
     return pd.DataFrame([row])

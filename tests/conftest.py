@@ -89,7 +89,7 @@ def make_run_result(name: str = "base", seed: int = 7) -> RunResult:
         "arr_end": 1_410_500.0, "grr_ttm_last": 0.913, "nrr_ttm_last": np.nan,
         "onboarding_backlog_weeks_peak": 6.5, "onboarding_backlog_peak": 12,
         "utilisation_peak": 1.1, "burnout_peak": 0.5, "departures": 1, "hires": 1,
-        "cs_cost_pct_arr_last_year": 12.4, "total_cs_cost": 45000.0, "churned_customers": 3,
+        "cs_cost_pct_arr_ttm": 12.4, "total_cs_cost": 45000.0, "churned_customers": 3,
         "abandoned_customers": 1, "missed_renewals": 0, "touches_missed_share": 0.05,
         "sla_breach_share": 0.02,
     }])

@@ -138,7 +138,7 @@ def test_derived_layers_appear_in_the_workforce_table_and_in_cs_cost(
     result = run(parse_scenario(derived), seed=5)
     rows = result.workforce.query("role_kind == 'leadership'")
     assert all(tuple(roles) == LAYERS for _, roles in rows.groupby("period").role)
-    # Only the measures a derived layer does not have are empty (README: workforce table).
+    # Only the measures a derived layer does not have are empty (docs/outputs.md: workforce table).
     unmeasured = {"utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max",
                   "hours_demanded", "hours_available", "hours_worked"}
     assert set(rows.columns[rows.isna().any()]) == unmeasured

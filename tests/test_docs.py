@@ -1,12 +1,12 @@
-"""The README's scenario reference is the one generated from the schema."""
+"""The scenario reference in docs/ is the one generated from the schema."""
 
 from pathlib import Path
 
 from sim.docs import with_reference
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "reference.md"
 
 
-def test_readme_reference_matches_the_schema() -> None:
-    text = README.read_text(encoding="utf-8")
-    assert with_reference(text) == text, "run: python -m sim.docs README.md"
+def test_reference_matches_the_schema() -> None:
+    text = REFERENCE.read_text(encoding="utf-8")
+    assert with_reference(text) == text, "run: python -m sim.docs docs/reference.md"

@@ -20,7 +20,7 @@ def test_headline_figures(run_result: RunResult) -> None:
     assert rows["GRR, last 12 months"] == "91.3%"
     assert rows["NRR, last 12 months"] == "n/a"
     assert rows["Peak onboarding backlog"] == "6.5 weeks (12 customers)"
-    assert rows["CS cost % of ARR, last year"] == "12.4%"
+    assert rows["CS cost % of mean ARR, last 12 months"] == "12.4%"
 
 
 def test_pool_rows(run_result: RunResult) -> None:

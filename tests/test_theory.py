@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import special, stats
+from scipy import integrate, special, stats
 
 from sim import parse_scenario, run
 
@@ -157,3 +157,46 @@ def test_ticket_arrivals_match_the_tier_rate_after_thinning() -> None:
     spread = 0.3 * 0.5**2 + 0.5 * 1.0 + 0.2 * 2.0**2
     standard_error = math.sqrt(expected + (rate * 12) ** 2 * 3000 * (spread - multiplier**2))
     assert abs(observed - expected) <= 4 * standard_error, (observed, expected)
+
+
+def self_serve_signings(per_month: float) -> dict:
+    """Tech-touch customers who onboard themselves; only the onboarding-wait effect is on."""
+    scenario = cohort(1.0, 9.0, 0)
+    scenario["horizon_months"] = 16
+    scenario["growth"] = {"arrivals": [{"from_month": 0, "customers_per_month": per_month},
+                                       {"from_month": 3, "customers_per_month": 0.0}]}
+    scenario["service_effects"] = {**NEUTRAL, "onboarding_wait_per_month": 1.15}
+    return scenario
+
+
+@pytest.mark.statistical
+def test_self_serve_customers_churn_at_the_sbg_rate_at_their_first_renewal() -> None:
+    """A customer that never queues for a human bears no onboarding-wait penalty (E[θ] = 0.1)."""
+    result = run(parse_scenario(self_serve_signings(1500.0)), seed=3)
+    customers = result.customers
+    renewed_or_churned = customers[customers.arrival_day + 365 < 16 * 365 / 12]
+    churned = (renewed_or_churned.renewals == 0) & renewed_or_churned.churn_day.notna()
+    theory, size = 1.0 / (1.0 + 9.0), len(renewed_or_churned)
+    assert size > 3000
+    standard_error = math.sqrt(theory * (1 - theory) / size)
+    assert abs(churned.mean() - theory) <= 4 * standard_error, (churned.mean(), theory)
+    assert (result.timeseries.onboarding_backlog == 0).all()
+
+
+@pytest.mark.statistical
+def test_a_customer_still_queued_at_its_first_renewal_bears_a_year_of_waiting() -> None:
+    """Nobody onboards: each customer waits its whole first year, so its odds rise 1.15^12."""
+    scenario = onboarding_only(1, 20.0, 600.0, 15)
+    scenario["pools"][0]["headcount"] = 0
+    scenario["onboarding"]["abandonment"] = {"enabled": False}
+    scenario["service_effects"] = {**NEUTRAL, "onboarding_wait_per_month": 1.15}
+    scenario["growth"]["arrivals"].append({"from_month": 2, "customers_per_month": 0.0})
+    customers = run(parse_scenario(scenario), seed=5).customers
+    factor = 1.15**12
+    alpha, beta = 1.0, 5.0
+    theory = integrate.quad(lambda theta: theta * factor / (1 + theta * (factor - 1))
+                            * stats.beta.pdf(theta, alpha, beta), 0, 1)[0]
+    size = len(customers)
+    churned = customers.churn_day.notna().mean()
+    standard_error = math.sqrt(theory * (1 - theory) / size)
+    assert abs(churned - theory) <= 4 * standard_error, (churned, theory, size)

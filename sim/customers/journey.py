@@ -12,7 +12,7 @@ import numpy as np
 import simpy
 
 from sim.calendar import YEAR_DAYS
-from sim.customers.book import ACTIVE, CHURNED, WAITING
+from sim.customers.book import ACTIVE, CHURNED, ONBOARDING, WAITING
 from sim.customers.churn import churn
 from sim.customers.engagement import assign_owner
 from sim.customers.handoff import hand_to_csm
@@ -70,6 +70,9 @@ def journey(world: World, customer: int) -> Generator[simpy.Event, object, None]
     desk = onboarding_desk_for(world, customer) if book.human[customer] else None
     onboarder: Person | None = None
     if desk is None:
+        book.state[customer] = ONBOARDING  # onboards itself: never in a queue, never waits
+        book.onboarding_start_day[customer] = world.now
+        book.wait_days[customer] = 0.0
         try:
             yield world.env.timeout(float(book.self_serve_days[customer]))
         except simpy.Interrupt:

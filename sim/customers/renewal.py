@@ -28,21 +28,34 @@ def churn_factor(world: World, customer: int, missed_renewal: bool) -> float:
     book, effects = world.book, world.scenario.service_effects
     factor = 1.0
     if book.renewals_done[customer] == 0 and not book.initial_live[customer]:
-        wait = book.wait_days[customer]
-        if np.isnan(wait):
-            wait = world.now - book.arrival_day[customer]
-        factor *= effects.onboarding_wait_per_month ** (wait / MONTH_DAYS)
+        factor *= effects.onboarding_wait_per_month ** (_wait_experienced(world, customer)
+                                                        / MONTH_DAYS)
     due = book.cycle_touches_due[customer]
     if due > 0:
         factor *= effects.missed_touches ** (book.cycle_touches_missed[customer] / due)
     tickets = book.cycle_tickets[customer]
     if tickets > 0:
-        factor *= effects.sla_breaches ** (book.cycle_breaches[customer] / tickets)
+        # a ticket opened before the last renewal can breach after it: a share is at most 1
+        factor *= effects.sla_breaches ** min(1.0, book.cycle_breaches[customer] / tickets)
     factor *= effects.csm_change ** int(book.cycle_csm_changes[customer])
     factor *= handoff_churn_odds(world, customer)
     if missed_renewal:
         factor *= effects.missed_renewal
     return factor * trigger_odds(world, customer)
+
+
+def _wait_experienced(world: World, customer: int) -> float:
+    """Days the customer waited for a human onboarding: 0 if it never queued for one.
+
+    A customer still in the queue at its first renewal has waited since it signed.
+    """
+    book = world.book
+    wait = float(book.wait_days[customer])
+    if not np.isnan(wait):
+        return wait
+    if book.state[customer] == WAITING:
+        return world.now - float(book.arrival_day[customer])
+    return 0.0
 
 
 def churn_probability(theta: float, factor: float) -> float:

@@ -201,6 +201,7 @@ class SupportDesk:
         counters.add_many("tickets_resolved", np.bincount(tier, minlength=size))
         counters.add_many("response_hours_sum", np.bincount(tier, response_hours, size))
         late = (response_hours > self.world.tiers.sla_hours[tier]) & ~flagged
+        counters.add_many("tickets_sla_met", np.bincount(tier[~late & ~flagged], minlength=size))
         self._breach(customer[late], tier[late])
 
     def _flag_overdue(self, queue: TicketQueue, day_end: float) -> None:

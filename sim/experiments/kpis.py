@@ -20,7 +20,7 @@ KPIS: dict[str, str] = {
     "weeks_backlog_over_6": "weeks_backlog_over_6",
     "burnout_max": "burnout_peak",
     "departures": "departures",
-    "cs_cost_pct_arr": "cs_cost_pct_arr_last_year",
+    "cs_cost_pct_arr": "cs_cost_pct_arr_ttm",
     "total_cost": "total_cs_cost",
 }
 """The headline KPIs (short name -> ``RunResult.summary`` column); statistics default to these."""
