@@ -162,6 +162,9 @@ def test_sobol_study_of_a_noisy_ishigami_engine_matches_theory(base_scenario: di
     theory = ishigami_variances()["V"]
     assert noise["within_variance"] == pytest.approx(sigma ** 2, rel=0.3)
     assert noise["noise_share"] == pytest.approx(sigma ** 2 / (theory + sigma ** 2), rel=0.35)
+    # Of the point means (each of R runs): sigma^2 / R of V + sigma^2 / R.
+    of_means = sigma ** 2 / replications / (theory + sigma ** 2 / replications)
+    assert noise["noise_share_of_means"] == pytest.approx(of_means, rel=0.35)
 
 
 @pytest.mark.parametrize(("method", "samples", "kpis", "message"), [
