@@ -102,6 +102,9 @@ def winner_engine(scenario: Scenario, seed: int) -> RunResult:
     strategy is best at a point: ``a`` wins exactly where the productivity loss exceeds 0.5.
     """
     wobble = 0.01 * np.random.default_rng(seed).normal()
+    if scenario.description == "tie":  # every strategy 0.5, noise independent between them
+        rng = np.random.default_rng([seed, *scenario.name.encode()])
+        return result_with_grr(0.5 + wobble + 0.01 * rng.normal())
     levels = {"a": scenario.staff.productivity_loss, "b": 0.5}
     level = levels.get(scenario.name, 0.4)
     return result_with_grr(level + wobble)

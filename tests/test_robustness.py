@@ -74,6 +74,19 @@ def test_minimising_turns_the_ranking_round(strategies: list[Scenario]) -> None:
     assert abs(rule["threshold"] - 0.4) < 0.02 and rule["share_best_below"] == 1
 
 
+def test_a_lead_within_the_noise_is_not_a_clear_win(base_scenario: dict) -> None:
+    # All strategies score 0.5 plus noise independent between them: some strategy is best at
+    # every point, but its lead over the runner-up is noise. A 95% paired interval excludes 0 by
+    # chance at ~5% of the 20 points (at least 5 of 20: probability 3e-4). (Picking the best of
+    # three and the runner-up makes the pair less alike than two random ones; the bound holds.)
+    tied = [parse_scenario({**base_scenario, "name": name, "description": "tie",
+                            "horizon_months": 1}) for name in ("a", "b", "c")]
+    result = robustness(tied, UNCERTAIN, samples=20, replications=4, jobs=1,
+                        engine=winner_engine)
+    assert result.summary["wins"].sum() == 20
+    assert result.summary["clear_wins"].sum() <= 4
+
+
 def test_best_split_prefers_the_parameter_that_separates() -> None:
     rng = np.random.default_rng(0)
     values = pd.DataFrame({"noise": rng.uniform(size=60), "signal": rng.uniform(size=60)})
