@@ -56,8 +56,9 @@ def _noise_line(noise: pd.Series, indices: pd.DataFrame, method: str) -> str:
             "(an upper bound under common random numbers)")
     if method == "morris":
         below = int((indices["mu_star"] <= 2 * indices["noise_floor"]).sum())
-        text += (". noise: the mu* replicate noise alone would give a parameter without "
-                 f"effect; {below} parameter(s) have mu* within twice their noise")
+        text += (". Column noise: the mu* replicate noise alone would give a parameter without "
+                 f"effect; {below} of {len(indices)} parameters have mu* under twice their noise "
+                 "(not resolved at this sample size)")
     return text + "."
 
 
