@@ -172,6 +172,7 @@ def test_sobol_study_of_a_noisy_ishigami_engine_matches_theory(base_scenario: di
     ("morris", 1, ["grr"], "must be >= 2"),
     ("morris", 4, ["nope"], "--kpi = 'nope': expected one of"),
     ("anova", 4, ["grr"], "--method = 'anova'"),
+    ("sobol", 4096, ["grr"], "24576 sample points; at most 10000"),
 ])
 def test_a_bad_design_is_refused_before_anything_runs(base_scenario: dict, tmp_path: Path,
                                                       method: str, samples: int,
@@ -194,6 +195,13 @@ def test_noise_of_a_study_without_replicates_is_not_measured() -> None:
     outputs = sensitivity_stats.point_outputs(frame, 2)
     noise = sensitivity_stats.noise(frame, outputs)
     assert math.isnan(noise["noise_share"]) and math.isnan(noise["noise_share_of_means"])
+
+
+def test_noise_is_measured_on_the_points_with_replicates() -> None:
+    frame = pd.DataFrame({"point": ["p0001", "p0001", "p0002"], "replicate": [0, 1, 0],
+                          "y": [1.0, 3.0, 10.0]})  # p0002 lost a replicate
+    noise = sensitivity_stats.noise(frame, sensitivity_stats.point_outputs(frame, 2))
+    assert noise["within_variance"] == 2.0
 
 
 def test_a_point_without_output_is_an_error() -> None:

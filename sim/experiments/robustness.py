@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ScenarioError
-from sim.experiments.design import Plan, build_plans
+from sim.experiments.design import MAX_PLANS, Plan, build_plans
 from sim.experiments.kpis import RECORDED_KPIS
 from sim.experiments.parameters import Parameter, parameters_table
 from sim.experiments.runner import SweepSpec
@@ -57,8 +57,8 @@ class Objective:
 
 def lhs_unit(parameters: Sequence[Parameter], samples: int, seed: int) -> np.ndarray:
     """A Latin hypercube of ``samples`` points in 0..1 of each parameter's range."""
-    if samples < 2:
-        raise ScenarioError(f"--samples = {samples}: must be >= 2")
+    if not 2 <= samples <= MAX_PLANS:
+        raise ScenarioError(f"--samples = {samples}: must be between 2 and {MAX_PLANS}")
     if not parameters:
         raise ScenarioError("no uncertain parameters to sample")
     from scipy.stats import qmc

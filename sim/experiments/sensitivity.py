@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ScenarioError
-from sim.experiments.design import Plan, build_plans
+from sim.experiments.design import MAX_PLANS, Plan, build_plans
 from sim.experiments.kpis import RECORDED_KPIS
 from sim.experiments.parameters import Parameter, parameters_table
 from sim.experiments.runner import SweepSpec
@@ -126,6 +126,10 @@ def sensitivity_spec(scenario: Scenario, design: SensitivityDesign, replications
             point, the path and the value.
     """
     check_design(design, kpis, replications)
+    unit = design.unit_sample()
+    if len(unit) > MAX_PLANS:
+        raise ScenarioError(f"--samples = {design.samples}: {len(unit)} sample points; at most "
+                            f"{MAX_PLANS} are supported (fewer samples or parameters)")
     entries = [(point_id(index), point) for index, point in enumerate(design.points())]
     plans: list[Plan] = build_plans(scenario, entries, "sensitivity")
     if versus is not None:

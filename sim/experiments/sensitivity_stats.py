@@ -12,7 +12,8 @@ The output ``Y`` of a point is the mean of its replicates (or of the paired diff
   correlation common random numbers create between the points is accounted for). Pooled over
   the parameter's effects, ``v``, the floor is ``E|N(0, v)| = sqrt(2 v / pi)`` per step.
 * Sobol (Saltelli 2010 / Jansen estimators): ``S1`` and ``ST`` with bootstrap CIs.
-* Noise: ``W`` = mean over points of the variance between replicates of a point; ``noise_share``
+* Noise: ``W`` = mean over points (with 2 or more replicates) of the variance between
+  replicates of a point; ``noise_share``
   = ``W`` over the variance of single replicates over all points (how much of what one run
   shows is noise); ``noise_share_of_means`` = ``(W / R)`` over the variance of the point means
   (how much of the variance the indices decompose is noise; again an upper bound under common
@@ -116,7 +117,8 @@ def morris_noise_floors(design: SensitivityDesign, unit: np.ndarray,
 def noise(frame: pd.DataFrame, outputs: pd.DataFrame) -> dict[str, float]:
     """Replicate noise against the spread of the outputs (see the module docstring)."""
     replications = float(outputs["n"].mean())
-    within = float(outputs["variance"].mean()) if (outputs["n"] > 1).all() else math.nan
+    repeated = outputs.loc[outputs["n"] > 1, "variance"]
+    within = float(repeated.mean()) if len(repeated) else math.nan
     total = float(frame["y"].var(ddof=1))
     means = float(outputs["y"].var(ddof=1))
     return {"points": float(len(outputs)), "replications": replications,
