@@ -164,8 +164,8 @@ def sweep(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
               help="YAML file of uncertain parameters ({path: [low, high] or null}): run every "
                    "scenario at the same Latin-hypercube points and report how often each is "
                    "best (docs/sensitivity.md).")
-@click.option("--samples", type=click.IntRange(min=2), default=20, show_default=True,
-              help="Latin-hypercube points of --uncertain.")
+@click.option("--samples", type=click.IntRange(min=2),
+              help="Latin-hypercube points of --uncertain  [default: 20]")
 @click.option("--maximise", "maximise_kpi", metavar="KPI",
               help="With --uncertain: best = highest mean of this KPI  [default: grr]")
 @click.option("--minimise", "minimise_kpi", metavar="KPI",

@@ -164,6 +164,24 @@ def test_cli_sensitivity_versus_writes_its_tables(base_scenario: dict, tmp_path:
     assert (pd.read_parquet(out / "points.parquet")["total_cost"] < 0).all()
 
 
+def test_cli_sobol_prints_first_and_total_order(base_scenario: dict, tmp_path: Path) -> None:
+    scenario = write_scenario(fast(base_scenario), tmp_path / "fast.yaml")
+    params = tmp_path / "params.yaml"
+    params.write_text("hiring.ramp_days: null\npools.support.headcount: [1, 3]\n",
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["sensitivity", str(scenario), "--params", str(params),
+                                       "--method", "sobol", "--samples", "2", "--kpi",
+                                       "total_cost", "--replications", "1", "--jobs", "1",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "S1" in result.output and "ST" in result.output
+    assert "replicate noise not measured" in result.output
+    points = pd.read_parquet(out / "points.parquet")
+    assert len(points) == 2 * (2 + 2)  # Saltelli: N (k + 2)
+    assert set(points["pools.support.headcount"]) <= {1, 2, 3}  # an integer field
+
+
 def test_cli_lists_the_parameters_with_their_ranges(base_scenario: dict,
                                                    tmp_path: Path) -> None:
     first = write_scenario(fast(base_scenario), tmp_path / "first.yaml")
@@ -176,7 +194,8 @@ def test_cli_lists_the_parameters_with_their_ranges(base_scenario: dict,
 
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--uncertain", "{params}", "--samples", "1"], "Invalid value for '--samples'"),
-    (["--maximise", "grr"], "--maximise/--minimise need --uncertain FILE"),
+    (["--maximise", "grr"], "--samples, --maximise and --minimise need --uncertain FILE"),
+    (["--samples", "5"], "--samples, --maximise and --minimise need --uncertain FILE"),
     (["--uncertain", "{params}", "--maximise", "grr", "--minimise", "grr"], "give one"),
     (["--uncertain", "{params}", "--minimise", "nope"], "objective KPI 'nope'"),
     (["--uncertain", "{missing}"], "missing.yaml: cannot read file"),

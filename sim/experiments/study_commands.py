@@ -33,6 +33,8 @@ from sim.experiments.studies import (
 from sim.experiments.study_display import print_robustness, print_sensitivity
 from sim.scenario import Scenario, load_scenario
 
+DEFAULT_ROBUSTNESS_SAMPLES = 20
+
 
 @dataclass(frozen=True)
 class SensitivityOptions:
@@ -125,15 +127,17 @@ def compare_or_robustness(files: Sequence[Path], values: Mapping[str, Any],
     """``cssim compare``: side by side, or across the uncertainty with ``--uncertain``.
 
     Raises:
-        ScenarioError: --maximise/--minimise without --uncertain, or both given.
+        ScenarioError: --samples, --maximise or --minimise without --uncertain, or both
+            --maximise and --minimise.
     """
     maximise, minimise = values.get("maximise_kpi"), values.get("minimise_kpi")
     if maximise and minimise:
         raise ScenarioError("--maximise and --minimise: give one")
     if values.get("uncertain") is None:
-        if maximise or minimise:
-            raise ScenarioError("--maximise/--minimise need --uncertain FILE")
+        if maximise or minimise or values.get("samples") is not None:
+            raise ScenarioError("--samples, --maximise and --minimise need --uncertain FILE")
         compare_command(files, options)
         return
     objective = rob.Objective(minimise or maximise or "grr", not minimise)
-    robustness_command(files, values["uncertain"], values["samples"], objective, options)
+    samples = values.get("samples") or DEFAULT_ROBUSTNESS_SAMPLES
+    robustness_command(files, values["uncertain"], samples, objective, options)
