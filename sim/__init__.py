@@ -21,15 +21,20 @@ from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.experiments.api import compare, sweep
+    from sim.experiments.studies import robustness, sensitivity
 
 __all__ = ["RunResult", "Scenario", "__version__", "compare", "load_scenario", "parse_scenario",
-           "run", "sweep"]
+           "robustness", "run", "sensitivity", "sweep"]
 
 
 def __getattr__(name: str) -> Any:
-    """``sim.sweep`` and ``sim.compare``, imported when first used."""
+    """``sim.sweep``, ``sim.compare``, ``sim.sensitivity``, ``sim.robustness`` on first use."""
     if name in ("sweep", "compare"):
         from sim.experiments import api
 
         return getattr(api, name)
+    if name in ("sensitivity", "robustness"):
+        from sim.experiments import studies
+
+        return getattr(studies, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -230,14 +230,62 @@ def sweep(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
 @main.command()
 @click.argument("files", metavar="SCENARIO...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
+@click.option("--uncertain", type=click.Path(path_type=Path),
+              help="YAML file of uncertain parameters ({path: [low, high] or null}): run every "
+                   "scenario at the same Latin-hypercube points and report how often each is "
+                   "best (docs/sensitivity.md).")
+@click.option("--samples", type=click.IntRange(min=2),
+              help="Latin-hypercube points of --uncertain  [default: 20]")
+@click.option("--maximise", "maximise_kpi", metavar="KPI",
+              help="With --uncertain: best = highest mean of this KPI  [default: grr]")
+@click.option("--minimise", "minimise_kpi", metavar="KPI",
+              help="With --uncertain: best = lowest mean of this KPI.")
 @_run_options
 @click.pass_context
 def compare(ctx: click.Context, files: tuple[Path, ...], **values: Any) -> None:
-    """Run scenario files side by side on the same seeds; differences are against the first."""
-    with _reported_errors(ctx):
-        from sim.experiments.commands import compare_command
+    """Run scenario files side by side on the same seeds; differences are against the first.
 
-        compare_command(files, _options(values))
+    With --uncertain: how often each scenario is best across the uncertain parameters.
+    """
+    with _reported_errors(ctx):
+        from sim.experiments.study_commands import compare_or_robustness
+
+        compare_or_robustness(files, values, _options(values))
+
+
+@main.command()
+@click.argument("scenario_file", metavar="SCENARIO", type=click.Path(path_type=Path))
+@click.option("--params", "params_file", type=click.Path(path_type=Path),
+              help="YAML file of parameters to vary ({path: [low, high] or null for the "
+                   "schema's range)  [default: every field with a plausible range]")
+@click.option("--method", type=click.Choice(["morris", "sobol"]), default="morris",
+              show_default=True, help="Morris elementary effects (screening) or Sobol indices.")
+@click.option("--kpi", "kpis", multiple=True, default=("grr",), show_default=True,
+              help="KPI to analyse (sweep names). Repeatable.")
+@click.option("--versus", type=click.Path(path_type=Path), metavar="OTHER_SCENARIO",
+              help="Analyse the paired difference SCENARIO - OTHER_SCENARIO per replicate.")
+@click.option("--samples", type=click.IntRange(min=2),
+              help="Morris trajectories or Sobol base sample  [default: 10 / 64]")
+@click.option("--list-params", is_flag=True,
+              help="Print the parameters (path, plausible range, value, source) and stop.")
+@_run_options
+@click.pass_context
+def sensitivity(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
+    """Which uncertain parameters move the KPIs of SCENARIO (Morris or Sobol, with CIs)."""
+    with _reported_errors(ctx):
+        from sim.experiments.study_commands import (
+            SensitivityOptions,
+            list_parameters,
+            sensitivity_command,
+        )
+
+        if values["list_params"]:
+            list_parameters(load_scenario(scenario_file), values["params_file"])
+            return
+        study = SensitivityOptions(values["params_file"], values["method"], values["kpis"],
+                                   values["versus"], values["samples"])
+        sensitivity_command(load_scenario(scenario_file), scenario_file, study,
+                            _options(values))
 
 
 def default_out_dir(scenario_name: str, seed: int) -> Path:

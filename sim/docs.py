@@ -40,12 +40,21 @@ def _default(spec: dict, required: bool) -> str:
     return f"`{text}`" if len(text) <= 60 else "see schema"
 
 
+def _plausible(spec: dict) -> str:
+    """`` Plausible: 1.2 to 3 (assumption).`` for a field that declares a plausible range."""
+    for key, unit in (("plausible", ""), ("plausible_scale", " x the scenario's value")):
+        if key in spec:
+            low, high = spec[key]
+            return f" *Plausible: {low:g} to {high:g}{unit} ({spec.get('source', 'assumption')}).*"
+    return ""
+
+
 def _table(name: str, model: dict) -> list[str]:
     lines = [f"## `{name}`", "", model.get("description", "").strip(), "",
              "| field | type | default | meaning |", "|---|---|---|---|"]
     required = set(model.get("required", []))
     for field, spec in model.get("properties", {}).items():
-        meaning = " ".join(spec.get("description", "").split())
+        meaning = " ".join(spec.get("description", "").split()) + _plausible(spec)
         limits = _limits(spec)
         kind = _type_of(spec) + (f" ({limits})" if limits else "")
         lines.append(f"| `{field}` | {kind} | {_default(spec, field in required)} | {meaning} |")

@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from sim.calendar import START_DATE_PATTERN
 from sim.distributions import Distribution, Gamma
+from sim.schema_base import plausible, plausible_scale
 from sim.schema_hiring import CsOps, Leadership
 from sim.schema_org import Organisation
 from sim.schema_parts import (
@@ -89,9 +90,9 @@ class Abandonment(Model):
 
     enabled: bool = True
     """Whether waiting customers can abandon."""
-    shape: float = Field(2.0, gt=0)
+    shape: float = Field(2.0, gt=0, json_schema_extra=plausible(1.2, 3.0))
     """Weibull shape; above 1 the hazard grows with the wait."""
-    scale_days: float = Field(240.0, gt=0)
+    scale_days: float = Field(240.0, gt=0, json_schema_extra=plausible(120.0, 400.0))
     """Weibull scale in days (with shape 2: 13% abandon by 90 days of waiting)."""
 
 
@@ -100,7 +101,7 @@ class Onboarding(Model):
 
     durations: OnboardingDurations = OnboardingDurations()
     """Work duration by complexity; stretched by 1 / productivity of the person doing it."""
-    hours_per_week: float = Field(2.9, ge=0)
+    hours_per_week: float = Field(2.9, ge=0, json_schema_extra=plausible(2.0, 4.0))
     """Hours of the onboarder's week one onboarding takes (assumption: 10 full slots x 2.9 h =
     29 h, 85% of a 40-hour week after 15% admin)."""
     abandonment: Abandonment = Abandonment()
@@ -110,12 +111,13 @@ class Onboarding(Model):
 class Support(Model):
     """Support ticket handling (§6.7: route by ticket complexity, not account value)."""
 
-    hours_per_ticket: dict[TicketLevel, float] = {"T1": 0.5, "T2": 2.0, "T3": 6.0}
+    hours_per_ticket: dict[TicketLevel, float] = Field(
+        {"T1": 0.5, "T2": 2.0, "T3": 6.0}, json_schema_extra=plausible_scale(0.5, 2.0))
     """Engineer hours per ticket by level (assumption)."""
     complexity_multiplier: dict[Literal["low", "medium", "high"], float] = {
         "low": 0.5, "medium": 1.0, "high": 2.0}
     """Ticket-rate multiplier by customer complexity (assumption)."""
-    backlog_clear_weeks: float = Field(2.0, gt=0)
+    backlog_clear_weeks: float = Field(2.0, gt=0, json_schema_extra=plausible(1.0, 4.0))
     """Weekly pressure on engineers counts the new work plus the backlog at the start of the
     week spread over this many weeks (assumption)."""
 
@@ -135,7 +137,7 @@ class Support(Model):
 class Renewals(Model):
     """Renewal work."""
 
-    window_days: float = Field(90.0, gt=0)
+    window_days: float = Field(90.0, gt=0, json_schema_extra=plausible(60.0, 120.0))
     """Renewal work can be done in this many days before the renewal date (assumption)."""
     new_hire_share: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
     """A renewals specialist who joins takes over open renewal work from the most loaded
@@ -156,16 +158,17 @@ class ServiceEffects(Model):
     factors 1 the model is exactly shifted-beta-geometric.
     """
 
-    onboarding_wait_per_month: float = Field(1.15, gt=0)
+    onboarding_wait_per_month: float = Field(1.15, gt=0,
+                                            json_schema_extra=plausible(1.0, 1.3))
     """First renewal only: odds x this ** (months waited for a human onboarding; 0 for
     self-serve)."""
-    missed_touches: float = Field(2.0, gt=0)
+    missed_touches: float = Field(2.0, gt=0, json_schema_extra=plausible(1.2, 3.0))
     """Odds x this ** (share of due touches missed since the last renewal)."""
-    sla_breaches: float = Field(1.5, gt=0)
+    sla_breaches: float = Field(1.5, gt=0, json_schema_extra=plausible(1.1, 2.5))
     """Odds x this ** (share of tickets that breached SLA since the last renewal)."""
-    csm_change: float = Field(1.2, gt=0)
+    csm_change: float = Field(1.2, gt=0, json_schema_extra=plausible(1.0, 1.5))
     """Odds x this ** (changes of CSM since the last renewal)."""
-    missed_renewal: float = Field(2.0, gt=0)
+    missed_renewal: float = Field(2.0, gt=0, json_schema_extra=plausible(1.2, 3.0))
     """Odds x this when the renewal work was not done before the date."""
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
-from sim.schema_base import Model
+from sim.schema_base import Model, plausible
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -130,12 +130,14 @@ class CsOps(Model):
     Every CSM's productive hours are multiplied by 1 + gain. No CS Ops pool: gain 0.
     """
 
-    gain_at_full_coverage: float = Field(0.30, ge=0)
+    gain_at_full_coverage: float = Field(
+        0.30, ge=0, json_schema_extra=plausible(0.1, 0.4, "§7.1 (30%); range: assumption"))
     """Gain when each CSM is covered once (one person per `csms_per_person` CSMs; §7.1: 30%).
     0 switches the effect off."""
-    csms_per_person: float = Field(10.0, gt=0)
+    csms_per_person: float = Field(
+        10.0, gt=0, json_schema_extra=plausible(6.0, 14.0, "§7.1 (ten); range: assumption"))
     """CSMs one CS Ops person covers at full coverage (§7.1: ten)."""
-    max_gain: float = Field(0.45, gt=0)
+    max_gain: float = Field(0.45, gt=0, json_schema_extra=plausible(0.45, 0.6))
     """Ceiling of the gain however many CS Ops people there are (assumption: diminishing
     returns, §15.3 "how much CS Ops productivity compounds" is not in the sources)."""
 

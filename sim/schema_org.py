@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from sim.schema_base import plausible
 from sim.schema_parts import NAME_PATTERN, Model, StaffPool
 
 if TYPE_CHECKING:
@@ -50,18 +51,19 @@ class Region(Model):
 class Organisation(Model):
     """Handoffs, pods and regions of the organisation models (§9.2)."""
 
-    handoff_delay_days: float = Field(7.0, ge=0)
+    handoff_delay_days: float = Field(7.0, ge=0, json_schema_extra=plausible(3.0, 21.0))
     """Specialist and geographic models: days from go-live until a CSM takes the account over
     from the implementation specialist; meanwhile nobody owns it and no touches fall due
     (assumption; §9.2 handoff friction)."""
-    handoff_churn_factor: float = Field(1.10, gt=0)
+    handoff_churn_factor: float = Field(1.10, gt=0, json_schema_extra=plausible(1.0, 1.3))
     """Churn odds x this at the first renewal of a customer handed off from an implementation
     specialist to a CSM (assumption; §9.2 "customers feel passed around")."""
-    pod_handoff_delay_days: float = Field(3.0, ge=0)
+    pod_handoff_delay_days: float = Field(3.0, ge=0, json_schema_extra=plausible(1.0, 7.0))
     """Pod model: handoff delay inside a pod (assumption; §9.2 less handoff friction inside a
     pod). A customer onboarded by a borrowed slot of another pod is handed off with
     `handoff_delay_days` and `handoff_churn_factor`."""
-    pod_handoff_churn_factor: float = Field(1.05, gt=0)
+    pod_handoff_churn_factor: float = Field(1.05, gt=0,
+                                            json_schema_extra=plausible(1.0, 1.15))
     """Pod model: churn odds x this at the first renewal after a handoff inside the pod
     (assumption; §9.2)."""
     pods: tuple[Pod, ...] = ()
@@ -71,7 +73,8 @@ class Organisation(Model):
     another pod when its own pod has none (§9.2 con: pods compete for resources)."""
     regions: tuple[Region, ...] = ()
     """Geographic model: the regions; each customer is drawn into one."""
-    uncovered_response_delay_hours: float = Field(8.0, ge=0)
+    uncovered_response_delay_hours: float = Field(8.0, ge=0,
+                                                  json_schema_extra=plausible(4.0, 12.0))
     """Geographic model: a ticket answered by a support pool that is neither of the customer's
     region nor covering its hours cannot get its first response before this many hours after it
     opened (assumption; §9.2 time-zone alignment for real-time support)."""

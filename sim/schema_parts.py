@@ -12,7 +12,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 
 from sim.distributions import Distribution, Fixed
-from sim.schema_base import Model
+from sim.schema_base import Model, plausible, plausible_scale
 from sim.schema_hiring import HiringTrigger
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -182,7 +182,7 @@ class Tier(Model):
     """Latent churn distribution (shifted-beta-geometric)."""
     renewal_change: RenewalChange = RenewalChange()
     """Expansion and contraction at renewal."""
-    tickets_per_month: float = Field(0.5, ge=0)
+    tickets_per_month: float = Field(0.5, ge=0, json_schema_extra=plausible_scale(0.5, 2.0))
     """Support tickets per live customer per month at medium complexity (assumption)."""
     ticket_mix: TicketMix = TicketMix()
     """Complexity mix of this tier's tickets."""
@@ -299,11 +299,12 @@ class StaffPool(Model):
 class Hiring(Model):
     """How hires arrive and what opens requisitions (§8; lead time, ramp: assumptions)."""
 
-    lead_time_days: float = Field(60.0, ge=0)
+    lead_time_days: float = Field(60.0, ge=0, json_schema_extra=plausible(30.0, 120.0))
     """Days from opening a requisition to the hire's first day."""
-    ramp_days: float = Field(90.0, ge=0)
+    ramp_days: float = Field(90.0, ge=0, json_schema_extra=plausible(45.0, 180.0))
     """Days for a new hire to reach full productivity."""
-    ramp_start_productivity: float = Field(0.3, gt=0, le=1)
+    ramp_start_productivity: float = Field(0.3, gt=0, le=1,
+                                          json_schema_extra=plausible(0.2, 0.5))
     """Productivity on the first day; rises linearly to 1 over `ramp_days`."""
     backfill: bool = True
     """Whether each departure opens a requisition for a replacement."""
@@ -339,15 +340,18 @@ class Hiring(Model):
 class StaffDynamics(Model):
     """Burnout and attrition (assumptions; the sources only flag the 70-hour week, §10.1)."""
 
-    overload_threshold: float = Field(1.0, gt=0)
+    overload_threshold: float = Field(1.0, gt=0, json_schema_extra=plausible(0.9, 1.2))
     """Pressure (hours demanded / hours available) above which burnout builds."""
-    burnout_gain_per_week: float = Field(0.3, ge=0)
+    burnout_gain_per_week: float = Field(0.3, ge=0, json_schema_extra=plausible(0.1, 0.6))
     """Burnout added per week per unit of pressure above the threshold (burnout is 0..1)."""
-    recovery_per_week: float = Field(0.04, ge=0)
+    recovery_per_week: float = Field(0.04, ge=0, json_schema_extra=plausible(0.02, 0.1))
     """Burnout shed per week at or below the threshold."""
-    productivity_loss: float = Field(0.3, ge=0, le=1)
+    productivity_loss: float = Field(0.3, ge=0, le=1,
+                                    json_schema_extra=plausible(0.1, 0.5))
     """Share of productivity lost at burnout 1 (linear in burnout)."""
-    base_attrition_per_year: float = Field(0.13, ge=0)
+    base_attrition_per_year: float = Field(0.13, ge=0,
+                                          json_schema_extra=plausible(0.08, 0.25))
     """Annual quit hazard of a person with no burnout."""
-    burnout_attrition_multiplier: float = Field(3.0, ge=0)
+    burnout_attrition_multiplier: float = Field(3.0, ge=0,
+                                               json_schema_extra=plausible(1.0, 5.0))
     """Quit hazard = base x (1 + multiplier x burnout)."""
