@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import Field, model_validator
 
 from sim.distributions import Distribution, Gamma
@@ -242,29 +241,16 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def read_yaml(path: str | Path) -> object:
-    """Read a UTF-8 YAML file.
+    """Read a UTF-8 YAML file within the bounds of ``sim.safe_yaml``.
 
     Raises:
-        ScenarioError: the file is missing, not UTF-8 or not YAML; one line naming the file
-            (and the line and column of a YAML error).
+        ScenarioError: the file is missing, not a regular file, too large, not UTF-8, not YAML
+            or out of bounds (duplicate key, nesting, alias expansion); one line naming the
+            file (and the line and column of a YAML error).
     """
-    from sim.errors import ScenarioError
+    from sim.safe_yaml import load_yaml, read_text
 
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot read file ({error.strerror or error})") from error
-    except UnicodeDecodeError as error:
-        raise ScenarioError(f"{path}: not a UTF-8 text file (byte {error.start})") from error
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None)
-        raise ScenarioError(f"{path}: unreadable YAML{where}"
-                            + (f": {reason}" if reason else "")) from error
+    return load_yaml(read_text(path), str(path))
 
 
 def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
