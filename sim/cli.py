@@ -28,9 +28,29 @@ if TYPE_CHECKING:
 EXIT_UNEXPECTED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
+MAX_SEED = 2**63 - 1
+"""Largest seed: seeds are stored as signed 64-bit integers in the output tables."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineUsage(click.Command):
+    """A command whose bad flags (unknown value, wrong type) print one line and exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse as usual; a usage error becomes ``error: MESSAGE`` on stderr."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            click.echo(f"error: {error.format_message()}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+
+
+class _Commands(click.Group):
+    """The command group: every command prints a usage error as one line."""
+
+    command_class = _OneLineUsage
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show the full traceback when a command fails.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -68,8 +88,8 @@ def schema(ctx: click.Context, output_format: str) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Seed of the random streams.")
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True,
+              help="Seed of the random streams (0 to 2**63-1).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Output directory  [default: results/<scenario>/seed-<SEED>/]")
 @click.pass_context
@@ -89,8 +109,8 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
     options = [
         click.option("--replications", type=click.IntRange(min=1), default=10, show_default=True,
                      help="Replicates per plan; replicate r of every plan uses the same seed."),
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-                     help="Base seed of the replicates (and of a Latin hypercube)."),
+        click.option("--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True,
+                     help="Base seed of the replicates and of a Latin hypercube (0 to 2**63-1)."),
         click.option("--jobs", type=click.IntRange(min=1),
                      help="Local worker processes  [default: one per core]"),
         click.option("--scheduler", metavar="ADDRESS",
@@ -221,19 +241,7 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
-class _OneLineUsage(click.Command):
-    """A command whose bad flags (unknown value, wrong type) print one line and exit 2."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Parse as usual; a usage error becomes ``error: MESSAGE`` on stderr."""
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            click.echo(f"error: {error.format_message()}", err=True)
-            ctx.exit(EXIT_BAD_INPUT)
-
-
-@main.command(cls=_OneLineUsage)
+@main.command()
 @click.option("--scenario", "scenario_file", type=click.Path(path_type=Path),
               help="Derive ACV, complexity, segment and growth stage from this scenario "
                    "(flags win over it).")

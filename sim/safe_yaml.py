@@ -1,5 +1,7 @@
-"""Reading YAML input files with bounds: regular files only, a size cap, no duplicate keys,
-a nesting-depth limit and a budget on alias expansion.
+"""Reading YAML input files within bounds.
+
+Regular files only, a size cap, no duplicate keys, a nesting-depth limit and a budget on alias
+expansion.
 
 A hostile or careless file (``/dev/zero``, a FIFO, a "billion laughs" alias bomb, a key given
 twice, a list nested a thousand deep) ends in one :class:`~sim.errors.ScenarioError` line naming

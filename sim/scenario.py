@@ -6,14 +6,16 @@ A scenario enters the simulator once, here; everything after trusts it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from sim.distributions import Distribution, Gamma
+from sim.schema_base import MAX_NAME_LENGTH
 from sim.schema_hiring import CsOps, Leadership
 from sim.schema_org import Organisation
 from sim.schema_parts import (
+    MAX_PLAN_STEPS,
     NAME_PATTERN,
     Hiring,
     Model,
@@ -28,6 +30,14 @@ from sim.schema_triggers import Triggers
 Complexity = Literal["low", "medium", "high"]
 TICKET_LEVELS: tuple[TicketLevel, ...] = ("T1", "T2", "T3")
 COMPLEXITIES: tuple[Complexity, ...] = ("low", "medium", "high")
+MAX_CUSTOMERS = 1_000_000
+"""Most initial customers (and most waiting for onboarding) of one tier."""
+MAX_ARRIVALS_PER_MONTH = 100_000.0
+"""Highest arrival rate of new customers per month."""
+MAX_TIERS = 50
+"""Most customer tiers."""
+MAX_POOLS = 200
+"""Most staff pools."""
 
 
 class ArrivalStep(Model):
@@ -35,7 +45,7 @@ class ArrivalStep(Model):
 
     from_month: float = Field(ge=0)
     """Month (from the start of the run) at which this rate starts."""
-    customers_per_month: float = Field(ge=0)
+    customers_per_month: float = Field(ge=0, le=MAX_ARRIVALS_PER_MONTH)
     """Mean new customers per month (Poisson arrivals)."""
     mix: dict[str, float] | None = None
     """Optional tier mix for this piece, overriding each tier's `mix`."""
@@ -44,14 +54,14 @@ class ArrivalStep(Model):
 class Growth(Model):
     """The book at the start and the arrival schedule of new customers."""
 
-    initial_customers: dict[str, int] = {}
+    initial_customers: dict[str, Annotated[int, Field(ge=0, le=MAX_CUSTOMERS)]] = {}
     """Live, onboarded customers per tier at day 0; renewal dates spread over the year."""
-    initial_backlog: dict[str, int] = {}
+    initial_backlog: dict[str, Annotated[int, Field(ge=0, le=MAX_CUSTOMERS)]] = {}
     """Signed customers per tier waiting for onboarding at day 0."""
     initial_tenure_years_max: int = Field(3, ge=0)
     """Initial customers have survived 0..this many renewals (uniform); their θ is drawn from
     the posterior Beta(α, β + renewals survived)."""
-    arrivals: tuple[ArrivalStep, ...] = ()
+    arrivals: tuple[ArrivalStep, ...] = Field((), max_length=MAX_PLAN_STEPS)
     """Piecewise-constant schedule of new-customer arrivals."""
 
     @model_validator(mode="after")
@@ -167,7 +177,7 @@ class Costs(Model):
 class Scenario(Model):
     """A CS organisation over time: customers, tiers, growth plan, team and costs."""
 
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
     """Scenario name (lower-case identifier), used for output folders."""
     description: str = ""
     """Free text."""
@@ -180,11 +190,11 @@ class Scenario(Model):
     onboards then hands off, renewals specialists renew; pod: the specialist roles grouped in
     pods by tier, with shared renewals and support; geographic: the specialist roles by region
     (domain.md §9; see `org`)."""
-    tiers: tuple[Tier, ...] = Field(min_length=1)
+    tiers: tuple[Tier, ...] = Field(min_length=1, max_length=MAX_TIERS)
     """Customer tiers; ACV bands must be contiguous, without gaps or overlaps."""
     growth: Growth
     """Initial book and arrivals."""
-    pools: tuple[StaffPool, ...] = Field(min_length=1)
+    pools: tuple[StaffPool, ...] = Field(min_length=1, max_length=MAX_POOLS)
     """Staff pools."""
     hiring: Hiring = Hiring()
     """Lead time, ramp and backfill."""

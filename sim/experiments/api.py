@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, short_repr
 from sim.experiments.analysis import analyse
 from sim.experiments.design import (
     Design,
@@ -103,6 +103,7 @@ def sweep_spec(base: Scenario, replications: int, *, vary: Vary | None = None,
                plans: PlansInput | None = None, design: Design = "grid", samples: int = 10,
                seed: int = 0, command: str | None = None) -> SweepSpec:
     """The validated specification of a sweep (see :func:`sweep`), with its manifest fields."""
+    check_seed(seed)
     plan_list = sweep_plans(base, vary, plans, design, samples, seed)
     info = {"scenario": base.model_dump(mode="json"), "scenario_name": base.name,
             "design": {"kind": design, "vary": _vary_text(vary), "samples": samples,
@@ -114,6 +115,7 @@ def sweep_spec(base: Scenario, replications: int, *, vary: Vary | None = None,
 def compare_spec(scenarios: Sequence[ScenarioLike], replications: int, seed: int = 0,
                  command: str | None = None) -> SweepSpec:
     """The validated specification of a comparison: one plan per scenario, same seeds."""
+    check_seed(seed)
     plan_list = compare_plans(scenarios)
     info = {"scenarios": [{"plan": plan.id, "source": plan.source, "name": plan.scenario.name}
                           for plan in plan_list], "command": command}
@@ -225,6 +227,17 @@ def check_run(replications: int, precision: Precision | None) -> None:
     if precision.max_replications < max(MIN_REPLICATIONS, replications):
         raise ScenarioError(f"--max-replications = {precision.max_replications}: must be at "
                             f"least --replications and {MIN_REPLICATIONS}")
+
+
+MAX_SEED = 2**63 - 1
+"""Largest base seed: seeds are stored as signed 64-bit integers."""
+
+
+def check_seed(seed: int) -> None:
+    """Raise ``ScenarioError`` unless ``seed`` is an integer in 0..2**63-1."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ScenarioError(f"--seed = {short_repr(seed)}: must be an integer from 0 to "
+                            f"{MAX_SEED} (2**63-1)")
 
 
 @contextmanager
