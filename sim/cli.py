@@ -86,20 +86,45 @@ def schema(ctx: click.Context, output_format: str) -> None:
     click.echo(text)
 
 
+def _writer_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--wait`` and ``--allow-large``, for every command that runs and writes."""
+    command = click.option(
+        "--allow-large", is_flag=True,
+        help="Run even if the work estimate is over its ceiling (docs/limits.md).")(command)
+    return click.option(
+        "--wait", is_flag=True,
+        help="If another cssim is writing the output folder, wait for it instead of "
+             "stopping.")(command)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True,
               help="Seed of the random streams (0 to 2**63-1).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Output directory  [default: results/<scenario>/seed-<SEED>/]")
+@_writer_options
 @click.pass_context
-def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None) -> None:
+def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None, wait: bool,
+        allow_large: bool) -> None:
     """Simulate the scenario FILE once, write its tables and print a summary."""
+    from sim.io import check_replaceable
+    from sim.locks import output_lock
+    from sim.work_estimate import check_work
+
     with _reported_errors(ctx):
         scenario = load_scenario(file)
-        simulate = _engine()
-        result = simulate(scenario, seed)
-        written = write_run(result, out_dir or default_out_dir(scenario.name, seed))
+        check_work(scenario, str(file), allow_large)
+        out = out_dir or default_out_dir(scenario.name, seed)
+        with output_lock(out, wait, _say):
+            check_replaceable(out)
+            simulate = _engine()
+            result = simulate(scenario, seed)
+            written = write_run(result, out)
         print_summary(result)
         click.echo(f"wrote {written}")
 
@@ -124,6 +149,7 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--overwrite", is_flag=True,
                      help="Replace an --out directory that holds a different sweep."),
     ]
+    command = _writer_options(command)
     for option in reversed(options):
         command = option(command)
     return command
@@ -134,7 +160,7 @@ def _options(values: dict[str, Any]) -> RunOptions:
 
     return RunOptions(values["replications"], values["seed"], values["jobs"],
                       values["scheduler"], values["batch_size"], values["out_dir"],
-                      values["overwrite"])
+                      values["overwrite"], values["wait"], values["allow_large"])
 
 
 @main.command()

@@ -210,6 +210,18 @@ def _as_scenario(scenario: ScenarioLike) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
 
+def check_plans_work(plans: Sequence[Plan], allow_large: bool = False) -> None:
+    """Refuse a plan whose one run would exceed a work ceiling (``sim.work_estimate``).
+
+    Raises:
+        ScenarioError: the first plan over a ceiling, with the figure and the ceiling.
+    """
+    from sim.work_estimate import check_work
+
+    for plan in plans:
+        check_work(plan.scenario, f"{plan.source}: plan {plan.id}", allow_large)
+
+
 def check_run(replications: int, precision: Precision | None) -> None:
     """Check the replication count and the precision settings.
 

@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 
 from sim.experiments.analysis import analyse, check_baseline
-from sim.experiments.api import check_run, compare_spec, sweep_spec
+from sim.experiments.api import check_plans_work, check_run, compare_spec, sweep_spec
 from sim.experiments.design import Design
 from sim.experiments.display import ProgressBar, print_analysis, print_precision
 from sim.experiments.runner import Execution, Outcome, Precision, SweepSpec, manifest, run_sweep
@@ -35,6 +35,8 @@ class RunOptions:
     batch_size: int | None
     out: Path | None
     overwrite: bool
+    wait: bool = False
+    allow_large: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ def sweep_command(scenario: Scenario, source: Path, design: DesignOptions,
     spec = sweep_spec(scenario, options.replications, vary=list(design.vary),
                       plans=design.plans, design=design.design, samples=design.samples,
                       seed=options.seed, command=_command())
+    check_plans_work(spec.plans, options.allow_large)
     baseline = check_baseline(design.baseline, [plan.id for plan in spec.plans])
     out = options.out or _default_out(spec, Path("results") / scenario.name, "sweep")
     outcome = _run(spec, out, options, design.precision)
@@ -68,6 +71,7 @@ def compare_command(files: Sequence[Path], options: RunOptions) -> None:
     """Run ``cssim compare``."""
     check_run(options.replications, None)
     spec = compare_spec(list(files), options.replications, options.seed, _command())
+    check_plans_work(spec.plans, options.allow_large)
     out = options.out or _default_out(spec, Path("results"), "compare")
     outcome = _run(spec, out, options, None)
     _report("comparison", outcome, None, [], None)
@@ -78,7 +82,8 @@ def _run(spec: SweepSpec, out: Path, options: RunOptions,
     execution = Execution(options.jobs, options.scheduler, options.batch_size)
     try:
         with ProgressBar() as progress:
-            return run_sweep(spec, out, execution, options.overwrite, progress, precision)
+            return run_sweep(spec, out, execution, options.overwrite, progress, precision,
+                             wait=options.wait)
     except KeyboardInterrupt:
         click.echo(f"interrupted: completed batches are kept in {out}; run the same command "
                    "again to resume", err=True)
