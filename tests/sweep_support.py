@@ -78,3 +78,21 @@ def killer_engine(scenario: Scenario, seed: int) -> RunResult:
         (Path(os.environ[PID_FOLDER]) / str(os.getpid())).write_text("", encoding="utf-8")
         time.sleep(60)
     return run(scenario, seed)
+
+
+GATED = "gated"
+"""Scenario description that makes :func:`gated_engine` wait for the file named by ``GATE``."""
+GATE = "CSSIM_TEST_GATE"
+"""Environment variable naming the file a ``gated`` replicate waits for (at most a minute)."""
+
+
+def gated_engine(scenario: Scenario, seed: int) -> RunResult:
+    """``sim.run``; a ``gated`` scenario's replicates first wait for the gate file to exist."""
+    import os
+    import time
+
+    if scenario.description == GATED:
+        deadline = time.monotonic() + 60
+        while not Path(os.environ[GATE]).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return run(scenario, seed)
