@@ -12,7 +12,8 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+
+from sim.schema_base import check_number
 
 
 class _Spec(BaseModel):
@@ -20,9 +21,8 @@ class _Spec(BaseModel):
 
     @field_validator("value", "mean", "cv", "low", "high", mode="before", check_fields=False)
     @classmethod
-    def _not_boolean(cls, value: object) -> object:
-        if isinstance(value, bool):
-            raise PydanticCustomError("bool_number", "a boolean where a number is expected")
+    def _plain_number(cls, value: object) -> object:
+        check_number(value)
         return value
 
 

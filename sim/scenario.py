@@ -38,6 +38,8 @@ MAX_TIERS = 50
 """Most customer tiers."""
 MAX_POOLS = 200
 """Most staff pools."""
+MAX_COMPLEXITY_MULTIPLIER = 10.0
+"""Largest ticket-rate multiplier of a complexity."""
 
 
 class ArrivalStep(Model):
@@ -120,7 +122,8 @@ class Support(Model):
 
     hours_per_ticket: dict[TicketLevel, float] = {"T1": 0.5, "T2": 2.0, "T3": 6.0}
     """Engineer hours per ticket by level (assumption)."""
-    complexity_multiplier: dict[Literal["low", "medium", "high"], float] = {
+    complexity_multiplier: dict[Literal["low", "medium", "high"],
+                                Annotated[float, Field(le=MAX_COMPLEXITY_MULTIPLIER)]] = {
         "low": 0.5, "medium": 1.0, "high": 2.0}
     """Ticket-rate multiplier by customer complexity (assumption)."""
     backlog_clear_weeks: float = Field(2.0, gt=0)

@@ -1,7 +1,8 @@
 """The base of every scenario model: frozen, strict about unknown keys, self-documenting.
 
-Numbers must be finite (NaN and infinity are refused) and a boolean is never taken for a
-number: pydantic would read ``true`` as 1, so ``annual_cost: true`` would cost one dollar.
+Numbers must be finite (NaN and infinity are refused), within ±``MAX_MAGNITUDE`` (so that no
+product of them overflows), and a boolean is never taken for a number: pydantic would read
+``true`` as 1, so ``annual_cost: true`` would cost one dollar.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ MAX_HEADCOUNT = 10_000
 """Largest headcount of one pool, at the start, in a staffing plan step or as a hiring cap."""
 MIN_INTERVAL_DAYS = 1.0
 """Shortest period of a recurring review or touch: once a day."""
+MAX_MAGNITUDE = 1e12
+"""Largest absolute value of any number in a scenario (a trillion: no ACV, cost or duration
+comes near; products of such numbers stay far from overflow)."""
 
 
 class Model(BaseModel):
@@ -29,29 +33,39 @@ class Model(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_boolean_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+    def _plain_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         if info.field_name is not None:
-            refuse_booleans(cls.model_fields[info.field_name].annotation, value)
+            check_numbers(cls.model_fields[info.field_name].annotation, value)
         return value
 
 
-def refuse_booleans(annotation: Any, value: Any) -> None:
-    """Raise a pydantic error where ``value`` holds a boolean that ``annotation`` does not allow.
+def check_number(value: Any) -> None:
+    """Raise a pydantic error for a boolean, or a number beyond ±``MAX_MAGNITUDE``."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_number", "a boolean where a number is expected")
+    if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+        raise PydanticCustomError("huge_number", f"beyond ±{MAX_MAGNITUDE:g}, the largest "
+                                  "number a scenario may hold")
+
+
+def check_numbers(annotation: Any, value: Any) -> None:
+    """Apply :func:`check_number` wherever ``annotation`` expects a number in ``value``.
 
     Looks into mappings and lists of plain values; nested models check their own fields.
     """
-    if isinstance(value, bool):
-        if not _allows_boolean(annotation):
-            raise PydanticCustomError("bool_number", "a boolean where a number is expected")
+    if isinstance(value, bool) and _allows_boolean(annotation):
+        return
+    if isinstance(value, (bool, int, float)):
+        check_number(value)
         return
     for option in _options(annotation):
         origin, args = get_origin(option), get_args(option)
         if origin is dict and isinstance(value, dict) and len(args) == 2:
             for item in value.values():
-                refuse_booleans(args[1], item)
+                check_numbers(args[1], item)
         elif origin in (tuple, list) and isinstance(value, (list, tuple)) and args:
             for item in value:
-                refuse_booleans(args[0], item)
+                check_numbers(args[0], item)
 
 
 def _allows_boolean(annotation: Any) -> bool:

@@ -197,8 +197,9 @@ class Tier(Model):
     @model_validator(mode="before")
     @classmethod
     def _touch_defaults(cls, data: object) -> object:
-        if isinstance(data, dict) and data.get("touch_model") in TOUCH_DEFAULTS:
-            defaults = TOUCH_DEFAULTS[data["touch_model"]]
+        touch_model = data.get("touch_model") if isinstance(data, dict) else None
+        defaults = TOUCH_DEFAULTS.get(touch_model) if isinstance(touch_model, str) else None
+        if isinstance(data, dict) and defaults is not None:
             # null in a touch field means "the touch model's default"; elsewhere it is refused
             data = {**defaults, **{key: value for key, value in data.items()
                                    if value is not None or key not in defaults}}

