@@ -20,13 +20,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sim.errors import ScenarioError
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
-"""Largest scenario or plans file read (bytes): 2 MiB, about 50 times the largest shipped file."""
+MAX_FILE_BYTES = 1024 * 1024
+"""Largest scenario or plans file read (bytes): 1 MiB, about 60 times the largest shipped file
+(parsing a file of this size takes about 3 s and 80 MB; see docs/limits.md)."""
 MAX_DEPTH = 40
 """Deepest nesting of mappings and lists (the schema needs 7 levels)."""
 MAX_NODES = 200_000
 """Most values a document may hold once its aliases are expanded (``*anchor`` counts as a copy
-of everything it refers to); a 2 MiB file without aliases holds far fewer."""
+of everything it refers to); every shipped scenario holds fewer than 2,000."""
 
 
 def read_text(path: str | Path, limit: int = MAX_FILE_BYTES) -> str:

@@ -88,6 +88,8 @@ def test_a_kill_at_any_step_keeps_the_old_or_the_new_run(
         old_seed, point = 100 + point, point + 1
     assert _complete_run_seed(out_dir) == new_seed
     assert [path.name for path in tmp_path.iterdir()] == ["run"]
+    print(f"run replacement ({'exchange' if exchange else 'two renames'}): killed at {kills} "
+          "steps, none lost both runs")
     assert kills >= len(TABLES) + (1 if exchange else 2)  # every table, then each swap step
 
 
