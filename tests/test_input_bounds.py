@@ -173,6 +173,7 @@ def test_steps_after_the_horizon_are_refused(base_scenario: dict, path: str, val
     ("pools.0.headcount", 10**30, "beyond ±1e+12"),
     ("pools.0.annual_cost", 1e308, "beyond ±1e+12"),
     ("tiers.0.acv.mean", 1e300, "beyond ±1e+12"),
+    ("triggers.usage.drift", -1e300, "beyond ±1e+12"),
     ("support.complexity_multiplier.high", 1e5, "less than or equal to 10"),
     ("tiers.0.tickets_per_month", 1e6, "less than or equal to 100"),
     ("hiring.review_days", 1e-9, "greater than or equal to 1"),

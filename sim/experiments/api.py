@@ -48,7 +48,8 @@ def sweep(scenario: ScenarioLike, replications: int = 10, *, vary: Vary | None =
           seed: int = 0, out: str | Path | None = None, overwrite: bool = False,
           jobs: int | None = None, scheduler: str | None = None,
           precision: Precision | None = None, batch_size: int | None = None,
-          engine: Engine | None = None) -> pd.DataFrame:
+          engine: Engine | None = None, wait: bool = False,
+          allow_large: bool = False) -> pd.DataFrame:
     """Run every plan of a design over ``replications`` common-random-number replicates.
 
     Args:
@@ -68,6 +69,9 @@ def sweep(scenario: ScenarioLike, replications: int = 10, *, vary: Vary | None =
         precision: add replications until a KPI's relative CI half-width reaches a target.
         batch_size: replicates per task (None: automatic).
         engine: the function run per replicate instead of ``sim.run`` (a test hook).
+        wait: if another process writes ``out``, wait for it instead of raising
+            ``sim.locks.LockedError``.
+        allow_large: run plans over the work ceilings of ``sim.work_estimate``.
 
     Returns:
         One row per (plan, replicate): ``plan``, ``replicate``, ``seed``, ``status``,
@@ -76,16 +80,20 @@ def sweep(scenario: ScenarioLike, replications: int = 10, *, vary: Vary | None =
     check_run(replications, precision)
     spec = sweep_spec(_as_scenario(scenario), replications, vary=vary, plans=plans,
                       design=design, samples=samples, seed=seed)
+    check_plans_work(spec.plans, allow_large)
     with _directory(out) as root:
         run_sweep(spec, root, Execution(jobs, scheduler, batch_size, engine), overwrite,
-                  precision=precision)
+                  precision=precision, wait=wait)
         return read_replicates(root)
 
 
 def compare(scenarios: Sequence[ScenarioLike], replications: int = 10, *, seed: int = 0,
             out: str | Path | None = None, overwrite: bool = False, jobs: int | None = None,
-            scheduler: str | None = None) -> pd.DataFrame:
+            scheduler: str | None = None, wait: bool = False,
+            allow_large: bool = False) -> pd.DataFrame:
     """Run whole scenarios side by side on the same seeds; compare them with the first.
+
+    The options are those of :func:`sweep`.
 
     Returns:
         Per plan and KPI: ``n``, ``mean``, ``ci_low``, ``ci_high``, ``relative_half_width`` and
@@ -94,8 +102,9 @@ def compare(scenarios: Sequence[ScenarioLike], replications: int = 10, *, seed: 
     """
     check_run(replications, None)
     spec = compare_spec(scenarios, replications, seed)
+    check_plans_work(spec.plans, allow_large)
     with _directory(out) as root:
-        run_sweep(spec, root, Execution(jobs, scheduler), overwrite)
+        run_sweep(spec, root, Execution(jobs, scheduler), overwrite, wait=wait)
         return analyse(root).comparison
 
 
