@@ -8,11 +8,11 @@ the customers, and a rollout to the rest, with a one-off cost.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.schema_base import MAX_NAME_LENGTH, MIN_INTERVAL_DAYS
+from sim.schema_base import MAX_HEADCOUNT, MAX_NAME_LENGTH, MIN_INTERVAL_DAYS
 from sim.schema_parts import NAME_PATTERN, Model
 
 StrategyMetric = Literal["customers", "backlog_weeks", "missed_renewals", "cs_cost_pct_arr",
@@ -102,10 +102,10 @@ class StrategyRule(Model):
     """New org model (None: unchanged)."""
     touch_models: dict[str, TouchChange] = {}
     """New service model per tier name."""
-    hire: dict[str, int] = {}
+    hire: dict[str, Annotated[int, Field(le=MAX_HEADCOUNT)]] = {}
     """Pool name -> headcount to reach: requisitions open at the decision, so the new team can
     arrive (after the hiring lead time) during design and pilot."""
-    transfer: dict[str, dict[str, int]] = {}
+    transfer: dict[str, dict[str, Annotated[int, Field(le=MAX_HEADCOUNT)]]] = {}
     """Implementation pool name -> {pool name: people}: staff who move to other implementation
     pools once the rollout is over (e.g. a shared team split into pods). Each waits until the
     old pool's queue is empty and they hold no onboarding, so no customer is left behind; the

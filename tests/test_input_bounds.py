@@ -138,6 +138,15 @@ def test_nan_and_infinity_are_refused(base_scenario: dict, path: str, value: flo
     assert message.startswith("s.yaml: ") and path.split(".")[-1] in message
 
 
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_nan_strategy_threshold_is_refused(value: float) -> None:
+    """It used to disable its rule silently (no comparison with NaN is ever true)."""
+    shipped = Path(__file__).resolve().parents[1] / "scenarios/strategies/specialise_at_150.yaml"
+    data = yaml.safe_load(shipped.read_text())
+    data["strategies"]["rules"][0]["when"]["at_least"] = value
+    assert "strategies.rules[0].when.at_least" in _error(data)
+
+
 @pytest.mark.parametrize("path", ["horizon_months", "pools.0.annual_cost", "pools.0.headcount",
                                   "tiers.0.acv.mean", "growth.initial_customers.smb",
                                   "support.hours_per_ticket.T2"])
