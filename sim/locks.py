@@ -51,13 +51,33 @@ def output_lock(folder: Path, wait: bool = False,
             names the holder.
     """
     path = lock_path(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = _acquire(path, folder, wait, on_wait)
+    created = _make_folders(path.parent)
     try:
-        _record_holder(descriptor)
-        yield path
+        descriptor = _acquire(path, folder, wait, on_wait)
+        try:
+            _record_holder(descriptor)
+            yield path
+        finally:
+            _release(path, descriptor)
     finally:
-        _release(path, descriptor)
+        _remove_empty(created)
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; return those created, outermost first."""
+    missing = [ancestor for ancestor in [*reversed(folder.parents), folder]
+               if not ancestor.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders the lock created that nothing else has filled, innermost first."""
+    for folder in reversed(folders):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _acquire(path: Path, folder: Path, wait: bool,
