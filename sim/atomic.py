@@ -16,12 +16,14 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
 
 STAGING = "cssim-staging"
 OLD = "cssim-old"
+_LEGACY = {STAGING: "tmp", OLD: "old"}
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -32,8 +34,16 @@ def sibling(target: Path, kind: str) -> Path:
 
 
 def siblings(target: Path, kind: str) -> list[Path]:
-    """The hidden folders of ``kind`` left beside ``target``."""
-    return sorted(target.parent.glob(f".{_glob_escape(target.name)}.{kind}-*"))
+    """The hidden folders of ``kind`` left beside ``target``.
+
+    Also those of the names earlier versions used (``.tmp-<name>-<hex>`` for staging,
+    ``.old-<name>-<hex>`` for a run set aside), so that their leftovers are recovered too.
+    """
+    found = set(target.parent.glob(f".{_glob_escape(target.name)}.{kind}-*"))
+    legacy = re.compile(rf"\.{_LEGACY[kind]}-{re.escape(target.name)}-[0-9a-f]{{12}}")
+    if target.parent.is_dir():
+        found |= {path for path in target.parent.iterdir() if legacy.fullmatch(path.name)}
+    return sorted(found)
 
 
 def _glob_escape(name: str) -> str:

@@ -106,3 +106,16 @@ def test_the_two_rename_swap_killed_between_renames_is_recovered(
     sim.io.check_replaceable(out_dir)  # what the next writer does first
     assert _complete_run_seed(out_dir) == 1
     assert [path.name for path in tmp_path.iterdir()] == ["run"]
+
+
+def test_leftovers_of_earlier_versions_are_recovered(
+        run_result_factory: Callable[..., RunResult], tmp_path: Path) -> None:
+    """Earlier versions left ``.old-<name>-<hex>`` (the run set aside) and ``.tmp-<name>-<hex>``."""
+    out_dir = tmp_path / "run"
+    write_run(run_result_factory(seed=1), out_dir)
+    out_dir.rename(tmp_path / ".old-run-0123456789ab")
+    (tmp_path / ".tmp-run-abcdef012345").mkdir()
+    (tmp_path / ".tmp-other-abcdef012345").mkdir()  # another target's: not touched
+    sim.io.check_replaceable(out_dir)
+    assert _complete_run_seed(out_dir) == 1
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".tmp-other-abcdef012345", "run"]
