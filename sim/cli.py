@@ -33,10 +33,26 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 """128 + SIGPIPE: what a shell reports for a writer whose reader went away."""
+MAX_SEED = 2**63 - 1
+"""Largest seed: seeds are stored as signed 64-bit integers in the output tables."""
 
 
-class _QuietPipeGroup(click.Group):
-    """The command group; output into a pipe that closed (``| head``) ends quietly."""
+class _OneLineUsage(click.Command):
+    """A command whose bad flags (unknown value, wrong type) print one line and exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse as usual; a usage error becomes ``error: MESSAGE`` on stderr."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            click.echo(f"error: {error.format_message()}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+
+
+class _Commands(click.Group):
+    """The command group: a usage error is one line; a closed pipe (``| head``) ends quietly."""
+
+    command_class = _OneLineUsage
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a closed stdout exits with status 141 and no message."""
@@ -47,7 +63,7 @@ class _QuietPipeGroup(click.Group):
             ctx.exit(EXIT_BROKEN_PIPE)
 
 
-@click.group(cls=_QuietPipeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="cssim",
                       message="%(prog)s %(version)s")
 @click.option("--debug", is_flag=True, help="Show the full traceback when a command fails.")
@@ -91,22 +107,46 @@ def schema(ctx: click.Context, output_format: str) -> None:
     click.echo(text)
 
 
+def _writer_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--wait`` and ``--allow-large``, for every command that runs and writes."""
+    command = click.option(
+        "--allow-large", is_flag=True,
+        help="Run even if the work estimate is over its ceiling (docs/limits.md).")(command)
+    return click.option(
+        "--wait", is_flag=True,
+        help="If another cssim is writing the output folder, wait for it instead of "
+             "stopping.")(command)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Seed of the random streams.")
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True,
+              help="Seed of the random streams (0 to 2**63-1).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Output directory  [default: results/<scenario>/seed-<SEED>/]")
+@_writer_options
 @_report_option
 @click.pass_context
-def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None,
-        html_report: bool) -> None:
+def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None, wait: bool,
+        allow_large: bool, html_report: bool) -> None:
     """Simulate the scenario FILE once, write its tables and print a summary."""
+    from sim.io import check_replaceable
+    from sim.locks import output_lock
+    from sim.work_estimate import check_work
+
     with _reported_errors(ctx):
         scenario = load_scenario(file)
-        simulate = _engine()
-        result = simulate(scenario, seed)
-        written = write_run(result, out_dir or default_out_dir(scenario.name, seed))
+        check_work(scenario, str(file), allow_large)
+        out = out_dir or default_out_dir(scenario.name, seed)
+        with output_lock(out, wait, _say):
+            check_replaceable(out)
+            simulate = _engine()
+            result = simulate(scenario, seed)
+            written = write_run(result, out)
         print_summary(result)
         click.echo(f"wrote {written}")
         if html_report:
@@ -158,8 +198,8 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
     options: list[Callable[[Callable[..., None]], Callable[..., None]]] = [
         click.option("--replications", type=click.IntRange(min=1), default=10, show_default=True,
                      help="Replicates per plan; replicate r of every plan uses the same seed."),
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-                     help="Base seed of the replicates (and of a Latin hypercube)."),
+        click.option("--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True,
+                     help="Base seed of the replicates and of a Latin hypercube (0 to 2**63-1)."),
         click.option("--jobs", type=click.IntRange(min=1),
                      help="Local worker processes  [default: one per core]"),
         click.option("--scheduler", metavar="ADDRESS",
@@ -174,6 +214,7 @@ def _run_options(command: Callable[..., None]) -> Callable[..., None]:
                      help="Replace an --out directory that holds a different sweep."),
         _report_option,
     ]
+    command = _writer_options(command)
     for option in reversed(options):
         command = option(command)
     return command
@@ -184,7 +225,8 @@ def _options(values: dict[str, Any]) -> RunOptions:
 
     return RunOptions(values["replications"], values["seed"], values["jobs"],
                       values["scheduler"], values["batch_size"], values["out_dir"],
-                      values["overwrite"], values["html_report"])
+                      values["overwrite"], values["html_report"], values["wait"],
+                      values["allow_large"])
 
 
 @main.command()
@@ -350,19 +392,7 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
-class _OneLineUsage(click.Command):
-    """A command whose bad flags (unknown value, wrong type) print one line and exit 2."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Parse as usual; a usage error becomes ``error: MESSAGE`` on stderr."""
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            click.echo(f"error: {error.format_message()}", err=True)
-            ctx.exit(EXIT_BAD_INPUT)
-
-
-@main.command(cls=_OneLineUsage)
+@main.command()
 @click.option("--scenario", "scenario_file", type=click.Path(path_type=Path),
               help="Derive ACV, complexity, segment and growth stage from this scenario "
                    "(flags win over it).")

@@ -11,11 +11,19 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sim.schema_base import check_number
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("value", "mean", "cv", "low", "high", mode="before", check_fields=False)
+    @classmethod
+    def _plain_number(cls, value: object) -> object:
+        check_number(value)
+        return value
 
 
 class Fixed(_Spec):

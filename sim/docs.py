@@ -28,7 +28,15 @@ def _type_of(spec: dict) -> str:
 
 def _limits(spec: dict) -> str:
     words = {"minimum": ">=", "exclusiveMinimum": ">", "maximum": "<=", "exclusiveMaximum": "<"}
-    return ", ".join(f"{sign} {spec[key]}" for key, sign in words.items() if key in spec)
+    limits = [f"{sign} {spec[key]}" for key, sign in words.items() if key in spec]
+    if "maxLength" in spec:
+        limits.append(f"at most {spec['maxLength']} characters")
+    if "maxItems" in spec:
+        limits.append(f"at most {spec['maxItems']} items")
+    values = spec.get("additionalProperties")
+    if isinstance(values, dict) and _limits(values):
+        limits.append(f"values {_limits(values)}")
+    return ", ".join(limits)
 
 
 def _default(spec: dict, required: bool) -> str:

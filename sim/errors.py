@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,9 +28,35 @@ def _path(loc: tuple) -> str:
     return text
 
 
-def _short(value: object, limit: int = 60) -> str:
-    text = repr(value)
+def short_repr(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, built without rendering a huge value whole.
+
+    Nested containers are shown to a few levels and items only, so a value of any size (an
+    expanded alias bomb, a megabyte string) costs microseconds to describe.
+    """
+    text = _BOUNDED.repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _BoundedRepr(reprlib.Repr):
+    """``reprlib`` limits, and a huge integer described by its size, not converted."""
+
+    def repr_int(self, x: int, level: int) -> str:  # noqa: D102 - reprlib's hook
+        if x.bit_length() > 256:
+            return f"<integer of about {int(x.bit_length() * 0.30103)} digits>"
+        return super().repr_int(x, level)
+
+
+def _bounded_repr() -> reprlib.Repr:
+    bounded = _BoundedRepr()
+    bounded.maxlevel = 3
+    bounded.maxtuple = bounded.maxlist = bounded.maxdict = bounded.maxset = 6
+    bounded.maxstring = bounded.maxlong = bounded.maxother = 80
+    return bounded
+
+
+_BOUNDED = _bounded_repr()
+_short = short_repr
 
 
 def format_validation_error(error: ValidationError, source: str) -> str:

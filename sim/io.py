@@ -4,17 +4,18 @@ Every parquet file carries the scenario, seed and package version in its file-le
 (keys ``cssim.scenario``, ``cssim.seed``, ``cssim.version``), so a table read on its own still
 says where it came from.
 
-A run directory is written atomically: the files go into a temporary directory next to the
-target, which is renamed onto the target only once every file is complete. On failure, or on
-Ctrl-C, the temporary directory is removed and an earlier run at the target is left untouched.
+A run directory is written atomically: the files go into a staging folder next to the target,
+which is swapped with the target only once every file is complete (see ``sim.atomic``: a kill at
+any moment leaves the earlier run or the new one at the target, and the next writer tidies up).
+On failure, or on Ctrl-C, the staging folder is removed and an earlier run is left untouched.
+An existing folder is replaced only if it is a run that cssim wrote, recognised by its
+manifest and the metadata of its tables, never by file names alone.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
+from sim import atomic
 from sim.results import RunResult
 
 TABLES = ("timeseries", "workforce", "events", "customers", "summary")
@@ -39,38 +41,103 @@ METADATA_PREFIX = "cssim."
 def write_run(result: RunResult, out_dir: Path) -> Path:
     """Write a run's tables and manifest to ``out_dir``, all or nothing.
 
+    Call it holding the folder's lock (``sim.locks.output_lock``): it tidies what a killed
+    writer left beside the folder.
+
     Args:
         result: the run to write; its manifest needs the keys ``scenario``, ``seed`` and
             ``version``.
         out_dir: the run directory; missing parent folders are created. An earlier run there
             is replaced once the new one is complete; a directory holding anything other than
-            run outputs is refused, never replaced.
+            a cssim run is refused, never replaced, and so is the working directory.
 
     Returns:
         The absolute path of the run directory.
 
     Raises:
         ValueError: the manifest lacks a required key.
-        FileExistsError: ``out_dir`` exists and is not a run directory.
+        FileExistsError: ``out_dir`` exists and is not a run directory cssim wrote.
         OSError: a file could not be written; nothing is left behind.
     """
     out_dir = Path(os.path.abspath(out_dir))
     metadata = file_metadata(result.manifest)
     manifest_text = json.dumps(result.manifest, indent=2, sort_keys=True, default=_json_value)
-    _check_replaceable(out_dir)
+    check_replaceable(out_dir)
     created = _make_folders(out_dir.parent)
-    staging = _sibling(out_dir, "tmp")
+    staging = atomic.sibling(out_dir, atomic.STAGING)
     try:
         staging.mkdir()
         _write_files(result, staging, metadata, manifest_text)
-        previous = _move_into_place(staging, out_dir)
+        atomic.swap_in(staging, out_dir)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        atomic.discard(staging)
         _remove_empty(created)
         raise
-    if previous is not None:
-        _discard(previous)
     return out_dir
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """Refuse an ``out_dir`` that cssim may not replace with a run (reads only).
+
+    Tidies first what a killed writer left beside it (``sim.atomic.recover``).
+
+    Raises:
+        FileExistsError: ``out_dir`` is or holds the working directory, is a file, or is a
+            folder holding anything but a run cssim wrote (manifest and table metadata agree).
+    """
+    out_dir = Path(os.path.abspath(out_dir))
+    working = Path.cwd()
+    if out_dir == working or out_dir in working.parents or not out_dir.name:
+        raise FileExistsError(f"{out_dir}: is the working directory or holds it; "
+                              "give --out a folder of its own")
+    if out_dir.parent.is_dir():
+        atomic.recover(out_dir)
+    if not out_dir.exists() and not out_dir.is_symlink():
+        return
+    if not out_dir.is_dir():
+        raise FileExistsError(f"{out_dir}: exists and is not a directory")
+    foreign = _not_run_outputs(out_dir)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise FileExistsError(f"{out_dir}: exists and holds files that are not outputs of a "
+                              f"cssim run ({shown}); not replacing it")
+
+
+def _not_run_outputs(folder: Path) -> list[str]:
+    """The entries of ``folder`` that are not outputs of the cssim run it holds (sorted)."""
+    entries = sorted(folder.iterdir())
+    if not entries:
+        return []
+    manifest = _run_manifest(folder / MANIFEST_FILE)
+    if manifest is None:
+        return [entry.name for entry in entries]
+    expected = {"seed": str(manifest["seed"]), "version": str(manifest["version"])}
+    return [entry.name for entry in entries
+            if entry.name != MANIFEST_FILE and not _is_run_table(entry, expected)]
+
+
+def _run_manifest(path: Path) -> dict | None:
+    """The manifest of a cssim run at ``path``, or None if it is not one."""
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8")[:10_000_000])
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or any(key not in manifest for key in METADATA_KEYS):
+        return None
+    return manifest
+
+
+def _is_run_table(entry: Path, expected: dict[str, str]) -> bool:
+    """Whether ``entry`` is a table of a run with this seed and version."""
+    if entry.name not in OUTPUT_FILES or entry.is_symlink() or not entry.is_file():
+        return False
+    try:
+        found = read_prefixed_metadata(entry)
+    except (OSError, ValueError, pa.ArrowException):
+        return False
+    return all(found.get(key) == value for key, value in expected.items())
 
 
 def read_run(run_dir: Path) -> dict[str, pd.DataFrame]:
@@ -138,18 +205,6 @@ def _write_table(frame: pd.DataFrame, path: Path, metadata: dict[str, str]) -> N
     pq.write_table(table.replace_schema_metadata(merged), path)
 
 
-def _check_replaceable(out_dir: Path) -> None:
-    if not out_dir.exists() and not out_dir.is_symlink():
-        return
-    if not out_dir.is_dir():
-        raise FileExistsError(f"{out_dir}: exists and is not a directory")
-    foreign = sorted(entry.name for entry in out_dir.iterdir() if entry.name not in OUTPUT_FILES)
-    if foreign:
-        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-        raise FileExistsError(f"{out_dir}: exists and holds files that are not run outputs "
-                              f"({shown}); not replacing it")
-
-
 def _make_folders(folder: Path) -> list[Path]:
     """Create ``folder`` and its missing parents; return the ones created, outermost first."""
     created = []
@@ -166,33 +221,6 @@ def _remove_empty(folders: list[Path]) -> None:
             folder.rmdir()
         except OSError:
             return
-
-
-def _sibling(out_dir: Path, kind: str) -> Path:
-    """A hidden, unused name next to ``out_dir`` (48 random bits make a clash negligible)."""
-    return out_dir.parent / f".{kind}-{out_dir.name}-{secrets.token_hex(6)}"
-
-
-def _move_into_place(staging: Path, out_dir: Path) -> Path | None:
-    """Rename ``staging`` onto ``out_dir``; return where a previous run was moved, if any."""
-    if not out_dir.exists() and not out_dir.is_symlink():
-        os.replace(staging, out_dir)
-        return None
-    previous = _sibling(out_dir, "old")
-    os.replace(out_dir, previous)
-    try:
-        os.replace(staging, out_dir)
-    except BaseException:
-        os.replace(previous, out_dir)
-        raise
-    return previous
-
-
-def _discard(previous: Path) -> None:
-    if previous.is_symlink():
-        previous.unlink()
-    else:
-        shutil.rmtree(previous, ignore_errors=True)
 
 
 def _json_value(value: object) -> object:

@@ -6,17 +6,17 @@ A scenario enters the simulator once, here; everything after trusts it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-import yaml
 from pydantic import Field, model_validator
 
 from sim.calendar import START_DATE_PATTERN
 from sim.distributions import Distribution, Gamma
-from sim.schema_base import plausible, plausible_scale
+from sim.schema_base import MAX_NAME_LENGTH, plausible, plausible_scale
 from sim.schema_hiring import CsOps, Leadership
 from sim.schema_org import Organisation
 from sim.schema_parts import (
+    MAX_PLAN_STEPS,
     NAME_PATTERN,
     Hiring,
     Model,
@@ -31,6 +31,16 @@ from sim.schema_triggers import Triggers
 Complexity = Literal["low", "medium", "high"]
 TICKET_LEVELS: tuple[TicketLevel, ...] = ("T1", "T2", "T3")
 COMPLEXITIES: tuple[Complexity, ...] = ("low", "medium", "high")
+MAX_CUSTOMERS = 1_000_000
+"""Most initial customers (and most waiting for onboarding) of one tier."""
+MAX_ARRIVALS_PER_MONTH = 100_000.0
+"""Highest arrival rate of new customers per month."""
+MAX_TIERS = 50
+"""Most customer tiers."""
+MAX_POOLS = 200
+"""Most staff pools."""
+MAX_COMPLEXITY_MULTIPLIER = 10.0
+"""Largest ticket-rate multiplier of a complexity."""
 
 
 class ArrivalStep(Model):
@@ -38,7 +48,7 @@ class ArrivalStep(Model):
 
     from_month: float = Field(ge=0)
     """Month (from the start of the run) at which this rate starts."""
-    customers_per_month: float = Field(ge=0)
+    customers_per_month: float = Field(ge=0, le=MAX_ARRIVALS_PER_MONTH)
     """Mean new customers per month (Poisson arrivals)."""
     mix: dict[str, float] | None = None
     """Optional tier mix for this piece, overriding each tier's `mix`."""
@@ -47,14 +57,14 @@ class ArrivalStep(Model):
 class Growth(Model):
     """The book at the start and the arrival schedule of new customers."""
 
-    initial_customers: dict[str, int] = {}
+    initial_customers: dict[str, Annotated[int, Field(ge=0, le=MAX_CUSTOMERS)]] = {}
     """Live, onboarded customers per tier at day 0; renewal dates spread over the year."""
-    initial_backlog: dict[str, int] = {}
+    initial_backlog: dict[str, Annotated[int, Field(ge=0, le=MAX_CUSTOMERS)]] = {}
     """Signed customers per tier waiting for onboarding at day 0."""
     initial_tenure_years_max: int = Field(3, ge=0)
     """Initial customers have survived 0..this many renewals (uniform); their θ is drawn from
     the posterior Beta(α, β + renewals survived)."""
-    arrivals: tuple[ArrivalStep, ...] = ()
+    arrivals: tuple[ArrivalStep, ...] = Field((), max_length=MAX_PLAN_STEPS)
     """Piecewise-constant schedule of new-customer arrivals."""
 
     @model_validator(mode="after")
@@ -114,7 +124,8 @@ class Support(Model):
     hours_per_ticket: dict[TicketLevel, float] = Field(
         {"T1": 0.5, "T2": 2.0, "T3": 6.0}, json_schema_extra=plausible_scale(0.5, 2.0))
     """Engineer hours per ticket by level (assumption)."""
-    complexity_multiplier: dict[Literal["low", "medium", "high"], float] = {
+    complexity_multiplier: dict[Literal["low", "medium", "high"],
+                                Annotated[float, Field(le=MAX_COMPLEXITY_MULTIPLIER)]] = {
         "low": 0.5, "medium": 1.0, "high": 2.0}
     """Ticket-rate multiplier by customer complexity (assumption)."""
     backlog_clear_weeks: float = Field(2.0, gt=0, json_schema_extra=plausible(1.0, 4.0))
@@ -183,7 +194,7 @@ class Costs(Model):
 class Scenario(Model):
     """A CS organisation over time: customers, tiers, growth plan, team and costs."""
 
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
     """Scenario name (lower-case identifier), used for output folders."""
     description: str = ""
     """Free text."""
@@ -200,11 +211,11 @@ class Scenario(Model):
     onboards then hands off, renewals specialists renew; pod: the specialist roles grouped in
     pods by tier, with shared renewals and support; geographic: the specialist roles by region
     (§9; see `org`)."""
-    tiers: tuple[Tier, ...] = Field(min_length=1)
+    tiers: tuple[Tier, ...] = Field(min_length=1, max_length=MAX_TIERS)
     """Customer tiers; ACV bands must be contiguous, without gaps or overlaps."""
     growth: Growth
     """Initial book and arrivals."""
-    pools: tuple[StaffPool, ...] = Field(min_length=1)
+    pools: tuple[StaffPool, ...] = Field(min_length=1, max_length=MAX_POOLS)
     """Staff pools."""
     hiring: Hiring = Hiring()
     """Lead time, ramp and backfill."""
@@ -261,29 +272,16 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def read_yaml(path: str | Path) -> object:
-    """Read a UTF-8 YAML file.
+    """Read a UTF-8 YAML file within the bounds of ``sim.safe_yaml``.
 
     Raises:
-        ScenarioError: the file is missing, not UTF-8 or not YAML; one line naming the file
-            (and the line and column of a YAML error).
+        ScenarioError: the file is missing, not a regular file, too large, not UTF-8, not YAML
+            or out of bounds (duplicate key, nesting, alias expansion); one line naming the
+            file (and the line and column of a YAML error).
     """
-    from sim.errors import ScenarioError
+    from sim.safe_yaml import load_yaml, read_text
 
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot read file ({error.strerror or error})") from error
-    except UnicodeDecodeError as error:
-        raise ScenarioError(f"{path}: not a UTF-8 text file (byte {error.start})") from error
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None)
-        raise ScenarioError(f"{path}: unreadable YAML{where}"
-                            + (f": {reason}" if reason else "")) from error
+    return load_yaml(read_text(path), str(path))
 
 
 def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:

@@ -22,6 +22,7 @@ def check_scenario(scenario: Scenario) -> None:
     _check_tiers(scenario)
     _check_growth(scenario)
     _check_pools(scenario)
+    _check_within_horizon(scenario)
     check_organisation(scenario)
     _check_support(scenario)
     _check_strategies(scenario)
@@ -75,6 +76,21 @@ def _check_growth(scenario: Scenario) -> None:
             if tier not in names:
                 raise ValueError(f"growth.arrivals[{index}].mix.{tier}: unknown tier {tier!r}")
         check_shares(step.mix, f"growth.arrivals[{index}].mix")
+
+
+def _check_within_horizon(scenario: Scenario) -> None:
+    """Refuse an arrival or staffing-plan step that would start after the run has ended."""
+    horizon = scenario.horizon_months
+    for index, step in enumerate(scenario.growth.arrivals):
+        if step.from_month >= horizon:
+            raise ValueError(f"growth.arrivals[{index}].from_month = {step.from_month:g}: at or "
+                             f"after the end of the run (horizon_months = {horizon})")
+    for pool_index, pool in enumerate(scenario.pools):
+        for index, plan_step in enumerate(pool.staffing_plan):
+            if plan_step.month >= horizon:
+                raise ValueError(
+                    f"pools[{pool_index}].staffing_plan[{index}].month = {plan_step.month:g}: "
+                    f"at or after the end of the run (horizon_months = {horizon})")
 
 
 def _check_pools(scenario: Scenario) -> None:

@@ -1,16 +1,86 @@
-"""The base of every scenario model: frozen, strict about unknown keys, self-documenting."""
+"""The base of every scenario model: frozen, strict about unknown keys, self-documenting.
+
+Numbers must be finite (NaN and infinity are refused), within ±``MAX_MAGNITUDE`` (so that no
+product of them overflows), and a boolean is never taken for a number: pydantic would read
+``true`` as 1, so ``annual_cost: true`` would cost one dollar.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+MAX_NAME_LENGTH = 64
+"""Longest name of a scenario, tier, pool, pod, region or strategy rule (they become folder
+and column names)."""
+MAX_HEADCOUNT = 10_000
+"""Largest headcount of one pool, at the start, in a staffing plan step or as a hiring cap."""
+MIN_INTERVAL_DAYS = 1.0
+"""Shortest period of a recurring review or touch: once a day."""
+MAX_MAGNITUDE = 1e12
+"""Largest absolute value of any number in a scenario (a trillion: no ACV, cost or duration
+comes near; products of such numbers stay far from overflow)."""
 
 
 class Model(BaseModel):
     """Base for every scenario model: frozen, strict about unknown keys, self-documenting."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
+                              allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name is not None:
+            check_numbers(cls.model_fields[info.field_name].annotation, value)
+        return value
+
+
+def check_number(value: Any) -> None:
+    """Raise a pydantic error for a boolean, or a number beyond ±``MAX_MAGNITUDE``."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_number", "a boolean where a number is expected")
+    if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+        raise PydanticCustomError("huge_number", f"beyond ±{MAX_MAGNITUDE:g}, the largest "
+                                  "number a scenario may hold")
+
+
+def check_numbers(annotation: Any, value: Any) -> None:
+    """Apply :func:`check_number` wherever ``annotation`` expects a number in ``value``.
+
+    Looks into mappings and lists of plain values; nested models check their own fields.
+    """
+    if isinstance(value, bool) and _allows_boolean(annotation):
+        return
+    if isinstance(value, (bool, int, float)):
+        check_number(value)
+        return
+    for option in _options(annotation):
+        origin, args = get_origin(option), get_args(option)
+        if origin is dict and isinstance(value, dict) and len(args) == 2:
+            for item in value.values():
+                check_numbers(args[1], item)
+        elif origin in (tuple, list) and isinstance(value, (list, tuple)) and args:
+            for item in value:
+                check_numbers(args[0], item)
+
+
+def _allows_boolean(annotation: Any) -> bool:
+    return any(option is bool or option is Any or option is object
+               for option in _options(annotation))
+
+
+def _options(annotation: Any) -> list[Any]:
+    """The alternatives of a type: ``Annotated`` unwrapped, unions and ``X | None`` flattened."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _options(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return [option for arg in get_args(annotation) for option in _options(arg)]
+    return [annotation]
 
 
 def plausible(low: float, high: float, source: str = "assumption") -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
-from sim.schema_base import Model, plausible
+from sim.schema_base import MAX_HEADCOUNT, Model, plausible
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -100,13 +100,13 @@ class HiringTrigger(Model):
     """renewals pools: if set, the trigger counts renewals instead of hours: renewals due in the
     next 12 months per specialist above which to hire (§7.1 "headcount ≈ renewals in next 12
     months / 100", 80-150 a year). Unset: hours against `target_utilisation`."""
-    first_cs_ops_at_csms: int | None = Field(None, ge=1)
+    first_cs_ops_at_csms: int | None = Field(None, ge=1, le=MAX_HEADCOUNT)
     """cs_ops pools: CSM headcount at which the first CS Ops person is hired (default 8; §7.1,
     §8: 8-10)."""
     csms_per_cs_ops: float | None = Field(None, gt=0)
     """cs_ops pools: then one CS Ops person per this many CSMs (default 8; §7.1: 5-10, mature
     15-20)."""
-    max_headcount: int | None = Field(None, ge=0)
+    max_headcount: int | None = Field(None, ge=0, le=MAX_HEADCOUNT)
     """Headcount the policy never hires beyond (null: no limit); plans and backfill ignore it."""
 
     def threshold(self, name: str) -> float:

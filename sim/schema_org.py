@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from sim.schema_base import plausible
+from sim.schema_base import MAX_NAME_LENGTH, plausible
 from sim.schema_parts import NAME_PATTERN, Model, StaffPool
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ class Pod(Model):
     renewals, support and CS Ops are shared services outside the pods.
     """
 
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
     """Pod name (lower-case identifier)."""
     tiers: tuple[str, ...] = Field(min_length=1)
     """Tiers the pod serves; a tier belongs to at most one pod."""
@@ -37,7 +37,7 @@ class Pod(Model):
 class Region(Model):
     """A geographic region of the customer base (§9.2 geographic model)."""
 
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
     """Region name (lower-case identifier), used by pools' `region` and in the outputs."""
     share: float = Field(ge=0, le=1)
     """Share of customers (initial book, backlog and new arrivals) in this region; shares over
@@ -66,12 +66,12 @@ class Organisation(Model):
                                             json_schema_extra=plausible(1.0, 1.15))
     """Pod model: churn odds x this at the first renewal after a handoff inside the pod
     (assumption; §9.2)."""
-    pods: tuple[Pod, ...] = ()
+    pods: tuple[Pod, ...] = Field((), max_length=100)
     """Pod model: the pods (§9.2 pod structure)."""
     allow_pod_borrowing: bool = False
     """Pod model: whether a waiting customer may be onboarded by a free implementation slot of
     another pod when its own pod has none (§9.2 con: pods compete for resources)."""
-    regions: tuple[Region, ...] = ()
+    regions: tuple[Region, ...] = Field((), max_length=100)
     """Geographic model: the regions; each customer is drawn into one."""
     uncovered_response_delay_hours: float = Field(8.0, ge=0,
                                                   json_schema_extra=plausible(4.0, 12.0))

@@ -12,10 +12,22 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 
 from sim.distributions import Distribution, Fixed
-from sim.schema_base import Model, plausible, plausible_scale
+from sim.schema_base import (
+    MAX_HEADCOUNT,
+    MAX_NAME_LENGTH,
+    MIN_INTERVAL_DAYS,
+    Model,
+    plausible,
+    plausible_scale,
+)
 from sim.schema_hiring import HiringTrigger
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+MAX_TICKETS_PER_MONTH = 100.0
+"""Most support tickets per customer per month a tier may raise."""
+MAX_PLAN_STEPS = 240
+"""Most steps of a staffing plan or of the arrival schedule (one a month over the longest
+horizon)."""
 TicketLevel = Literal["T1", "T2", "T3"]
 """Support ticket levels, simplest first (§6.7)."""
 SHARE_TOLERANCE = 1e-6
@@ -146,7 +158,7 @@ TOUCH_DEPENDENT: tuple[str, ...] = tuple(TOUCH_DEFAULTS["high"])
 class Tier(Model):
     """A customer tier: an ACV band served with one touch model."""
 
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
     """Tier name (lower-case identifier), used in outputs."""
     acv_min: float = Field(ge=0)
     """Lowest ACV in the band, inclusive (USD per year). Bands are [acv_min, acv_max)."""
@@ -171,7 +183,7 @@ class Tier(Model):
     accounts_per_csm: float | None = Field(None, gt=0)
     """Target accounts per CSM (default by touch model high / medium / low / tech: 12 / 40 / 50 /
     500, §7.1, §4.2)."""
-    touch_interval_days: float | None = Field(None, gt=0)
+    touch_interval_days: float | None = Field(None, ge=MIN_INTERVAL_DAYS)
     """Days between scheduled touches (default by touch model: 14 / 30 / 30 / 30)."""
     touch_hours: float | None = Field(None, ge=0)
     """CSM hours per touch incl. preparation (default 5 / 3 / 2 / 0; assumption). 0 =
@@ -182,7 +194,8 @@ class Tier(Model):
     """Latent churn distribution (shifted-beta-geometric)."""
     renewal_change: RenewalChange = RenewalChange()
     """Expansion and contraction at renewal."""
-    tickets_per_month: float = Field(0.5, ge=0, json_schema_extra=plausible_scale(0.5, 2.0))
+    tickets_per_month: float = Field(0.5, ge=0, le=MAX_TICKETS_PER_MONTH,
+                                     json_schema_extra=plausible_scale(0.5, 2.0))
     """Support tickets per live customer per month at medium complexity (assumption)."""
     ticket_mix: TicketMix = TicketMix()
     """Complexity mix of this tier's tickets."""
@@ -201,10 +214,12 @@ class Tier(Model):
     @model_validator(mode="before")
     @classmethod
     def _touch_defaults(cls, data: object) -> object:
-        if isinstance(data, dict) and data.get("touch_model") in TOUCH_DEFAULTS:
-            defaults = TOUCH_DEFAULTS[data["touch_model"]]
-            data = {**{k: v for k, v in defaults.items()}, **{k: v for k, v in data.items()
-                                                              if v is not None}}
+        touch_model = data.get("touch_model") if isinstance(data, dict) else None
+        defaults = TOUCH_DEFAULTS.get(touch_model) if isinstance(touch_model, str) else None
+        if isinstance(data, dict) and defaults is not None:
+            # null in a touch field means "the touch model's default"; elsewhere it is refused
+            data = {**defaults, **{key: value for key, value in data.items()
+                                   if value is not None or key not in defaults}}
         return data
 
     @model_validator(mode="after")
@@ -228,14 +243,14 @@ class PlanStep(Model):
 
     month: float = Field(ge=0)
     """Month (from the start of the run) at which requisitions are opened."""
-    headcount: int = Field(ge=0)
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT)
     """Target headcount; hires arrive after the hiring lead time and then ramp up."""
 
 
 class StaffPool(Model):
     """A pool of staff in one role (e.g. the CSMs serving the enterprise tier)."""
 
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
     """Pool name (lower-case identifier), used as `role` in the workforce table."""
     role: Literal["csm", "implementation", "support", "renewals", "cs_ops", "leader"]
     """What the pool does (§7)."""
@@ -251,15 +266,15 @@ class StaffPool(Model):
     """Contracted hours per person per week."""
     admin_share: float = Field(0.15, ge=0, lt=1)
     """Share of hours taken by meetings and admin (assumption)."""
-    headcount: int = Field(ge=0)
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT)
     """Headcount at the start of the run (fully ramped)."""
-    onboarding_slots: int | None = Field(None, ge=0)
+    onboarding_slots: int | None = Field(None, ge=0, le=1000)
     """Concurrent onboardings per person: implementation default 10 (8-15, §7.1), must be > 0;
     CSMs in the generalist model default 3 (assumption), 0 = they leave onboarding to an
     implementation pool."""
     fixed_load: float = Field(0.85, ge=0)
     """cs_ops and leader pools: share of available hours demanded by work not modelled here."""
-    staffing_plan: tuple[PlanStep, ...] = ()
+    staffing_plan: tuple[PlanStep, ...] = Field((), max_length=MAX_PLAN_STEPS)
     """Headcount targets by month; requisitions open at the step's month."""
     hiring_trigger: HiringTrigger = HiringTrigger()
     """When a hiring policy (`hiring.policy`) adds to this pool; defaults by role (§7.1, §8)."""
@@ -318,7 +333,7 @@ class Hiring(Model):
     `review_days` hires when a pool's trigger metric, forecast one lead time ahead, exceeds its
     threshold; reactive: hires once the current metric has exceeded it for
     `reactive_delay_days` (§8: "hire proactively, not reactively")."""
-    review_days: float = Field(7.0, gt=0)
+    review_days: float = Field(7.0, ge=MIN_INTERVAL_DAYS)
     """Days between hiring reviews of the proactive and reactive policies (assumption)."""
     trend_window_days: float = Field(90.0, gt=0)
     """proactive: the trend of a trigger's load is measured over the reviews of this many past

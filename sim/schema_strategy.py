@@ -8,10 +8,11 @@ the customers, and a rollout to the rest, with a one-off cost.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from sim.schema_base import MAX_HEADCOUNT, MAX_NAME_LENGTH, MIN_INTERVAL_DAYS
 from sim.schema_parts import NAME_PATTERN, TOUCH_DEFAULTS, Model
 
 StrategyMetric = Literal["customers", "backlog_weeks", "missed_renewals", "cs_cost_pct_arr",
@@ -60,7 +61,7 @@ class TouchChange(Model):
     """New touch model of the tier."""
     coverage: Literal["dedicated", "pooled"] | None = None
     """New coverage (dedicated or pooled CSMs)."""
-    touch_interval_days: float | None = Field(None, gt=0)
+    touch_interval_days: float | None = Field(None, ge=MIN_INTERVAL_DAYS)
     """New days between scheduled touches."""
     touch_hours: float | None = Field(None, ge=0)
     """New CSM hours per touch."""
@@ -109,7 +110,7 @@ class Transition(Model):
 class StrategyRule(Model):
     """One change of organisation, made when a condition holds."""
 
-    name: str = Field(pattern=NAME_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
     """Rule name, used in the outputs."""
     when: Condition
     """The condition that triggers the change."""
@@ -117,10 +118,10 @@ class StrategyRule(Model):
     """New org model (None: unchanged)."""
     touch_models: dict[str, TouchChange] = {}
     """New service model per tier name."""
-    hire: dict[str, int] = {}
+    hire: dict[str, Annotated[int, Field(le=MAX_HEADCOUNT)]] = {}
     """Pool name -> headcount to reach: requisitions open at the decision, so the new team can
     arrive (after the hiring lead time) during design and pilot."""
-    transfer: dict[str, dict[str, int]] = {}
+    transfer: dict[str, dict[str, Annotated[int, Field(le=MAX_HEADCOUNT)]]] = {}
     """Implementation pool name -> {pool name: people}: staff who move to other implementation
     pools once the rollout is over (e.g. a shared team split into pods). Each waits until the
     old pool's queue is empty and they hold no onboarding, so no customer is left behind; the
@@ -151,9 +152,9 @@ class StrategyRule(Model):
 class Strategies(Model):
     """Rules that change the organisation as the company grows (§10, §12)."""
 
-    rules: tuple[StrategyRule, ...] = ()
+    rules: tuple[StrategyRule, ...] = Field((), max_length=100)
     """Rules, considered in order at each review; each fires at most once."""
     commitment_months: float = Field(12.0, ge=0)
     """Months a change must be fully in force before the next may start (12-18, §12.3)."""
-    review_days: float = Field(30.4375, gt=0)
+    review_days: float = Field(30.4375, ge=MIN_INTERVAL_DAYS)
     """Days between reviews of the rules (monthly)."""

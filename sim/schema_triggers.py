@@ -28,12 +28,12 @@ class UsageSignal(Model):
     drift down and cross the risk thresholds more often: the signal is informative about churn.
     """
 
-    volatility: float = Field(0.2, ge=0)
+    volatility: float = Field(0.2, ge=0, le=5)
     """Standard deviation of the monthly change in log usage (assumption)."""
-    drift: float = 0.02
+    drift: float = Field(0.02, ge=-1, le=1)
     """Monthly drift of log usage of a customer with θ = 0 (assumption: healthy accounts grow
     their usage by about 2% a month)."""
-    risk_loading: float = Field(1.0, ge=0)
+    risk_loading: float = Field(1.0, ge=0, le=10)
     """Monthly drift lost per unit of θ (assumption: θ = 0.3 drifts down about 25% a month)."""
 
 
@@ -145,7 +145,7 @@ class Triggers(Model):
     """Usage growth -> expansion opportunity routed by size."""
     outreach_hours: float = Field(2.0, gt=0)
     """CSM hours of one human at-risk outreach, preparation included (assumption)."""
-    risk_delay_per_day: float = Field(1.002, ge=1)
+    risk_delay_per_day: float = Field(1.002, ge=1, le=1.1)
     """Churn odds x this ** (days a risk trigger waited for its answer) at the next renewal
     (§6.3 direction; size assumption: 1.002 is +6% a month, x2 over a year unanswered)."""
     outreach_effect: float = Field(0.7, gt=0, le=1)

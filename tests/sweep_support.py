@@ -55,3 +55,44 @@ def sorted_frame(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Rows sorted by ``keys``, a fresh index, plan as plain text."""
     frame = frame.astype({"plan": str})
     return frame.sort_values(keys).reset_index(drop=True)
+
+
+KILLER = "killer"
+"""Scenario description that makes :func:`killer_engine` kill its own worker on replicate 3."""
+SLEEPER = "sleeper"
+"""Scenario description that makes :func:`killer_engine` note its pid and sleep a minute."""
+PID_FOLDER = "CSSIM_TEST_PID_FOLDER"
+"""Environment variable naming the folder where a sleeping worker notes its pid."""
+
+
+def killer_engine(scenario: Scenario, seed: int) -> RunResult:
+    """``sim.run``; a ``killer`` scenario's replicate 3 SIGKILLs the worker running it (as the
+    out-of-memory killer would), a ``sleeper`` scenario's replicates sleep in the worker."""
+    import os
+    import signal
+    import time
+
+    if scenario.description == KILLER and seed == replicate_seed(0, 3):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if scenario.description == SLEEPER:
+        (Path(os.environ[PID_FOLDER]) / str(os.getpid())).write_text("", encoding="utf-8")
+        time.sleep(60)
+    return run(scenario, seed)
+
+
+GATED = "gated"
+"""Scenario description that makes :func:`gated_engine` wait for the file named by ``GATE``."""
+GATE = "CSSIM_TEST_GATE"
+"""Environment variable naming the file a ``gated`` replicate waits for (at most a minute)."""
+
+
+def gated_engine(scenario: Scenario, seed: int) -> RunResult:
+    """``sim.run``; a ``gated`` scenario's replicates first wait for the gate file to exist."""
+    import os
+    import time
+
+    if scenario.description == GATED:
+        deadline = time.monotonic() + 60
+        while not Path(os.environ[GATE]).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return run(scenario, seed)

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import sim.atomic
 import sim.io
 from sim.io import (
     MANIFEST_FILE,
@@ -121,7 +122,7 @@ def test_existing_run_replaced_only_on_success(run_result_factory: Callable[...,
     assert [path.name for path in tmp_path.iterdir()] == ["seed-1"]
 
 
-def test_failed_final_rename_restores_the_previous_run(
+def test_failed_final_rename_restores_the_previous_run(  # without an atomic exchange
         run_result_factory: Callable[..., RunResult], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     out_dir = tmp_path / "run"
@@ -135,6 +136,7 @@ def test_failed_final_rename_restores_the_previous_run(
             raise OSError("rename failed")
         real_replace(source, target)
 
+    monkeypatch.setattr(sim.atomic, "rename_exchange", lambda first, second: False)
     monkeypatch.setattr(sim.io.os, "replace", replace)
     with pytest.raises(OSError, match="rename failed"):
         write_run(run_result_factory(seed=2), out_dir)

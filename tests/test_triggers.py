@@ -159,7 +159,7 @@ def test_disabled_engine_gives_identical_tables(base_scenario: dict) -> None:
     tweaked = copy.deepcopy(base_scenario)
     tweaked["triggers"] = {"enabled": False, "usage": {"volatility": 2.0, "drift": -1.0},
                            "usage_drop": {"threshold": 0.1}, "outreach_hours": 30.0,
-                           "risk_delay_per_day": 1.5, "outreach_effect": 0.1}
+                           "risk_delay_per_day": 1.1, "outreach_effect": 0.1}
     off = run(parse_scenario(tweaked), seed=3)
     for name in ("timeseries", "workforce", "events", "customers", "summary"):
         pd.testing.assert_frame_equal(getattr(plain, name), getattr(off, name))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, short_repr
 from sim.experiments.analysis import analyse
 from sim.experiments.design import (
     Design,
@@ -48,7 +48,8 @@ def sweep(scenario: ScenarioLike, replications: int = 10, *, vary: Vary | None =
           seed: int = 0, out: str | Path | None = None, overwrite: bool = False,
           jobs: int | None = None, scheduler: str | None = None,
           precision: Precision | None = None, batch_size: int | None = None,
-          engine: Engine | None = None) -> pd.DataFrame:
+          engine: Engine | None = None, wait: bool = False,
+          allow_large: bool = False) -> pd.DataFrame:
     """Run every plan of a design over ``replications`` common-random-number replicates.
 
     Args:
@@ -68,6 +69,9 @@ def sweep(scenario: ScenarioLike, replications: int = 10, *, vary: Vary | None =
         precision: add replications until a KPI's relative CI half-width reaches a target.
         batch_size: replicates per task (None: automatic).
         engine: the function run per replicate instead of ``sim.run`` (a test hook).
+        wait: if another process writes ``out``, wait for it instead of raising
+            ``sim.locks.LockedError``.
+        allow_large: run plans over the work ceilings of ``sim.work_estimate``.
 
     Returns:
         One row per (plan, replicate): ``plan``, ``replicate``, ``seed``, ``status``,
@@ -76,16 +80,20 @@ def sweep(scenario: ScenarioLike, replications: int = 10, *, vary: Vary | None =
     check_run(replications, precision)
     spec = sweep_spec(_as_scenario(scenario), replications, vary=vary, plans=plans,
                       design=design, samples=samples, seed=seed)
+    check_plans_work(spec.plans, allow_large)
     with _directory(out) as root:
         run_sweep(spec, root, Execution(jobs, scheduler, batch_size, engine), overwrite,
-                  precision=precision)
+                  precision=precision, wait=wait)
         return read_replicates(root)
 
 
 def compare(scenarios: Sequence[ScenarioLike], replications: int = 10, *, seed: int = 0,
             out: str | Path | None = None, overwrite: bool = False, jobs: int | None = None,
-            scheduler: str | None = None) -> pd.DataFrame:
+            scheduler: str | None = None, wait: bool = False,
+            allow_large: bool = False) -> pd.DataFrame:
     """Run whole scenarios side by side on the same seeds; compare them with the first.
+
+    The options are those of :func:`sweep`.
 
     Returns:
         Per plan and KPI: ``n``, ``mean``, ``ci_low``, ``ci_high``, ``relative_half_width`` and
@@ -94,8 +102,9 @@ def compare(scenarios: Sequence[ScenarioLike], replications: int = 10, *, seed: 
     """
     check_run(replications, None)
     spec = compare_spec(scenarios, replications, seed)
+    check_plans_work(spec.plans, allow_large)
     with _directory(out) as root:
-        run_sweep(spec, root, Execution(jobs, scheduler), overwrite)
+        run_sweep(spec, root, Execution(jobs, scheduler), overwrite, wait=wait)
         return analyse(root).comparison
 
 
@@ -103,6 +112,7 @@ def sweep_spec(base: Scenario, replications: int, *, vary: Vary | None = None,
                plans: PlansInput | None = None, design: Design = "grid", samples: int = 10,
                seed: int = 0, command: str | None = None) -> SweepSpec:
     """The validated specification of a sweep (see :func:`sweep`), with its manifest fields."""
+    check_seed(seed)
     plan_list = sweep_plans(base, vary, plans, design, samples, seed)
     info = {"scenario": base.model_dump(mode="json"), "scenario_name": base.name,
             "design": {"kind": design, "vary": _vary_text(vary), "samples": samples,
@@ -114,6 +124,7 @@ def sweep_spec(base: Scenario, replications: int, *, vary: Vary | None = None,
 def compare_spec(scenarios: Sequence[ScenarioLike], replications: int, seed: int = 0,
                  command: str | None = None) -> SweepSpec:
     """The validated specification of a comparison: one plan per scenario, same seeds."""
+    check_seed(seed)
     plan_list = compare_plans(scenarios)
     info = {"scenarios": [{"plan": plan.id, "source": plan.source, "name": plan.scenario.name,
                            "start_date": plan.scenario.start_date,
@@ -210,6 +221,18 @@ def _as_scenario(scenario: ScenarioLike) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
 
 
+def check_plans_work(plans: Sequence[Plan], allow_large: bool = False) -> None:
+    """Refuse a plan whose one run would exceed a work ceiling (``sim.work_estimate``).
+
+    Raises:
+        ScenarioError: the first plan over a ceiling, with the figure and the ceiling.
+    """
+    from sim.work_estimate import check_work
+
+    for plan in plans:
+        check_work(plan.scenario, f"{plan.source}: plan {plan.id}", allow_large)
+
+
 def check_run(replications: int, precision: Precision | None) -> None:
     """Check the replication count and the precision settings.
 
@@ -227,6 +250,17 @@ def check_run(replications: int, precision: Precision | None) -> None:
     if precision.max_replications < max(MIN_REPLICATIONS, replications):
         raise ScenarioError(f"--max-replications = {precision.max_replications}: must be at "
                             f"least --replications and {MIN_REPLICATIONS}")
+
+
+MAX_SEED = 2**63 - 1
+"""Largest base seed: seeds are stored as signed 64-bit integers."""
+
+
+def check_seed(seed: int) -> None:
+    """Raise ``ScenarioError`` unless ``seed`` is an integer in 0..2**63-1."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ScenarioError(f"--seed = {short_repr(seed)}: must be an integer from 0 to "
+                            f"{MAX_SEED} (2**63-1)")
 
 
 @contextmanager

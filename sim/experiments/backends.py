@@ -4,36 +4,27 @@ All three run the same function (``tasks.run_batch``) on the same batches, so re
 depend on the backend. :func:`execute` keeps at most two batches per worker in flight, so the
 parent holds a bounded amount of work and results whatever the number of replicates, and
 yields results as they complete.
+
+Local workers are supervised (``sim.experiments.supervision``): they die with the sweep's
+main process however it ends, and a worker that dies mid-batch (killed, out of memory) costs
+only its batch: the replicates of every batch in flight are run again one by one on a fresh
+pool, and a replicate whose retry kills its worker again is recorded as failed.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 from collections.abc import Generator, Iterable, Iterator
 from concurrent import futures as cf
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any
 
+from sim.experiments.supervision import Backend, Supervisor, interrupt_on_sigterm, start_worker
 from sim.experiments.tasks import Batch, BatchResult, run_batch
 
-IN_FLIGHT_PER_WORKER = 2
-
-
-class Backend(Protocol):
-    """Runs batches somewhere and reports which have finished."""
-
-    workers: int
-
-    def submit(self, batch: Batch) -> Any:
-        """Start a batch; returns a future whose ``result()`` is its :class:`BatchResult`."""
-
-    def wait(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
-        """Block until at least one future is done; returns (done, not done)."""
-
-    def cancel(self, pending: set[Any]) -> None:
-        """Give up on futures not yet done."""
+__all__ = ["Backend", "execute", "open_backend"]
 
 
 def default_jobs() -> int:
@@ -63,20 +54,16 @@ def open_backend(jobs: int | None = None, scheduler: str | None = None) -> Itera
 
 def execute(backend: Backend, batches: Iterable[Batch]) -> Generator[BatchResult, None, None]:
     """Run the batches on the backend; yield results in the order they complete."""
-    window = IN_FLIGHT_PER_WORKER * max(1, backend.workers)
-    pending: set[Any] = set()
+    supervisor = Supervisor(backend)
     try:
         for batch in batches:
-            pending.add(backend.submit(batch))
-            if len(pending) >= window:
-                done, pending = backend.wait(pending)
-                yield from (future.result() for future in done)
-        while pending:
-            done, pending = backend.wait(pending)
-            yield from (future.result() for future in done)
+            supervisor.submit(batch)
+            while supervisor.full():
+                yield from supervisor.collect()
+        while supervisor.busy():
+            yield from supervisor.collect()
     finally:
-        if pending:
-            backend.cancel(pending)
+        supervisor.cancel()
 
 
 class InProcess:
@@ -102,15 +89,20 @@ class InProcess:
 
 
 class LocalPool:
-    """A pool of local worker processes."""
+    """A pool of local worker processes, replaced by a fresh one when a worker dies."""
 
-    def __init__(self, executor: cf.ProcessPoolExecutor, workers: int) -> None:
-        self.executor = executor
+    def __init__(self, workers: int) -> None:
         self.workers = workers
+        self.executor = _executor(workers)
 
     def submit(self, batch: Batch) -> cf.Future:
-        """Queue the batch for a worker."""
-        return self.executor.submit(run_batch, batch)
+        """Queue the batch for a worker (on a fresh pool if a worker of this one died)."""
+        try:
+            return self.executor.submit(run_batch, batch)
+        except BrokenProcessPool:
+            _terminate(self.executor)
+            self.executor = _executor(self.workers)
+            return self.executor.submit(run_batch, batch)
 
     def wait(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
         """Block until a batch finishes."""
@@ -125,14 +117,19 @@ class LocalPool:
 
 @contextmanager
 def _pool_backend(jobs: int) -> Iterator[LocalPool]:
-    executor = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_start_context(),
-                                      initializer=_ignore_interrupts)
-    try:
-        yield LocalPool(executor, jobs)
-    except BaseException:
-        _terminate(executor)
-        raise
-    executor.shutdown(wait=True)
+    with interrupt_on_sigterm():
+        pool = LocalPool(jobs)
+        try:
+            yield pool
+        except BaseException:
+            _terminate(pool.executor)
+            raise
+        pool.executor.shutdown(wait=True)
+
+
+def _executor(jobs: int) -> cf.ProcessPoolExecutor:
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_start_context(),
+                                  initializer=start_worker, initargs=(os.getpid(),))
 
 
 def _start_context() -> multiprocessing.context.BaseContext:
@@ -142,11 +139,6 @@ def _start_context() -> multiprocessing.context.BaseContext:
         context.set_forkserver_preload(["sim.experiments.tasks", "sim.model"])
         return context
     return multiprocessing.get_context("spawn")
-
-
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _terminate(executor: cf.ProcessPoolExecutor) -> None:

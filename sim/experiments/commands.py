@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from sim.experiments.analysis import analyse, check_baseline
-from sim.experiments.api import check_run, compare_spec, sweep_spec
+from sim.experiments.api import check_plans_work, check_run, compare_spec, sweep_spec
 from sim.experiments.design import Design
 from sim.experiments.display import ProgressBar, print_analysis, print_precision
 from sim.experiments.runner import Execution, Outcome, Precision, SweepSpec, manifest, run_sweep
@@ -37,6 +37,8 @@ class RunOptions:
     out: Path | None
     overwrite: bool
     html_report: bool = False
+    wait: bool = False
+    allow_large: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ def sweep_command(scenario: Scenario, source: Path, design: DesignOptions,
     spec = sweep_spec(scenario, options.replications, vary=list(design.vary),
                       plans=design.plans, design=design.design, samples=design.samples,
                       seed=options.seed, command=_command())
+    check_plans_work(spec.plans, options.allow_large)
     baseline = check_baseline(design.baseline, [plan.id for plan in spec.plans])
     out = options.out or _default_out(spec, Path("results") / scenario.name, "sweep")
     outcome = _run(spec, out, options, design.precision)
@@ -71,6 +74,7 @@ def compare_command(files: Sequence[Path], options: RunOptions) -> None:
     """Run ``cssim compare``."""
     check_run(options.replications, None)
     spec = compare_spec(list(files), options.replications, options.seed, _command())
+    check_plans_work(spec.plans, options.allow_large)
     out = options.out or _default_out(spec, Path("results"), "compare")
     outcome = _run(spec, out, options, None)
     _report("comparison", outcome, None, [], None)
@@ -82,7 +86,8 @@ def _run(spec: SweepSpec, out: Path, options: RunOptions,
     execution = Execution(options.jobs, options.scheduler, options.batch_size)
     try:
         with ProgressBar() as progress:
-            return run_sweep(spec, out, execution, options.overwrite, progress, precision)
+            return run_sweep(spec, out, execution, options.overwrite, progress, precision,
+                             wait=options.wait)
     except KeyboardInterrupt:
         click.echo(f"interrupted: completed batches are kept in {out}; run the same command "
                    "again to resume", err=True)

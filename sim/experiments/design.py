@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, short_repr
 from sim.experiments.paths import PathError, apply_overrides, resolve, value_at
 from sim.scenario import Scenario, parse_scenario, read_yaml
 
@@ -70,7 +70,7 @@ def parse_factor(spec: str, base: Mapping[str, Any]) -> Factor:
     """
     path, separator, text = spec.partition("=")
     if not separator or not path.strip():
-        raise ScenarioError(f"--vary {spec!r}: expected PATH=V1,V2,... or PATH=LOW:HIGH")
+        raise ScenarioError(f"--vary {short_repr(spec)}: expected PATH=V1,V2,... or PATH=LOW:HIGH")
     return factor(path.strip(), text, base)
 
 
@@ -79,7 +79,7 @@ def factor(path: str, values: Any, base: Mapping[str, Any], source: str = "--var
     try:
         resolved = resolve(base, path)
     except PathError as error:
-        raise ScenarioError(f"{source}: {path} = {values!r}: {error}") from error
+        raise ScenarioError(f"{source}: {path} = {short_repr(values)}: {error}") from error
     match = _RANGE.match(values) if isinstance(values, str) else None
     if match:
         bounds = _bounds(path, match, resolved.integer, source)
@@ -93,10 +93,10 @@ def _listed(path: str, values: Any, source: str) -> list[Any]:
         try:
             values = yaml.safe_load(f"[{values}]")
         except yaml.YAMLError as error:
-            raise ScenarioError(f"{source}: {path} = {values!r}: cannot read the values "
+            raise ScenarioError(f"{source}: {path} = {short_repr(values)}: cannot read the values "
                                 f"(YAML: {getattr(error, 'problem', error)})") from error
     if not isinstance(values, (list, tuple)) or not values:
-        raise ScenarioError(f"{source}: {path} = {values!r}: expected one or more values")
+        raise ScenarioError(f"{source}: {path} = {short_repr(values)}: expected one or more values")
     return list(values)
 
 
@@ -177,21 +177,22 @@ def named_plans(data: object, source: str) -> list[tuple[str, dict[str, Any]]]:
     if not isinstance(data, Mapping) or not data:
         raise ScenarioError(f"{source}: plans map plan ids to overrides "
                             "({field path: value}); found no such mapping")
+    _check_count(len(data))
     plans = []
     for plan_id, overrides in data.items():
         check_plan_id(str(plan_id), source)
         if overrides is not None and not isinstance(overrides, Mapping):
-            raise ScenarioError(f"{source}: {plan_id} = {overrides!r}: expected a mapping "
-                                "of field paths to values")
+            raise ScenarioError(f"{source}: {plan_id} = {short_repr(overrides)}: expected a "
+                                "mapping of field paths to values")
         plans.append((str(plan_id), {str(key): value for key, value in (overrides or {}).items()}))
     return plans
 
 
 def check_plan_id(plan_id: str, where: str) -> None:
     """Raise ``ScenarioError`` unless ``plan_id`` is a letter then letters, digits, _ or -."""
-    if not PLAN_ID.match(plan_id):
-        raise ScenarioError(f"{where}: plan id {plan_id!r} must start with a letter and hold "
-                            "only letters, digits, '_' and '-' (at most 64 characters)")
+    if not PLAN_ID.fullmatch(plan_id):
+        raise ScenarioError(f"{where}: plan id {short_repr(plan_id)} must start with a letter "
+                            "and hold only letters, digits, '_' and '-' (at most 64 characters)")
 
 
 def combine(named: Sequence[tuple[str, dict[str, Any]]],

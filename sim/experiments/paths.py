@@ -21,6 +21,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from sim.errors import short_repr
 from sim.scenario import Scenario
 from sim.schema_parts import TOUCH_DEPENDENT
 
@@ -87,7 +88,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
         try:
             path = resolve(result, text)
         except PathError as error:
-            raise PathError(f"{text} = {value!r}: {error}") from error
+            raise PathError(f"{text} = {short_repr(value)}: {error}") from error
         node: Any = result
         for key in path.keys[:-1]:
             node = node[key]
@@ -140,7 +141,7 @@ def _key(node: Any, part: str, seen: list[Key], last: bool) -> Key:
     if isinstance(node, list):
         return _list_key(node, part, where)
     if not isinstance(node, dict):
-        raise PathError(f"{where} is {node!r}, which has no field {part!r}")
+        raise PathError(f"{where} is {short_repr(node)}, which has no field {part!r}")
     if part in node:
         return part
     if last and _is_map(annotation_at(Scenario, seen)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from sim.experiments.seeding import SEEDING
 from sim.experiments.stats import MIN_REPLICATIONS, look_ahead, precision_report
 from sim.experiments.store import FORMAT, SweepStore, definition_id, read_replicates
 from sim.experiments.tasks import FAILED, Batch, Engine
+from sim.locks import output_lock
 from sim.version import __version__
 
 MAX_BATCH = 25
@@ -156,15 +158,28 @@ def _scalar_column(values: list[Any]) -> bool:
 
 def run_sweep(spec: SweepSpec, out: Path, execution: Execution | None = None,
               overwrite: bool = False, progress: Progress | None = None,
-              precision: Precision | None = None) -> Outcome:
-    """Run (or resume) a sweep into ``out``.
+              precision: Precision | None = None, wait: bool = False) -> Outcome:
+    """Run (or resume) a sweep into ``out``, holding its lock (``sim.locks``) throughout.
 
     Raises:
         FileExistsError: ``out`` holds something else (see ``SweepStore.check``).
+        LockedError: another process writes ``out`` and ``wait`` is false.
     """
     execution = execution or Execution()
     sweep_manifest = manifest(spec)
-    SweepStore.check(out, sweep_manifest["definition"], overwrite)
+    with output_lock(out, wait, _say):
+        SweepStore.check(out, sweep_manifest["definition"], overwrite)
+        return _locked_sweep(spec, out, execution, overwrite, progress, precision,
+                             sweep_manifest)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _locked_sweep(spec: SweepSpec, out: Path, execution: Execution, overwrite: bool,
+                  progress: Progress | None, precision: Precision | None,
+                  sweep_manifest: dict[str, Any]) -> Outcome:
     with open_backend(execution.jobs, execution.scheduler) as backend:
         store = SweepStore.open(out, sweep_manifest, plans_frame(spec.plans), overwrite)
         try:

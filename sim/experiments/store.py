@@ -21,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
-import shutil
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ REPLICATES = "replicates"
 TIMESERIES = "timeseries"
 FORMAT = 1
 _TEMPORARY = ".tmp-"
+_PART = re.compile(r"part-(\d+)-(\d+)\.parquet")
 
 
 def definition_id(definition: Mapping[str, Any]) -> str:
@@ -64,8 +66,9 @@ class SweepStore:
         """Refuse a directory that holds something other than this sweep (reads only).
 
         Raises:
-            FileExistsError: ``root`` is a file, a folder of other files, or (without
-                ``overwrite``) a sweep of a different definition.
+            FileExistsError: ``root`` is a file, a folder of other files, (without
+                ``overwrite``) a sweep of a different definition, or (with it) a sweep
+                folder that also holds files the sweep did not write.
         """
         root = Path(root)
         if not root.exists():
@@ -78,21 +81,31 @@ class SweepStore:
         if manifest is None or "definition" not in manifest:
             raise FileExistsError(f"{root}: exists and is not a sweep directory "
                                   "(no readable manifest.json); not writing into it")
-        if manifest["definition"] != definition and not overwrite:
+        if manifest["definition"] == definition:
+            return
+        if not overwrite:
             raise FileExistsError(
                 f"{root}: holds a different sweep (definition {manifest['definition']}, this one "
                 f"is {definition}: scenario, plans, seed or version differ); use another --out, "
                 "or --overwrite to replace it")
+        foreign = foreign_files(root, str(manifest["definition"]))
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise FileExistsError(f"{root}: holds files the sweep there did not write ({shown}); "
+                                  "not replacing it: move them out, or use another --out")
 
     @classmethod
     def open(cls, root: Path, manifest: Mapping[str, Any], plans: pd.DataFrame,
              overwrite: bool) -> SweepStore:
-        """Create or reopen the directory for ``manifest``'s sweep; tidy what a kill left."""
+        """Create or reopen the directory for ``manifest``'s sweep; tidy what a kill left.
+
+        Call it holding the folder's lock (``sim.locks.output_lock``).
+        """
         root = Path(root)
         cls.check(root, manifest["definition"], overwrite)
         previous = _read_json(root / MANIFEST) or {}
         if previous and previous.get("definition") != manifest["definition"]:
-            shutil.rmtree(root)  # --overwrite of a different sweep
+            _remove_sweep(root)  # --overwrite of a different sweep: its files only
             previous = {}
         root.mkdir(parents=True, exist_ok=True)
         store = cls(root)
@@ -113,9 +126,17 @@ class SweepStore:
         _atomic(self.root / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
 
     def write_table(self, name: str, frame: pd.DataFrame) -> Path:
-        """Write a whole table (``plans.parquet``, ``stats.parquet``, ...) atomically."""
+        """Write a whole table (``plans.parquet``, ``stats.parquet``, ...) atomically.
+
+        It carries the sweep's metadata (``batch_metadata``), by which ``--overwrite`` knows
+        it for the sweep's own.
+        """
+        metadata = self.metadata or batch_metadata(self.manifest())
         table = pa.Table.from_pandas(frame, preserve_index=False)
-        return _atomic(self.root / name, lambda path: pq.write_table(table, path))
+        merged = {**(table.schema.metadata or {}),
+                  **{key.encode(): value.encode() for key, value in metadata.items()}}
+        return _atomic(self.root / name,
+                       lambda path: pq.write_table(table.replace_schema_metadata(merged), path))
 
     def write_batch(self, result: BatchResult) -> None:
         """Store a batch: its timeseries file, then its replicates file (which marks it done)."""
@@ -137,12 +158,90 @@ class SweepStore:
         return failures
 
     def _tidy(self) -> None:
-        """Remove temporary files and timeseries files of batches that were never completed."""
+        """Remove what kills and concurrent writers left.
+
+        Temporary files, timeseries files of batches never completed, and batches that repeat
+        replicates of another (two writers at once, before sweeps had a lock).
+        """
         for path in self.root.rglob(f".*{_TEMPORARY}*"):
             path.unlink(missing_ok=True)
         for path in (self.root / TIMESERIES).glob("plan=*/part-*.parquet"):
             if not (self.root / REPLICATES / path.parent.name / path.name).exists():
                 path.unlink()
+        removed = remove_overlapping_batches(self.root)
+        if removed:
+            print(f"{self.root}: repaired: {len(removed)} batch files repeated replicates of "
+                  "others (two sweeps wrote here at once) and were removed; their replicates "
+                  "not stored elsewhere are run again", file=sys.stderr)
+
+
+def remove_overlapping_batches(root: Path) -> list[Path]:
+    """Delete batch files whose replicates overlap another batch of the same plan.
+
+    Per plan, the batches covering the most replicates are kept first; a batch overlapping a
+    kept one is removed with its timeseries file. Returns the removed replicates files.
+    """
+    removed = []
+    for partition in sorted((Path(root) / REPLICATES).glob("plan=*")):
+        kept: list[tuple[int, int]] = []
+        for first, last, path in sorted(_batch_ranges(partition),
+                                        key=lambda item: (item[0] - item[1], item[0])):
+            if any(first <= end and start <= last for start, end in kept):
+                path.unlink()
+                (Path(root) / TIMESERIES / partition.name / path.name).unlink(missing_ok=True)
+                removed.append(path)
+            else:
+                kept.append((first, last))
+    return removed
+
+
+def _batch_ranges(partition: Path) -> list[tuple[int, int, Path]]:
+    ranges = []
+    for path in partition.glob("part-*.parquet"):
+        match = _PART.fullmatch(path.name)
+        if match:
+            ranges.append((int(match.group(1)), int(match.group(2)), path))
+    return ranges
+
+
+def foreign_files(root: Path, definition: str) -> list[str]:
+    """Files under ``root`` that the sweep ``definition`` did not write (relative, sorted).
+
+    The sweep's files are its manifest, its parquet files (each carries the definition in
+    its metadata) and its hidden temporary files.
+    """
+    foreign = []
+    for path in sorted(Path(root).rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        if path == Path(root) / MANIFEST or _TEMPORARY in path.name:
+            continue
+        if not _belongs_to(path, definition):
+            foreign.append(str(path.relative_to(root)))
+    return foreign
+
+
+def _belongs_to(path: Path, definition: str) -> bool:
+    if path.is_symlink() or not path.is_file() or path.suffix != ".parquet":
+        return False
+    try:
+        found = read_prefixed_metadata(path)
+    except (OSError, ValueError, pa.ArrowException):
+        return False
+    return found.get("definition") == definition
+
+
+def _remove_sweep(root: Path) -> None:
+    """Delete the files of the sweep in ``root`` and the folders they leave empty.
+
+    Call it only once ``foreign_files`` has found nothing else there.
+    """
+    for path in sorted(root.rglob("*"), key=lambda item: len(item.parts), reverse=True):
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        else:
+            path.unlink()
 
 
 def read_replicates(root: Path, columns: list[str] | None = None) -> pd.DataFrame:

@@ -88,6 +88,14 @@ def run_batch(batch: Batch) -> BatchResult:
     return BatchResult(plan=batch.plan, replicates=pd.DataFrame(rows), periods=periods)
 
 
+def failed_batch(batch: Batch, reason: str) -> BatchResult:
+    """A batch whose every replicate is recorded as failed for ``reason`` (nothing ran)."""
+    rows = [{"replicate": replicate, "seed": replicate_seed(batch.base_seed, replicate),
+             "status": FAILED, "error": reason, "traceback": None,
+             **dict.fromkeys(RECORDED_KPIS, np.nan)} for replicate in batch.replicates]
+    return BatchResult(plan=batch.plan, replicates=pd.DataFrame(rows), periods=_empty_periods())
+
+
 def _failure_row(replicate: int, seed: int, error: Exception) -> dict[str, object]:
     message = " ".join(str(error).split())
     return {"replicate": replicate, "seed": seed, "status": FAILED,
