@@ -24,9 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.io import CSV_MARKER, DERIVED_CREATOR
 from sim.report_html.source import Calendar, ExperimentSource, RunSource, load
 
 FORMATS = ("xlsx", "csv")
+
 MONEY = re.compile(r"(^|_)(arr|acv|cost|costs|amount)(_|$)|_usd$")
 SHARE = re.compile(r"(^|_)(grr|nrr|share|utilisation|probability)(_|$)")
 PERCENT = re.compile(r"_pct_")
@@ -133,6 +135,7 @@ def _write_xlsx(tables: Mapping[str, pd.DataFrame], target: Path) -> Path:
     temporary = target.with_name(f".{target.stem}.tmp-{os.getpid()}{target.suffix}")
     try:
         with pd.ExcelWriter(temporary, engine="xlsxwriter") as writer:
+            writer.book.set_properties({"author": DERIVED_CREATOR})
             for name, frame in tables.items():
                 _write_sheet(writer, name, frame)
         os.replace(temporary, target)
@@ -162,11 +165,13 @@ def _write_csv(tables: Mapping[str, pd.DataFrame], folder: Path) -> Path:
     if folder.exists():
         if not folder.is_dir():
             raise FileExistsError(f"{folder}: exists and is not a folder")
-        foreign = sorted(entry.name for entry in folder.iterdir() if entry.name not in names)
+        foreign = sorted(entry.name for entry in folder.iterdir()
+                         if entry.name not in names | {CSV_MARKER})
         if foreign:
             raise FileExistsError(f"{folder}: holds other files ({', '.join(foreign[:3])}); "
                                   "not writing CSV files into it")
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / CSV_MARKER).write_text(DERIVED_CREATOR + "\n", encoding="utf-8")
     for name, frame in tables.items():
         target = folder / f"{name}.csv"
         temporary = folder / f".{name}.csv.tmp-{os.getpid()}"

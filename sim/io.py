@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -113,7 +114,40 @@ def _not_run_outputs(folder: Path) -> list[str]:
         return [entry.name for entry in entries]
     expected = {"seed": str(manifest["seed"]), "version": str(manifest["version"])}
     return [entry.name for entry in entries
-            if entry.name != MANIFEST_FILE and not _is_run_table(entry, expected)]
+            if entry.name != MANIFEST_FILE and not _is_run_table(entry, expected)
+            and not _is_derived_output(entry)]
+
+
+DERIVED_CREATOR = "cssim"
+"""Author recorded in every file cssim derives from a result (the report, the spreadsheet)."""
+CSV_MARKER = ".cssim-export"
+"""Marker file that ``cssim export --format csv`` writes into its folder."""
+REPORT_MARKER = b'<meta name="generator" content="cssim '
+"""What the head of a cssim HTML report holds."""
+
+
+def _is_derived_output(entry: Path) -> bool:
+    """Whether ``entry`` is a report, workbook or CSV folder that cssim wrote from a result."""
+    if entry.is_symlink():
+        return False
+    if entry.is_dir():
+        marker = entry / CSV_MARKER
+        return marker.is_file() and all(
+            child.name == CSV_MARKER or (child.suffix == ".csv" and child.is_file())
+            for child in entry.iterdir())
+    if not entry.is_file():
+        return False
+    try:
+        if entry.suffix == ".html":
+            with entry.open("rb") as handle:
+                return REPORT_MARKER in handle.read(4096)
+        if entry.suffix == ".xlsx":
+            with zipfile.ZipFile(entry) as book:
+                core = book.read("docProps/core.xml")[:100_000]
+            return f"<dc:creator>{DERIVED_CREATOR}</dc:creator>".encode() in core
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return False
 
 
 def _run_manifest(path: Path) -> dict | None:

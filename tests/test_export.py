@@ -89,8 +89,10 @@ def test_the_sweep_workbook_has_the_statistics_and_the_fans(real_sweep_dir: Path
 
 def test_csv_writes_one_file_per_table(real_compare_dir: Path, tmp_path: Path) -> None:
     folder = export(real_compare_dir, "csv", tmp_path / "csv")
+    assert (folder / ".cssim-export").is_file()
     assert sorted(path.name for path in folder.iterdir()) == [
-        "differences.csv", "kpis.csv", "monthly.csv", "plans.csv", "replicates.csv"]
+        ".cssim-export", "differences.csv", "kpis.csv", "monthly.csv", "plans.csv",
+        "replicates.csv"]
     _same(pd.read_csv(folder / "kpis.csv"),
           pd.read_parquet(real_compare_dir / "comparison.parquet"))
 

@@ -183,3 +183,22 @@ def test_read_metadata_of_a_foreign_file(tmp_path: Path) -> None:
     pq.write_table(pa.table({"x": [1, 2]}), path)
     with pytest.raises(ValueError, match="not a run output file"):
         read_metadata(path)
+
+
+def test_a_run_folder_holding_its_report_and_exports_can_be_replaced(tmp_path: Path) -> None:
+    """The report, workbook and CSV folder cssim derived from a run are its outputs too."""
+    from sim import load_scenario, run
+    from sim.export import export
+    from sim.io import check_replaceable, write_run
+    from sim.report_html import write_report
+
+    out = tmp_path / "run"
+    write_run(run(load_scenario("scenarios/stage1_startup.yaml"), 1), out)
+    write_report(out)
+    export(out, "xlsx")
+    export(out, "csv")
+    check_replaceable(out)  # nothing foreign
+    (out / "notes.html").write_text("<html>my own notes</html>", encoding="utf-8")
+    (out / "csv" / "mine.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(FileExistsError, match=r"\(csv, notes.html\)"):
+        check_replaceable(out)

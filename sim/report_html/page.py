@@ -66,6 +66,7 @@ def render(page: Page, script: str) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="cssim {escape(__version__)}">
 <title>{escape(page.title)}</title>
 <style>{STYLE}</style>
 <script>{script}</script>
