@@ -21,9 +21,10 @@ from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.experiments.api import compare, sweep
+    from sim.experiments.optimise import optimise
 
-__all__ = ["RunResult", "Scenario", "__version__", "compare", "load_scenario", "parse_scenario",
-           "run", "sweep"]
+__all__ = ["RunResult", "Scenario", "__version__", "compare", "load_scenario", "optimise",
+           "parse_scenario", "run", "sweep"]
 
 
 def __getattr__(name: str) -> Any:
@@ -32,4 +33,8 @@ def __getattr__(name: str) -> Any:
         from sim.experiments import api
 
         return getattr(api, name)
+    if name == "optimise":
+        from sim.experiments.optimise import optimise
+
+        return optimise
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -138,7 +138,8 @@ def _judge_chance(requirement: Requirement, probability: float, values: np.ndarr
     status = MET if low >= probability else VIOLATED if high < probability else UNDECIDED
     upper = requirement.operator in ("<=", "<")
     finite = values[~np.isnan(values)]
-    quantile = (float(np.quantile(finite, probability if upper else 1 - probability))
+    share_wanted = probability if upper else 1 - probability
+    quantile = (float(np.quantile(finite, share_wanted, method="higher" if upper else "lower"))
                 if len(finite) else math.nan)
     shortfall = max(0.0, probability - share) if len(values) else math.inf
     return Judgement(status, share, low, high, shortfall, quantile)
