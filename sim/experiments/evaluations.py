@@ -23,6 +23,7 @@ from sim.experiments.backends import Backend, execute
 from sim.experiments.design import Plan
 from sim.experiments.goals import (
     INTERVAL,
+    MET,
     VIOLATED,
     Constraint,
     Judgement,
@@ -130,7 +131,9 @@ class Assessment:
         values = []
         for constraint, judgement in zip(constraints, self.judgements, strict=True):
             if constraint.probability is not None:
-                values.append(constraint.probability - judgement.low)
+                missing = constraint.probability - judgement.low
+                values.append(missing if judgement.status == MET
+                              else max(missing, 1e-9) + judgement.shortfall)
                 continue
             requirement = constraint.requirement
             scale = abs(requirement.value) or 1.0

@@ -110,8 +110,10 @@ class Judgement:
         estimate: the share of runs meeting the bound (chance) or the KPI's mean.
         low: the lower one-sided bound of ``estimate``.
         high: the upper one-sided bound of ``estimate``.
-        shortfall: how far the estimate is from the constraint (0 when it satisfies it): the
-            missing share of runs, or the mean's distance from the value relative to the value.
+        shortfall: how far the plan is from the bound, relative to the bound (0 when the
+            estimate satisfies it): for a chance constraint, the distance from the bound to the
+            KPI value met in a share ``probability`` of runs; for a mean constraint, the
+            distance from the bound to the mean.
         quantile: the KPI value met in a share ``probability`` of runs (chance constraints).
     """
 
@@ -141,7 +143,9 @@ def _judge_chance(requirement: Requirement, probability: float, values: np.ndarr
     share_wanted = probability if upper else 1 - probability
     quantile = (float(np.quantile(finite, share_wanted, method="higher" if upper else "lower"))
                 if len(finite) else math.nan)
-    shortfall = max(0.0, probability - share) if len(values) else math.inf
+    scale = abs(requirement.value) or 1.0
+    distance = (quantile - requirement.value) if upper else (requirement.value - quantile)
+    shortfall = max(0.0, distance / scale) if not math.isnan(distance) else math.inf
     return Judgement(status, share, low, high, shortfall, quantile)
 
 

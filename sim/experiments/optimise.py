@@ -39,6 +39,7 @@ from sim.experiments.optimise_output import (
     optimum_scenario,
     write_outputs,
 )
+from sim.experiments.polish import polish
 from sim.experiments.search import (
     Candidate,
     Report,
@@ -160,6 +161,7 @@ def run_optimisation(base: Scenario, settings: Settings, out: Path, *, jobs: int
                                 overwrite)
         evaluator = Evaluator(store, backend, settings.seed, engine, on_batch)
         seen = search(settings, base, evaluator, report)
+        polish(seen, settings, base, evaluator, report)
         chosen = finalists(seen, settings)
         reevaluate(chosen, settings, evaluator)
         store.write_failures()

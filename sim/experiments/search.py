@@ -11,8 +11,8 @@ Procedure (deterministic for a given base seed, whatever the backend or number o
    mean), its replicates are doubled, up to ``max_replications``: replicates go to the plans
    near the constraint boundary that matter for the decision.
 3. A plan proposed again reuses its replicates. The sampler stops after three quarters of the
-   ``budget`` (distinct plans); the rest goes to a local search around the best plan (one step
-   up or down in one variable at a time) that stops when no neighbour is better.
+   ``budget`` (distinct plans); the rest goes to a local search around the best plan
+   (``polish``).
 4. Finalists: the best plans shown to meet the constraints, then the best undecided ones (or,
    if every plan violates them, the closest). They are re-run on fresh seeds (replicates
    ``FRESH..FRESH+final_replications-1``, common to the finalists) and the choice is made on
@@ -31,7 +31,7 @@ from sim.errors import ScenarioError
 from sim.experiments.design import Plan, build_plans
 from sim.experiments.evaluations import Assessment, Evaluator, assess, plan_id
 from sim.experiments.goals import MET, UNDECIDED, VIOLATED, Constraint, Objective
-from sim.experiments.levers import Lever, effective_values, plan_overrides
+from sim.experiments.levers import Lever, plan_overrides
 from sim.scenario import Scenario
 
 FRESH = 1_000_000
@@ -113,59 +113,12 @@ def search(settings: Settings, base: Scenario, evaluator: Evaluator,
         asks += len(trials)
         proposed = [_propose(trial, settings, base, seen) for trial in trials]
         fresh = [candidate for candidate, new in proposed if new and candidate.plan is not None]
-        _refine(fresh, settings, evaluator, _incumbent(seen.values(), settings.objective))
+        refine(fresh, settings, evaluator, incumbent(seen.values(), settings.objective))
         for trial, (candidate, new) in zip(trials, proposed, strict=True):
             _tell(study, trial, candidate, settings)
             if new and report is not None:
                 report(candidate, settings.budget)
-    polish(seen, settings, base, evaluator, report)
     return seen
-
-
-def polish(seen: dict[str, Candidate], settings: Settings, base: Scenario,
-           evaluator: Evaluator, report: Report | None = None) -> None:
-    """Local search around the best plan until the budget is spent or no neighbour is better.
-
-    The neighbours of a plan move one search variable one step (1 for integers, a twentieth of
-    the range for real values) up or down; they are evaluated like any plan, and the best plan
-    (as ranked by :func:`finalists`) moves to a better neighbour until none is better.
-    """
-    while len(seen) < settings.budget:
-        ranked = finalists(seen, settings)
-        if not ranked:
-            return
-        best = ranked[0]
-        proposed = []
-        for values in _neighbours(best, settings.levers, base):
-            if len(seen) >= settings.budget:
-                break
-            candidate, new = _propose_values(values, settings, base, seen)
-            if new:
-                proposed.append(candidate)
-        if not proposed:
-            return
-        _refine([item for item in proposed if item.plan is not None], settings, evaluator,
-                _incumbent(seen.values(), settings.objective))
-        for candidate in proposed:
-            if report is not None:
-                report(candidate, settings.budget)
-        if finalists(seen, settings)[0] is best:
-            return
-
-
-def _neighbours(candidate: Candidate, levers: Sequence[Lever],
-                base: Scenario) -> list[dict[str, float]]:
-    values = effective_values(levers, candidate.values, base)
-    points = []
-    for lever in levers:
-        step = 1.0 if lever.integer else (lever.high - lever.low) / 20
-        for name in lever.names:
-            for move in (-step, step):
-                moved = min(lever.high, max(lever.low, values[name] + move))
-                moved = int(moved) if lever.integer else moved
-                if moved != values[name]:
-                    points.append({**values, name: moved})
-    return points
 
 
 def _sampler(settings: Settings) -> Any:
@@ -185,11 +138,15 @@ def _sampler(settings: Settings) -> Any:
 def _propose(trial: Any, settings: Settings, base: Scenario,
              seen: dict[str, Candidate]) -> tuple[Candidate, bool]:
     """The candidate of a proposal, and whether it is new (added to ``seen``)."""
-    return _propose_values(_point(trial, settings.levers), settings, base, seen)
+    return propose_values(_point(trial, settings.levers), settings, base, seen)
 
 
-def _propose_values(values: dict[str, float], settings: Settings, base: Scenario,
+def propose_values(values: dict[str, float], settings: Settings, base: Scenario,
                     seen: dict[str, Candidate]) -> tuple[Candidate, bool]:
+    """The candidate of a point, and whether it is new (then added to ``seen``, validated).
+
+    A point beyond the budget gets a candidate without a plan, not added.
+    """
     overrides = plan_overrides(settings.levers, values, base)
     identifier = plan_id(overrides)
     if identifier in seen:
@@ -218,7 +175,7 @@ def _point(trial: Any, levers: Sequence[Lever]) -> dict[str, float]:
     return values
 
 
-def _refine(candidates: Sequence[Candidate], settings: Settings, evaluator: Evaluator,
+def refine(candidates: Sequence[Candidate], settings: Settings, evaluator: Evaluator,
             incumbent: float | None) -> None:
     """Run the first look at each plan; double the replicates of close, competitive ones."""
     for candidate in candidates:
@@ -256,7 +213,7 @@ def _worth_more(candidate: Candidate, settings: Settings, incumbent: float | Non
     return not settings.objective.better(incumbent, reach)
 
 
-def _incumbent(candidates: Any, objective: Objective) -> float | None:
+def incumbent(candidates: Any, objective: Objective) -> float | None:
     """The best objective mean among plans shown to meet the constraints."""
     best: float | None = None
     for candidate in candidates:
