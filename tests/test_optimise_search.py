@@ -15,6 +15,8 @@ from test_theory import erlang_c, onboarding_only
 
 from sim.cli import main
 from sim.experiments.optimise import optimise
+from sim.experiments.search import FRESH
+from sim.experiments.store import read_replicates
 from sim.scenario import Scenario, load_scenario, parse_scenario
 
 TOY_LEVERS = ["pools.csm_mid.headcount=0..15", "pools.implementation.headcount=0..10"]
@@ -74,6 +76,11 @@ def test_infeasible_constraints_are_reported_with_the_closest_plan(scenario: Sce
     assert (closest["pools.csm_mid.headcount"] + closest["pools.implementation.headcount"] / 2
             == staff.max())
     assert closest["status"] == "violated"
+    # The finalists were re-run on fresh seeds, and their figures are those runs.
+    stored = read_replicates(tmp_path / "out")
+    fresh = stored[(stored["plan"] == closest["plan"]) & (stored["replicate"] >= FRESH)]
+    assert closest["stage"] == "fresh" and len(fresh) == closest["n"] == 10
+    assert closest["backlog_weeks_max"] == pytest.approx(fresh["backlog_weeks_max"].mean())
     assert not (tmp_path / "out" / "best.yaml").exists()
     assert (tmp_path / "out" / "closest.yaml").exists()
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
