@@ -23,7 +23,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from sim.experiments.evaluations import Evaluator, frontier
 from sim.experiments.goals import Constraint, Objective, objective, parse_constraint
 from sim.experiments.levers import Lever, calendar_pools, check_levers, parse_lever
 from sim.experiments.optimise_output import (
+    Optimum,
     evaluation_rows,
     optimum_scenario,
     write_outputs,
@@ -54,33 +55,6 @@ from sim.experiments.store import FORMAT, SweepStore, definition_id
 from sim.experiments.tasks import BatchResult, Engine
 from sim.scenario import Scenario, load_scenario
 from sim.version import __version__
-
-
-@dataclass(frozen=True)
-class Optimum:
-    """The result of an optimisation.
-
-    Attributes:
-        feasible: whether the chosen plan met every constraint on fresh seeds.
-        plan: the chosen plan's id (the closest plan's when infeasible; None if nothing ran).
-        overrides: its field overrides on the input scenario.
-        scenario: its complete scenario (None if nothing ran).
-        evaluations: one row per plan and stage (see the module docstring).
-        finalists: the finalists' rows on fresh seeds, best first.
-        frontier: the cost–service frontier of the search.
-        calendar: the chosen plan's hiring calendar.
-        root: the output directory.
-    """
-
-    feasible: bool
-    plan: str | None
-    overrides: dict[str, Any]
-    scenario: Scenario | None
-    evaluations: pd.DataFrame
-    finalists: pd.DataFrame
-    frontier: pd.DataFrame
-    calendar: pd.DataFrame
-    root: Path
 
 
 def settings_from(base: Scenario, levers: Sequence[str], minimise: str | None,

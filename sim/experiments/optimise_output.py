@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -15,14 +17,38 @@ from sim.experiments.search import Candidate, Settings
 from sim.experiments.store import SweepStore, _atomic
 from sim.scenario import Scenario
 
-if TYPE_CHECKING:
-    from sim.experiments.optimise import Optimum
-
 BEST = "best.yaml"
 CLOSEST = "closest.yaml"
 EVALUATIONS = "evaluations.parquet"
 FRONTIER = "frontier.parquet"
 CALENDAR = "calendar.parquet"
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """The result of an optimisation.
+
+    Attributes:
+        feasible: whether the chosen plan met every constraint on fresh seeds.
+        plan: the chosen plan's id (the closest plan's when infeasible; None if nothing ran).
+        overrides: its field overrides on the input scenario.
+        scenario: its complete scenario (None if nothing ran).
+        evaluations: one row per plan and stage (see the module docstring).
+        finalists: the finalists' rows on fresh seeds, best first.
+        frontier: the cost–service frontier of the search.
+        calendar: the chosen plan's hiring calendar.
+        root: the output directory.
+    """
+
+    feasible: bool
+    plan: str | None
+    overrides: dict[str, Any]
+    scenario: Scenario | None
+    evaluations: pd.DataFrame
+    finalists: pd.DataFrame
+    frontier: pd.DataFrame
+    calendar: pd.DataFrame
+    root: Path
 
 
 def evaluation_rows(candidates: Iterable[Candidate], chosen: Sequence[Candidate],
