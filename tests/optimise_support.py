@@ -52,3 +52,10 @@ def staffing_engine(scenario: Scenario, seed: int) -> RunResult:
     noise = np.random.default_rng(seed).normal(0.0, 0.15)
     return _result({"total_cost": 10.0 * first + 7.0 * second,
                     "backlog_weeks_max": 12.0 - first - second / 2 + noise})
+
+
+def requisition_engine(scenario: Scenario, seed: int) -> RunResult:
+    """total_cost = (month of the support pool's first requisition step - 2)^2 + N(0, 0.01)."""
+    support = next(pool for pool in scenario.pools if pool.name == "support")
+    noise = np.random.default_rng(seed).normal(0.0, 0.01)
+    return _result({"total_cost": (support.staffing_plan[0].month - 2.0) ** 2 + noise})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from optimise_support import separable_engine, staffing_engine
+from optimise_support import requisition_engine, separable_engine, staffing_engine
 from sweep_support import fast, write_scenario
 from test_theory import erlang_c, onboarding_only
 
@@ -151,3 +151,22 @@ def test_bad_input_is_one_line_and_writes_nothing(scenario_factory: Callable[[],
     assert result.exit_code == 2
     assert message in result.output and len(result.output.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_the_month_a_requisition_opens_is_a_lever(scenario_factory: Callable[[], dict]) -> None:
+    data = scenario_factory()
+    data["pools"][2]["staffing_plan"] = [{"month": 1, "headcount": 2},
+                                         {"month": 4, "headcount": 3}]
+    result = optimise(parse_scenario(data), ["pools.support.staffing_plan.0.month=0..6"],
+                      minimise="total_cost", budget=16, replications=3, max_replications=3,
+                      final_replications=3, jobs=1, engine=requisition_engine)
+    searched = result.evaluations[result.evaluations["stage"] == "search"]
+    month = searched["pools.support.staffing_plan.0.month"]
+    # Months from 4 on break the plan's order: those plans are invalid, said so, never chosen.
+    assert (month >= 4).any() and (month < 4).any()
+    assert (searched.loc[month >= 4, "status"] == "invalid").all()
+    assert searched.loc[month >= 4, "error"].str.contains("strictly increasing").all()
+    assert (searched.loc[month < 4, "status"] != "invalid").all()
+    assert abs(result.overrides["pools.support.staffing_plan.0.month"] - 2.0) <= 0.5
+    assert result.calendar["open_month"].iloc[0] == result.overrides[
+        "pools.support.staffing_plan.0.month"]
