@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -14,9 +15,12 @@ from sweep_support import fast, write_scenario
 from test_theory import erlang_c, onboarding_only
 
 from sim.cli import main
-from sim.experiments.optimise import optimise
-from sim.experiments.search import FRESH
-from sim.experiments.store import read_replicates
+from sim.experiments.backends import InProcess
+from sim.experiments.evaluations import Evaluator
+from sim.experiments.optimise import manifest, optimise, settings_from
+from sim.experiments.polish import polish
+from sim.experiments.search import FRESH, finalists, propose_values, refine
+from sim.experiments.store import SweepStore, read_replicates
 from sim.scenario import Scenario, load_scenario, parse_scenario
 
 TOY_LEVERS = ["pools.csm_mid.headcount=0..15", "pools.implementation.headcount=0..10"]
@@ -170,3 +174,26 @@ def test_the_month_a_requisition_opens_is_a_lever(scenario_factory: Callable[[],
     assert abs(result.overrides["pools.support.staffing_plan.0.month"] - 2.0) <= 0.5
     assert result.calendar["open_month"].iloc[0] == result.overrides[
         "pools.support.staffing_plan.0.month"]
+
+
+def test_the_local_search_trades_a_dear_resource_for_a_cheap_one(scenario: Scenario,
+                                                                 tmp_path: Path) -> None:
+    """From a = 9, b = 3 (cost 111) no single step is both cheaper and feasible; one more a and
+    two fewer b is (a = 10, b = 1, cost 107): the raise-and-trim move finds it."""
+    settings = settings_from(scenario, TOY_LEVERS, "total_cost", None,
+                             ["backlog_weeks_max<=2@0.9"], budget=14, replications=8,
+                             max_replications=32)
+    store = SweepStore.open(tmp_path, manifest(scenario, settings, None),
+                            pd.DataFrame({"plan": pd.Series(dtype=str)}), False)
+    evaluator = Evaluator(store, InProcess(), 0, staffing_engine)
+    seen: dict = {}
+    start, _ = propose_values({"pools.csm_mid.headcount": 9,
+                               "pools.implementation.headcount": 3}, settings, scenario, seen)
+    refine([start], settings, evaluator, None)
+    assert start.assessment is not None and start.assessment.status == "met"
+    polish(seen, settings, scenario, evaluator)
+    best = finalists(seen, settings)[0]
+    assert best.plan is not None
+    assert dict(best.plan.overrides) == {"pools.csm_mid.headcount": 10,
+                                         "pools.implementation.headcount": 1}
+    assert len(seen) < settings.budget  # it stopped because nothing nearby is better
