@@ -237,21 +237,35 @@ def _tell(study: Any, trial: Any, candidate: Candidate, settings: Settings) -> N
 
 
 def finalists(seen: Mapping[str, Candidate], settings: Settings) -> list[Candidate]:
-    """The plans to re-evaluate: best met, then best undecided; else the closest ones."""
+    """The plans to re-evaluate, best first.
+
+    Plans shown to meet the constraints by objective; then undecided plans whose estimates meet
+    them (not yet shown), by objective; then the other undecided plans, closest first. If no
+    plan is met or undecided, the closest plans.
+    """
     judged = [candidate for candidate in seen.values()
               if candidate.assessment is not None and candidate.assessment.n]
     sign = -1.0 if settings.objective.maximise else 1.0
-    chosen: list[Candidate] = []
-    for status in (MET, UNDECIDED):
-        group = [candidate for candidate in judged if candidate.assessment is not None
-                 and candidate.assessment.status == status]
-        group.sort(key=lambda candidate: (sign * _mean(candidate), candidate.order))
-        chosen.extend(group)
+
+    def rank(candidate: Candidate) -> tuple[int, float, float, int]:
+        status = _status(candidate)
+        likely = _shortfall(candidate) == 0
+        group = 0 if status == MET else 1 if likely else 2
+        closeness = 0.0 if group < 2 else _shortfall(candidate)
+        return group, closeness, sign * _mean(candidate), candidate.order
+
+    chosen = sorted((candidate for candidate in judged
+                     if _status(candidate) in (MET, UNDECIDED)), key=rank)
     if not chosen:
         chosen = sorted(judged, key=lambda candidate: (_shortfall(candidate),
                                                        sign * _mean(candidate),
                                                        candidate.order))
     return chosen[:settings.finalists]
+
+
+def _status(candidate: Candidate) -> str:
+    assert candidate.assessment is not None
+    return candidate.assessment.status
 
 
 def _mean(candidate: Candidate) -> float:
