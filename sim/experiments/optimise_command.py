@@ -131,8 +131,20 @@ def _print_constraints(row: pd.Series, settings: Settings, feasible: bool) -> No
                      f"{constraint.requirement.kpi} {'at most' if '<' in label else 'at least'} "
                      f"{_number(row[f'{label} quantile'])}")
         if not feasible and status != "met":
-            text += f"  (short by {_shortfall(constraint, row)})"
+            text += f"  ({_missing(constraint, row)})"
         click.echo(text)
+
+
+def _missing(constraint: Any, row: pd.Series) -> str:
+    """Why a constraint is not met: short of it, or met by the estimate but not shown."""
+    label = str(constraint)
+    estimate = row[f"{label} estimate"]
+    if constraint.probability is not None and estimate >= constraint.probability:
+        return (f"the estimate meets {constraint.probability:g} but the lower bound "
+                f"{_number(row[f'{label} low'])} does not: more runs would decide")
+    if constraint.probability is None and constraint.requirement.met(pd.Series([estimate])).all():
+        return "the mean meets the bound but its interval does not: more runs would decide"
+    return f"short by {_shortfall(constraint, row)}"
 
 
 def _shortfall(constraint: Any, row: pd.Series) -> str:
