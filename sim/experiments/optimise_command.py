@@ -101,9 +101,10 @@ def print_optimum(optimum: Optimum, settings: Settings, base: Scenario) -> None:
     _print_runners_up(optimum.finalists.iloc[1:], settings)
     _print_frontier(optimum.frontier, settings)
     _print_calendar(optimum.calendar, base, optimum.scenario)
-    click.echo(f"\nwrote {optimum.root.resolve()} "
-               f"({'best' if optimum.feasible else 'closest'}.yaml, evaluations.parquet, "
-               "frontier.parquet, manifest.json)")
+    chosen_file = "best" if optimum.feasible else "closest"
+    calendar = ", calendar.parquet" if len(optimum.calendar) else ""
+    click.echo(f"\nwrote {optimum.root.resolve()} ({chosen_file}.yaml, {chosen_file}-diff.yaml, "
+               f"evaluations.parquet, frontier.parquet{calendar}, manifest.json)")
 
 
 def _print_kpis(row: pd.Series, settings: Settings) -> None:
