@@ -10,7 +10,7 @@ import pytest
 
 from sim.calendar import MONTH_DAYS
 from sim.errors import ScenarioError
-from sim.experiments.evaluations import frontier
+from sim.experiments.evaluations import assess, frontier
 from sim.experiments.goals import (
     MET,
     UNDECIDED,
@@ -19,6 +19,7 @@ from sim.experiments.goals import (
     judge,
     parse_constraint,
 )
+from sim.experiments.kpis import RECORDED_KPIS
 from sim.experiments.levers import (
     check_levers,
     effective_values,
@@ -27,6 +28,7 @@ from sim.experiments.levers import (
     plan_overrides,
 )
 from sim.experiments.optimise_output import yaml_diff
+from sim.experiments.search import Candidate, Settings, finalists
 from sim.experiments.stats import wilson_interval
 from sim.scenario import Scenario, parse_scenario
 
@@ -165,3 +167,26 @@ def test_the_diff_names_changed_fields_by_pool_name() -> None:
     assert yaml_diff(before, after) == {
         "pools.csm.staffing_plan": {"was": [{"month": 1}], "now": []},
         "pools.support.headcount": {"was": 3, "now": 5}}
+
+
+def _plan_rows(backlog: list[float], cost: float) -> pd.DataFrame:
+    rows = pd.DataFrame({kpi: 0.0 for kpi in RECORDED_KPIS}, index=range(len(backlog)))
+    rows["backlog_weeks_max"], rows["total_cost"] = backlog, cost
+    rows["replicate"], rows["status"] = range(len(backlog)), "ok"
+    return rows
+
+
+def test_finalists_rank_met_then_likely_then_close_plans() -> None:
+    constraint = parse_constraint("backlog_weeks_max<=2@0.9")
+    settings = Settings(levers=(), objective=Objective("total_cost"),
+                        constraints=(constraint,), finalists=3)
+    plans = {"short": _plan_rows([1.0] * 6 + [3.0] * 2, 100.0),  # undecided, misses the bound
+             "likely": _plan_rows([1.0] * 8, 110.0),  # undecided, its estimate meets it
+             "shown": _plan_rows([1.0] * 40, 120.0)}  # met
+    seen = {}
+    for order, (name, rows) in enumerate(plans.items(), start=1):
+        assessment = assess(rows, settings.objective, settings.constraints)
+        seen[name] = Candidate(None, {}, order, assessment=assessment)
+    assert [seen[name].assessment.status for name in plans] == [UNDECIDED, UNDECIDED, MET]
+    ranked = [candidate.order for candidate in finalists(seen, settings)]
+    assert ranked == [3, 2, 1]
