@@ -21,14 +21,15 @@ from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.experiments.api import compare, sweep
+    from sim.experiments.optimise import optimise
     from sim.experiments.studies import robustness, sensitivity
 
-__all__ = ["RunResult", "Scenario", "__version__", "compare", "load_scenario", "parse_scenario",
-           "robustness", "run", "sensitivity", "sweep"]
+__all__ = ["RunResult", "Scenario", "__version__", "compare", "load_scenario", "optimise",
+           "parse_scenario", "robustness", "run", "sensitivity", "sweep"]
 
 
 def __getattr__(name: str) -> Any:
-    """``sim.sweep``, ``sim.compare``, ``sim.sensitivity``, ``sim.robustness`` on first use."""
+    """``sim.sweep``, ``compare``, ``sensitivity``, ``robustness``, ``optimise`` on first use."""
     if name in ("sweep", "compare"):
         from sim.experiments import api
 
@@ -37,4 +38,8 @@ def __getattr__(name: str) -> Any:
         from sim.experiments import studies
 
         return getattr(studies, name)
+    if name == "optimise":
+        from sim.experiments.optimise import optimise
+
+        return optimise
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

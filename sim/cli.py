@@ -1,4 +1,4 @@
-"""The ``cssim`` command line: validate, schema, run, advise, sweep and compare.
+"""The ``cssim`` command line: validate, schema, run, advise, sweep, compare and optimise.
 
 The commands load, call and print; the model lives in ``sim.model``. Bad input ends with one
 line on stderr (``error: FILE: PATH = VALUE: REASON``) and exit code 2, an unexpected failure
@@ -328,6 +328,54 @@ def sensitivity(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
                                    values["versus"], values["samples"])
         sensitivity_command(load_scenario(scenario_file), scenario_file, study,
                             _options(values))
+
+
+@main.command()
+@click.argument("scenario_file", metavar="SCENARIO", type=click.Path(path_type=Path))
+@click.option("--lever", multiple=True, required=True, metavar="PATH=LOW..HIGH",
+              help="A field the search may set (pools.support.headcount=2..12), or a headcount "
+                   "per period (pools.csm.headcount@quarter=8..40). Repeatable.")
+@click.option("--minimise", "--minimize", "minimise", metavar="KPI",
+              help="Minimise this KPI's mean (e.g. total_cost).")
+@click.option("--maximise", "--maximize", "maximise", metavar="KPI",
+              help="Maximise this KPI's mean.")
+@click.option("--require", multiple=True, metavar="KPI<=VALUE[@P]",
+              help="Constraint: the bound holds in a share >= P of runs (chance), or in the "
+                   "mean without @P. Repeatable.")
+@click.option("--replications", type=int, default=10, show_default=True,
+              help="Replicates of a first look at a plan.")
+@click.option("--max-replications", type=int, default=40, show_default=True,
+              help="Most replicates of a plan during the search (close calls get more).")
+@click.option("--budget", type=int, default=40, show_default=True,
+              help="Distinct plans to evaluate.")
+@click.option("--finalists", type=int, default=3, show_default=True,
+              help="Best plans re-run on fresh seeds; the choice uses those runs.")
+@click.option("--final-replications", type=int, default=40, show_default=True,
+              help="Replicates of each finalist on fresh seeds.")
+@click.option("--parallel", type=int, default=4, show_default=True,
+              help="Plans proposed at once (the result depends on it, not on --jobs).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Base seed of the replicates and of the search.")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Local worker processes  [default: one per core]")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on the Dask cluster of this scheduler (tcp://host:8786).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Output directory; re-running into it resumes  "
+                   "[default: results/<scenario>/optimise-<id>/]")
+@click.option("--overwrite", is_flag=True,
+              help="Replace an --out directory that holds another scenario's or seed's runs.")
+@_writer_options
+@click.pass_context
+def optimise(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
+    """Find the plan over the levers with the best KPI mean that meets the constraints."""
+    with _reported_errors(ctx):
+        from sim.experiments.optimise_command import optimise_command
+        from sim.work_estimate import check_work
+
+        scenario = load_scenario(scenario_file)
+        check_work(scenario, str(scenario_file), values["allow_large"])
+        optimise_command(scenario, scenario_file, values)
 
 
 def default_out_dir(scenario_name: str, seed: int) -> Path:

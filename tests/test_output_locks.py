@@ -134,3 +134,22 @@ def test_a_folder_with_overlapping_batches_is_repaired(base_scenario: dict, tmp_
     columns = [column for column in clean.columns if column != "traceback"]
     pd.testing.assert_frame_equal(repaired[columns], clean[columns])
     assert not read_timeseries(corrupted).duplicated(["plan", "replicate", "period"]).any()
+
+
+def test_an_optimisation_waits_for_or_refuses_a_held_folder(tmp_path: Path) -> None:
+    """``cssim optimise`` writes its --out under the same lock as run, sweep and compare."""
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from sim.locks import output_lock
+
+    out = tmp_path / "opt"
+    arguments = ["optimise", "scenarios/stage1_startup.yaml", "--lever",
+                 "pools.0.headcount=1..2", "--minimise", "total_cost", "--budget", "2",
+                 "--replications", "2", "--final-replications", "2", "--jobs", "1",
+                 "--out", str(out)]
+    with output_lock(out):
+        result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == 2, result.output
+    assert "in use by another cssim" in result.stderr, result.stderr
+    assert not (out / "best.yaml").exists()

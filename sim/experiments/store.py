@@ -123,7 +123,7 @@ class SweepStore:
     def write_manifest(self, manifest: Mapping[str, Any]) -> None:
         """Replace ``manifest.json``."""
         text = json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n"
-        _atomic(self.root / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
+        write_atomically(self.root / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
 
     def write_table(self, name: str, frame: pd.DataFrame) -> Path:
         """Write a whole table (``plans.parquet``, ``stats.parquet``, ...) atomically.
@@ -135,7 +135,7 @@ class SweepStore:
         table = pa.Table.from_pandas(frame, preserve_index=False)
         merged = {**(table.schema.metadata or {}),
                   **{key.encode(): value.encode() for key, value in metadata.items()}}
-        return _atomic(self.root / name,
+        return write_atomically(self.root / name,
                        lambda path: pq.write_table(table.replace_schema_metadata(merged), path))
 
     def write_batch(self, result: BatchResult) -> None:
@@ -288,11 +288,11 @@ def _write_parquet(path: Path, frame: pd.DataFrame, schema: pa.Schema,
                    metadata: Mapping[str, str]) -> None:
     table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _atomic(path, lambda target: pq.write_table(table.replace_schema_metadata(dict(metadata)),
-                                                target))
+    stamped = table.replace_schema_metadata(dict(metadata))
+    write_atomically(path, lambda target: pq.write_table(stamped, target))
 
 
-def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
+def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
     """Write through ``write`` to a hidden temporary file, then rename it onto ``path``."""
     temporary = path.parent / f".{path.name}{_TEMPORARY}{secrets.token_hex(4)}"
     try:
