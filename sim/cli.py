@@ -8,58 +8,40 @@ with exit code 1, Ctrl-C with exit code 130; ``--debug`` adds the traceback.
 from __future__ import annotations
 
 import json
-import os
-import sys
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sim import advisor
+from sim.cli_errors import (
+    EXIT_BROKEN_PIPE,
+    MAX_SEED,
+    OneLineUsage,
+    engine,
+    reported_errors,
+    silence_stdout,
+)
 from sim.io import write_run
 from sim.report import print_summary
-from sim.results import RunResult
 from sim.scenario import Scenario, load_scenario
 from sim.version import __version__
 
 if TYPE_CHECKING:
     from sim.experiments.commands import RunOptions
 
-EXIT_UNEXPECTED = 1
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
-EXIT_BROKEN_PIPE = 141
-"""128 + SIGPIPE: what a shell reports for a writer whose reader went away."""
-MAX_SEED = 2**63 - 1
-"""Largest seed: seeds are stored as signed 64-bit integers in the output tables."""
-
-
-class _OneLineUsage(click.Command):
-    """A command whose bad flags (unknown value, wrong type) print one line and exit 2."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Parse as usual; a usage error becomes ``error: MESSAGE`` on stderr."""
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            click.echo(f"error: {error.format_message()}", err=True)
-            ctx.exit(EXIT_BAD_INPUT)
-
-
 class _Commands(click.Group):
     """The command group: a usage error is one line; a closed pipe (``| head``) ends quietly."""
 
-    command_class = _OneLineUsage
+    command_class = OneLineUsage
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; a closed stdout exits with status 141 and no message."""
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
-            _silence_stdout()
+            silence_stdout()
             ctx.exit(EXIT_BROKEN_PIPE)
 
 
@@ -84,7 +66,7 @@ def _report_option(command: Callable[..., None]) -> Callable[..., None]:
 @click.pass_context
 def validate(ctx: click.Context, file: Path) -> None:
     """Check the scenario FILE and print a one-line verdict."""
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         scenario = load_scenario(file)
     click.echo(f"{file}: ok ({scenario.name}, {len(scenario.tiers)} tiers, "
                f"{len(scenario.pools)} pools, {scenario.horizon_months} months)")
@@ -99,7 +81,7 @@ def schema(ctx: click.Context, output_format: str) -> None:
     """Print the schema of scenario files."""
     from sim.docs import scenario_reference
 
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         if output_format == "markdown":
             text = scenario_reference()
         else:
@@ -138,13 +120,13 @@ def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None, wait: b
     from sim.locks import output_lock
     from sim.work_estimate import check_work
 
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         scenario = load_scenario(file)
         check_work(scenario, str(file), allow_large)
         out = out_dir or default_out_dir(scenario.name, seed)
         with output_lock(out, wait, _say):
             check_replaceable(out)
-            simulate = _engine()
+            simulate = engine()
             result = simulate(scenario, seed)
             written = write_run(result, out)
         print_summary(result)
@@ -161,7 +143,7 @@ def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None, wait: b
 @click.pass_context
 def report(ctx: click.Context, path: Path, output: Path | None, open_it: bool) -> None:
     """Write the HTML report of a run, sweep or compare directory PATH (charts, tables)."""
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         written = _write_report(path, output)
     click.echo(f"wrote {written}")
     if open_it:
@@ -180,7 +162,7 @@ def report(ctx: click.Context, path: Path, output: Path | None, open_it: bool) -
 def export_command(ctx: click.Context, path: Path, output_format: str,
                    output: Path | None) -> None:
     """Export the tables of a run, sweep or compare directory PATH for a spreadsheet."""
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         from sim.export import export
 
         written = export(path, output_format, output)
@@ -255,7 +237,7 @@ def _options(values: dict[str, Any]) -> RunOptions:
 @click.pass_context
 def sweep(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
     """Run plans on SCENARIO over common-random-number replicates; compare their KPIs."""
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         from sim.experiments.commands import DesignOptions, sweep_command
         from sim.experiments.runner import Precision
 
@@ -289,7 +271,7 @@ def compare(ctx: click.Context, files: tuple[Path, ...], **values: Any) -> None:
 
     With --uncertain: how often each scenario is best across the uncertain parameters.
     """
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         from sim.experiments.study_commands import compare_or_robustness
 
         compare_or_robustness(files, values, _options(values))
@@ -314,7 +296,7 @@ def compare(ctx: click.Context, files: tuple[Path, ...], **values: Any) -> None:
 @click.pass_context
 def sensitivity(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
     """Which uncertain parameters move the KPIs of SCENARIO (Morris or Sobol, with CIs)."""
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         from sim.experiments.study_commands import (
             SensitivityOptions,
             list_parameters,
@@ -369,7 +351,7 @@ def sensitivity(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
 @click.pass_context
 def optimise(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
     """Find the plan over the levers with the best KPI mean that meets the constraints."""
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         from sim.experiments.optimise_command import optimise_command
         from sim.work_estimate import check_work
 
@@ -381,63 +363,6 @@ def optimise(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
 def default_out_dir(scenario_name: str, seed: int) -> Path:
     """Where ``cssim run`` writes by default, relative to the working directory."""
     return Path("results") / scenario_name / f"seed-{seed}"
-
-
-def _engine() -> Callable[[Scenario, int], RunResult]:
-    """The engine's ``run``, imported late so that the other commands work without it."""
-    try:
-        from sim.model import run as simulate
-    except ImportError as error:
-        raise _EngineMissingError(
-            f"the simulation engine sim.model cannot be imported ({error})") from error
-    return simulate
-
-
-class _EngineMissingError(RuntimeError):
-    """``sim.model`` is not importable."""
-
-
-@contextmanager
-def _reported_errors(ctx: click.Context) -> Iterator[None]:
-    """Turn exceptions into one line on stderr and an exit code (plus a traceback if debug)."""
-    debug = bool((ctx.obj or {}).get("debug"))
-    try:
-        yield
-    except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
-        raise
-    except KeyboardInterrupt:
-        _fail(ctx, "interrupted", EXIT_INTERRUPTED, debug)
-    except (ValueError, OSError) as error:  # ScenarioError is a ValueError
-        _fail(ctx, _one_line(error), EXIT_BAD_INPUT, debug)
-    except _EngineMissingError as error:
-        _fail(ctx, str(error), EXIT_UNEXPECTED, debug)
-    except Exception as error:
-        hint = "" if debug else " (rerun with --debug for the traceback)"
-        message = f"unexpected {type(error).__name__}: {_one_line(error)}{hint}"
-        _fail(ctx, message, EXIT_UNEXPECTED, debug)
-
-
-def _fail(ctx: click.Context, message: str, code: int, debug: bool) -> NoReturn:
-    """Print the error line (after the traceback of the exception being handled) and exit."""
-    if debug:
-        click.echo(traceback.format_exc(), err=True, nl=False)
-    click.echo(f"error: {message}", err=True)
-    ctx.exit(code)
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file descriptor (e.g. captured output)
-        pass
-    finally:
-        os.close(devnull)
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
 
 
 @main.command()
@@ -462,7 +387,7 @@ def _one_line(error: BaseException) -> str:
 def advise(ctx: click.Context, scenario_file: Path | None, output_format: str,
            **flags: object) -> None:
     """Score the six factors of §11 and recommend a touch model the ACV pays for."""
-    with _reported_errors(ctx):
+    with reported_errors(ctx):
         facts = advisor.scenario_facts(load_scenario(scenario_file)) if scenario_file else None
         advice = advisor.advise(advisor.request_from_flags(flags), facts)
         render = advisor.advice_json if output_format == "json" else advisor.advice_text
