@@ -64,7 +64,9 @@ def _stop_after_batches(process: subprocess.Popen, out: Path, batches: int,
 def scenario_file(scenario_factory: Callable[[], dict],
                   tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("resume")
-    return write_scenario(fast(scenario_factory()), folder / "fast.yaml")
+    # A year per run, so that a busy machine cannot finish the sweep before it is stopped.
+    return write_scenario({**fast(scenario_factory()), "horizon_months": 12},
+                          folder / "fast.yaml")
 
 
 @pytest.fixture(scope="module")
