@@ -118,3 +118,22 @@ def discard(folder: Path) -> None:
         folder.unlink()
     else:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; return the ones created, outermost first."""
+    created = []
+    for ancestor in [*reversed(folder.parents), folder]:
+        if not ancestor.exists():
+            ancestor.mkdir(exist_ok=True)
+            created.append(ancestor)
+    return created
+
+
+def remove_empty_folders(folders: list[Path]) -> None:
+    """Remove the folders ``make_folders`` created that nothing has filled, innermost first."""
+    for folder in reversed(folders):
+        try:
+            folder.rmdir()
+        except OSError:
+            return

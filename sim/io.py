@@ -64,7 +64,7 @@ def write_run(result: RunResult, out_dir: Path) -> Path:
     metadata = file_metadata(result.manifest)
     manifest_text = json.dumps(result.manifest, indent=2, sort_keys=True, default=_json_value)
     check_replaceable(out_dir)
-    created = _make_folders(out_dir.parent)
+    created = atomic.make_folders(out_dir.parent)
     staging = atomic.sibling(out_dir, atomic.STAGING)
     try:
         staging.mkdir()
@@ -72,7 +72,7 @@ def write_run(result: RunResult, out_dir: Path) -> Path:
         atomic.swap_in(staging, out_dir)
     except BaseException:
         atomic.discard(staging)
-        _remove_empty(created)
+        atomic.remove_empty_folders(created)
         raise
     return out_dir
 
@@ -237,24 +237,6 @@ def _write_table(frame: pd.DataFrame, path: Path, metadata: dict[str, str]) -> N
     merged = {**(table.schema.metadata or {}),
               **{key.encode(): value.encode() for key, value in metadata.items()}}
     pq.write_table(table.replace_schema_metadata(merged), path)
-
-
-def _make_folders(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents; return the ones created, outermost first."""
-    created = []
-    for ancestor in [*reversed(folder.parents), folder]:
-        if not ancestor.exists():
-            ancestor.mkdir(exist_ok=True)
-            created.append(ancestor)
-    return created
-
-
-def _remove_empty(folders: list[Path]) -> None:
-    for folder in reversed(folders):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
 
 
 def _json_value(value: object) -> object:

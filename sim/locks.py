@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sim.atomic import make_folders, remove_empty_folders
+
 POLL_SECONDS = 0.2
 
 
@@ -51,7 +53,7 @@ def output_lock(folder: Path, wait: bool = False,
             names the holder.
     """
     path = lock_path(folder)
-    created = _make_folders(path.parent)
+    created = make_folders(path.parent)
     try:
         descriptor = _acquire(path, folder, wait, on_wait)
         try:
@@ -60,24 +62,7 @@ def output_lock(folder: Path, wait: bool = False,
         finally:
             _release(path, descriptor)
     finally:
-        _remove_empty(created)
-
-
-def _make_folders(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents; return those created, outermost first."""
-    missing = [ancestor for ancestor in [*reversed(folder.parents), folder]
-               if not ancestor.exists()]
-    folder.mkdir(parents=True, exist_ok=True)
-    return missing
-
-
-def _remove_empty(folders: list[Path]) -> None:
-    """Remove the folders the lock created that nothing else has filled, innermost first."""
-    for folder in reversed(folders):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
+        remove_empty_folders(created)
 
 
 def _acquire(path: Path, folder: Path, wait: bool,
