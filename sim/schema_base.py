@@ -58,7 +58,7 @@ def check_numbers(annotation: Any, value: Any) -> None:
     if isinstance(value, (bool, int, float)):
         check_number(value)
         return
-    for option in _options(annotation):
+    for option in type_options(annotation):
         origin, args = get_origin(option), get_args(option)
         if origin is dict and isinstance(value, dict) and len(args) == 2:
             for item in value.values():
@@ -70,16 +70,16 @@ def check_numbers(annotation: Any, value: Any) -> None:
 
 def _allows_boolean(annotation: Any) -> bool:
     return any(option is bool or option is Any or option is object
-               for option in _options(annotation))
+               for option in type_options(annotation))
 
 
-def _options(annotation: Any) -> list[Any]:
+def type_options(annotation: Any) -> list[Any]:
     """The alternatives of a type: ``Annotated`` unwrapped, unions and ``X | None`` flattened."""
     origin = get_origin(annotation)
     if origin is Annotated:
-        return _options(get_args(annotation)[0])
+        return type_options(get_args(annotation)[0])
     if origin is Union or origin is types.UnionType:
-        return [option for arg in get_args(annotation) for option in _options(arg)]
+        return [option for arg in get_args(annotation) for option in type_options(arg)]
     return [annotation]
 
 

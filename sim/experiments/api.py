@@ -7,9 +7,7 @@ is removed afterwards when ``out`` is None) and return tables read back from it.
 from __future__ import annotations
 
 import re
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +32,7 @@ from sim.experiments.design import (
 from sim.experiments.runner import Execution, Precision, SweepSpec, run_sweep
 from sim.experiments.seeding import design_rng
 from sim.experiments.stats import MIN_REPLICATIONS, check_kpi
-from sim.experiments.store import read_replicates
+from sim.experiments.store import output_directory, read_replicates
 from sim.experiments.tasks import Engine
 from sim.scenario import Scenario, load_scenario
 
@@ -81,7 +79,7 @@ def sweep(scenario: ScenarioLike, replications: int = 10, *, vary: Vary | None =
     spec = sweep_spec(_as_scenario(scenario), replications, vary=vary, plans=plans,
                       design=design, samples=samples, seed=seed)
     check_plans_work(spec.plans, allow_large)
-    with _directory(out) as root:
+    with output_directory(out, "sweep") as root:
         run_sweep(spec, root, Execution(jobs, scheduler, batch_size, engine), overwrite,
                   precision=precision, wait=wait)
         return read_replicates(root)
@@ -103,7 +101,7 @@ def compare(scenarios: Sequence[ScenarioLike], replications: int = 10, *, seed: 
     check_run(replications, None)
     spec = compare_spec(scenarios, replications, seed)
     check_plans_work(spec.plans, allow_large)
-    with _directory(out) as root:
+    with output_directory(out, "sweep") as root:
         run_sweep(spec, root, Execution(jobs, scheduler), overwrite, wait=wait)
         return analyse(root).comparison
 
@@ -261,12 +259,3 @@ def check_seed(seed: int) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise ScenarioError(f"--seed = {short_repr(seed)}: must be an integer from 0 to "
                             f"{MAX_SEED} (2**63-1)")
-
-
-@contextmanager
-def _directory(out: str | Path | None) -> Iterator[Path]:
-    if out is not None:
-        yield Path(out)
-        return
-    with tempfile.TemporaryDirectory(prefix="cssim-sweep-") as folder:
-        yield Path(folder) / "sweep"

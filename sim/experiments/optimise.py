@@ -21,9 +21,7 @@ atomically:
 from __future__ import annotations
 
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -52,7 +50,7 @@ from sim.experiments.search import (
     search,
 )
 from sim.experiments.seeding import SEEDING
-from sim.experiments.store import FORMAT, SweepStore, definition_id
+from sim.experiments.store import FORMAT, SweepStore, definition_id, output_directory
 from sim.experiments.tasks import BatchResult, Engine
 from sim.locks import output_lock
 from sim.scenario import Scenario, load_scenario
@@ -214,15 +212,6 @@ def optimise(scenario: Scenario | str | Path, levers: Sequence[str], *,
                              budget=budget, finalists=finalists,
                              final_replications=final_replications, seed=seed,
                              parallel=parallel)
-    with _directory(out) as root:
+    with output_directory(out, "optimise") as root:
         return run_optimisation(base, settings, root, jobs=jobs, scheduler=scheduler,
                                 engine=engine, overwrite=overwrite)
-
-
-@contextmanager
-def _directory(out: str | Path | None) -> Iterator[Path]:
-    if out is not None:
-        yield Path(out)
-        return
-    with tempfile.TemporaryDirectory(prefix="cssim-optimise-") as folder:
-        yield Path(folder) / "optimise"

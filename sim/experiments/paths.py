@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import copy
 import re
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
 from sim.errors import short_repr
 from sim.scenario import Scenario
+from sim.schema_base import type_options
 from sim.schema_parts import TOUCH_DEPENDENT
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
@@ -177,7 +177,7 @@ def annotation_at(model: type[BaseModel], keys: list[Key] | tuple[Key, ...]) -> 
 
 
 def _child(annotation: Any, key: Key) -> Any:
-    for option in _options(annotation):
+    for option in type_options(annotation):
         if isinstance(option, type) and issubclass(option, BaseModel):
             field = option.model_fields.get(key) if isinstance(key, str) else None
             if field is not None:
@@ -190,22 +190,12 @@ def _child(annotation: Any, key: Key) -> Any:
     return None
 
 
-def _options(annotation: Any) -> list[Any]:
-    """The alternatives of a type: ``Annotated`` unwrapped, unions and ``X | None`` flattened."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _options(get_args(annotation)[0])
-    if origin is Union or origin is types.UnionType:
-        return [option for arg in get_args(annotation) for option in _options(arg)]
-    return [annotation]
-
-
 def _is_map(annotation: Any) -> bool:
-    return any(get_origin(option) is dict for option in _options(annotation))
+    return any(get_origin(option) is dict for option in type_options(annotation))
 
 
 def _is_integer(annotation: Any, data: Mapping[str, Any], keys: list[Key]) -> bool:
-    options = [option for option in _options(annotation) if option is not type(None)]
+    options = [option for option in type_options(annotation) if option is not type(None)]
     if options:
         return int in options and float not in options
     node: Any = data

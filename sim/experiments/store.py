@@ -24,7 +24,9 @@ import os
 import re
 import secrets
 import sys
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -310,3 +312,13 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+@contextmanager
+def output_directory(out: str | Path | None, kind: str) -> Iterator[Path]:
+    """``out`` as a path, or a ``kind`` folder in a temporary directory removed afterwards."""
+    if out is not None:
+        yield Path(out)
+        return
+    with tempfile.TemporaryDirectory(prefix=f"cssim-{kind}-") as folder:
+        yield Path(folder) / kind

@@ -9,9 +9,7 @@ dataset (atomically): ``indices.parquet``, ``tornado.parquet``, ``noise.parquet`
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +32,7 @@ from sim.experiments.sensitivity import (
     point_replicates,
     sensitivity_spec,
 )
-from sim.experiments.store import SweepStore, read_replicates
+from sim.experiments.store import SweepStore, output_directory, read_replicates
 from sim.experiments.tasks import Engine
 from sim.scenario import Scenario, load_scenario
 
@@ -119,7 +117,7 @@ def sensitivity(scenario: ScenarioLike, params: ParamsInput = None, *, method: M
     design = SensitivityDesign(method, tuple(load_parameters(params, base)),
                                samples or DEFAULT_SAMPLES[method], seed)
     spec = sensitivity_spec(base, design, replications, kpis, other)
-    with _directory(out) as root:
+    with output_directory(out, "study") as root:
         result = run_sensitivity(spec, design, kpis, other is not None, root,
                                  Execution(jobs, scheduler, None, engine), overwrite)
         return result if out is not None else _detached(result)
@@ -179,7 +177,7 @@ def robustness(scenarios: Sequence[ScenarioLike], uncertain: ParamsInput, *, kpi
     parameters = load_parameters(uncertain, strategies[0].scenario)
     objective = rob.Objective(kpi, maximise)
     spec = rob.robustness_spec(strategies, parameters, samples, replications, objective, seed)
-    with _directory(out) as root:
+    with output_directory(out, "study") as root:
         result = run_robustness(spec, [item.id for item in strategies], parameters, samples,
                                 objective, root, Execution(jobs, scheduler, None, engine),
                                 overwrite)
@@ -220,12 +218,3 @@ def _detached(result: Any) -> Any:
 
 def _as_scenario(scenario: ScenarioLike) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-
-
-@contextmanager
-def _directory(out: str | Path | None) -> Iterator[Path]:
-    if out is not None:
-        yield Path(out)
-        return
-    with tempfile.TemporaryDirectory(prefix="cssim-study-") as folder:
-        yield Path(folder) / "study"
