@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from sim import run
-from sim.results import RunResult
-from sim.scenario import parse_scenario, read_yaml
+from sim.outputs.results import RunResult
+from sim.scenario.schema import parse_scenario, read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import load_scenario, run
-from sim.results import RunResult
+from sim.outputs.results import RunResult
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = [ROOT / "scenarios" / "strategies" / f"{name}.yaml"

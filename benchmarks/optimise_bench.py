@@ -32,8 +32,8 @@ from sim import load_scenario, run  # noqa: E402
 from sim.experiments.design import build_plans  # noqa: E402
 from sim.experiments.optimise import run_optimisation, settings_from  # noqa: E402
 from sim.experiments.store import read_replicates  # noqa: E402
-from sim.results import RunResult  # noqa: E402
-from sim.scenario import Scenario  # noqa: E402
+from sim.outputs.results import RunResult  # noqa: E402
+from sim.scenario.schema import Scenario  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "growth_100_to_500.yaml"
 LEVERS = ["pools.support.headcount=2..8", "pools.csm.headcount=8..30"]

@@ -1,5 +1,5 @@
 """Time and peak memory of one run of ``scenarios/stage4_mature.yaml`` scaled up: the figures
-behind the work ceilings of ``sim.work_estimate`` (see docs/limits.md).
+behind the work ceilings of ``sim.scenario.work_estimate`` (see docs/limits.md).
 
     python benchmarks/scale_stage4.py K HORIZON [TICKETS_PER_MONTH]
 
@@ -20,8 +20,8 @@ from pathlib import Path
 import yaml
 
 from sim.model import run
-from sim.scenario import parse_scenario
-from sim.work_estimate import estimate
+from sim.scenario.schema import parse_scenario
+from sim.scenario.work_estimate import estimate
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "stage4_mature.yaml"
 

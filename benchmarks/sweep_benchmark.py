@@ -34,8 +34,8 @@ from sim.experiments import sweep  # noqa: E402
 from sim.experiments.backends import execute, open_backend  # noqa: E402
 from sim.experiments.kpis import PERIOD_KPIS, RECORDED_KPIS  # noqa: E402
 from sim.experiments.tasks import Batch  # noqa: E402
-from sim.results import RunResult  # noqa: E402
-from sim.scenario import Scenario  # noqa: E402
+from sim.outputs.results import RunResult  # noqa: E402
+from sim.scenario.schema import Scenario  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "growth_100_to_500.yaml"
 

@@ -15,8 +15,8 @@ Public API::
 from typing import TYPE_CHECKING, Any
 
 from sim.model import run
-from sim.results import RunResult
-from sim.scenario import Scenario, load_scenario, parse_scenario
+from sim.outputs.results import RunResult
+from sim.scenario.schema import Scenario, load_scenario, parse_scenario
 from sim.version import __version__
 
 if TYPE_CHECKING:

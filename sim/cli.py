@@ -23,9 +23,9 @@ from sim.cli_errors import (
     reported_errors,
     silence_stdout,
 )
-from sim.io import write_run
-from sim.report import print_summary
-from sim.scenario import Scenario, load_scenario
+from sim.outputs.io import write_run
+from sim.outputs.text_report import print_summary
+from sim.scenario.schema import Scenario, load_scenario
 from sim.version import __version__
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def validate(ctx: click.Context, file: Path) -> None:
 @click.pass_context
 def schema(ctx: click.Context, output_format: str) -> None:
     """Print the schema of scenario files."""
-    from sim.docs import scenario_reference
+    from sim.scenario.reference import scenario_reference
 
     with reported_errors(ctx):
         if output_format == "markdown":
@@ -116,9 +116,9 @@ def _say(message: str) -> None:
 def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None, wait: bool,
         allow_large: bool, html_report: bool) -> None:
     """Simulate the scenario FILE once, write its tables and print a summary."""
-    from sim.io import check_replaceable
-    from sim.locks import output_lock
-    from sim.work_estimate import check_work
+    from sim.outputs.io import check_replaceable
+    from sim.outputs.locks import output_lock
+    from sim.scenario.work_estimate import check_work
 
     with reported_errors(ctx):
         scenario = load_scenario(file)
@@ -163,7 +163,7 @@ def export_command(ctx: click.Context, path: Path, output_format: str,
                    output: Path | None) -> None:
     """Export the tables of a run, sweep or compare directory PATH for a spreadsheet."""
     with reported_errors(ctx):
-        from sim.export import export
+        from sim.outputs.export import export
 
         written = export(path, output_format, output)
     click.echo(f"wrote {written}")
@@ -353,7 +353,7 @@ def optimise(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
     """Find the plan over the levers with the best KPI mean that meets the constraints."""
     with reported_errors(ctx):
         from sim.experiments.optimise_command import optimise_command
-        from sim.work_estimate import check_work
+        from sim.scenario.work_estimate import check_work
 
         scenario = load_scenario(scenario_file)
         check_work(scenario, str(scenario_file), values["allow_large"])

@@ -15,8 +15,8 @@ from typing import NoReturn
 
 import click
 
-from sim.results import RunResult
-from sim.scenario import Scenario
+from sim.outputs.results import RunResult
+from sim.scenario.schema import Scenario
 
 EXIT_UNEXPECTED = 1
 EXIT_BAD_INPUT = 2

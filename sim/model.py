@@ -6,22 +6,22 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sim.core.streams import Streams
+from sim.core.world import World
 from sim.customers.book import draw_book
-from sim.customers.borrowing import enable_borrowing
 from sim.customers.journey import arrivals, open_book
-from sim.customers.support import SupportDesk, draw_ticket_candidates
 from sim.customers.triggers import start_triggers, with_trigger_columns
-from sim.hiring_policy import hiring_review
-from sim.leadership import LeadershipLevels
-from sim.recorder import Recorder
-from sim.results import RunResult
-from sim.scenario import Scenario
-from sim.staffing import staff_up, weekly_accounting
-from sim.strategy import review
-from sim.streams import Streams
-from sim.tables import customers_table, events_table, summary_table, with_month
+from sim.org.leadership import LeadershipLevels
+from sim.org.staffing import staff_up, weekly_accounting
+from sim.outputs.recorder import Recorder
+from sim.outputs.results import RunResult
+from sim.outputs.tables import customers_table, events_table, summary_table, with_month
+from sim.policies.hiring import hiring_review
+from sim.policies.strategy import review
+from sim.scenario.schema import Scenario
 from sim.version import __version__
-from sim.world import World
+from sim.work.borrowing import enable_borrowing
+from sim.work.support import SupportDesk, draw_ticket_candidates
 
 
 def run(scenario: Scenario, seed: int = 0) -> RunResult:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.results import RunResult
+from sim.outputs.results import RunResult
 
 ScenarioFactory = Callable[[], dict]
 
@@ -124,8 +124,8 @@ def run_result() -> RunResult:
 @pytest.fixture
 def one_line_error() -> Callable[[dict], str]:
     """Parse a bad scenario dict; return its error, checked to be one line naming the source."""
-    from sim.errors import ScenarioError
-    from sim.scenario import parse_scenario
+    from sim.core.errors import ScenarioError
+    from sim.scenario.schema import parse_scenario
 
     def parse(data: dict) -> str:
         with pytest.raises(ScenarioError) as error:

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.kpis import PERIOD_KPIS, RECORDED_KPIS
-from sim.results import RunResult
-from sim.scenario import Scenario
+from sim.outputs.results import RunResult
+from sim.scenario.schema import Scenario
 
 
 def _result(kpis: dict[str, float]) -> RunResult:

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.kpis import PERIOD_KPIS, RECORDED_KPIS
-from sim.results import RunResult
-from sim.scenario import Scenario
+from sim.outputs.results import RunResult
+from sim.scenario.schema import Scenario
 
 ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1
 ISHIGAMI_PATHS = ("service_effects.missed_touches", "service_effects.sla_breaches",

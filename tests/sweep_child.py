@@ -9,7 +9,7 @@ import sys
 from sweep_support import gated_engine, killer_engine
 
 from sim.experiments.api import sweep
-from sim.locks import LockedError
+from sim.outputs.locks import LockedError
 
 if __name__ == "__main__":
     replications = int(sys.argv[3]) if len(sys.argv) > 3 else 4

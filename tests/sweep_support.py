@@ -15,8 +15,8 @@ import yaml
 
 from sim.experiments.seeding import replicate_seed
 from sim.model import run
-from sim.results import RunResult
-from sim.scenario import Scenario
+from sim.outputs.results import RunResult
+from sim.scenario.schema import Scenario
 
 FLAKY = "flaky"
 """Scenario description that makes :func:`flaky_engine` fail on odd replicates."""

@@ -13,7 +13,7 @@ from sim.advisor import FACTORS, AdviceRequest, advice_json, advise, scenario_fa
 from sim.advisor.choice import TierAcv, band_model, recommend, spread_tiers
 from sim.advisor.facts import expected_arrivals
 from sim.cli import main
-from sim.scenario import ArrivalStep, load_scenario, parse_scenario
+from sim.scenario.schema import ArrivalStep, load_scenario, parse_scenario
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").rglob("*.yaml"))
 LABELS = ("ACV", "complexity", "segment", "margin", "competition", "growth stage")

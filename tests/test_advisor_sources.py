@@ -16,7 +16,7 @@ import pytest
 
 from sim.advisor import AdviceRequest, advise, cs_budget, scenario_facts
 from sim.advisor.affordability import MODEL_COSTS
-from sim.scenario import load_scenario, parse_scenario
+from sim.scenario.schema import load_scenario, parse_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 UNSTATED_COUNTS = (50, 300, 800)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sim.calendar import month_column, month_label, period_label, period_month
+from sim.core.calendar import month_column, month_label, period_label, period_month
 from sim.model import run
-from sim.scenario import parse_scenario
+from sim.scenario.schema import parse_scenario
 
 
 @pytest.mark.parametrize(("period", "output_period", "start", "label"), [

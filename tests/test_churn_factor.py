@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 
 from sim import parse_scenario
-from sim.calendar import MONTH_DAYS
+from sim.core.calendar import MONTH_DAYS
+from sim.core.world import World
 from sim.customers.book import WAITING
 from sim.customers.renewal import churn_factor
 from sim.model import build
-from sim.world import World
 
 EFFECTS = {"onboarding_wait_per_month": 1.15, "missed_touches": 2.0, "sla_breaches": 1.5,
            "csm_change": 1.0, "missed_renewal": 1.0}

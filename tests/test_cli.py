@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import sim.io
+import sim.outputs.io
 from sim.cli import main
-from sim.io import read_manifest
-from sim.results import RunResult
+from sim.outputs.io import read_manifest
+from sim.outputs.results import RunResult
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_failure_while_writing_leaves_nothing(scenario_file: Path, fake_engine: 
                                               tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch,
                                               error: BaseException) -> None:
-    real_write = sim.io._write_table
+    real_write = sim.outputs.io._write_table
     calls = []
 
     def write(*args: object) -> None:
@@ -122,7 +122,7 @@ def test_failure_while_writing_leaves_nothing(scenario_file: Path, fake_engine: 
             raise error
         real_write(*args)
 
-    monkeypatch.setattr(sim.io, "_write_table", write)
+    monkeypatch.setattr(sim.outputs.io, "_write_table", write)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["run", str(scenario_file)])
     assert result.exit_code == (130 if isinstance(error, KeyboardInterrupt) else 2)

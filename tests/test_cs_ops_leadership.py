@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from sim import parse_scenario, run
-from sim.calendar import MONTH_DAYS, YEAR_DAYS
-from sim.schema_hiring import LAYERS, CsOps, Leadership
+from sim.core.calendar import MONTH_DAYS, YEAR_DAYS
+from sim.scenario.hiring import LAYERS, CsOps, Leadership
 
 
 def test_gain_is_thirty_percent_at_one_person_per_ten_csms() -> None:

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from sim.docs import with_reference
+from sim.scenario.reference import with_reference
 
 REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "reference.md"
 
 
 def test_reference_matches_the_schema() -> None:
     text = REFERENCE.read_text(encoding="utf-8")
-    assert with_reference(text) == text, "run: python -m sim.docs docs/reference.md"
+    assert with_reference(text) == text, "run: python -m sim.scenario.reference docs/reference.md"

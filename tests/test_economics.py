@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim import parse_scenario, run
-from sim.economics import cost_per_customer, cost_share_of_revenue, retention
+from sim.outputs.economics import cost_per_customer, cost_share_of_revenue, retention
 
 
 def test_mid_market_worked_example() -> None:

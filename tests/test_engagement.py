@@ -14,8 +14,8 @@ import pytest
 
 from sim import parse_scenario
 from sim.customers.book import ACTIVE
-from sim.customers.engagement import touches_week
 from sim.model import build
+from sim.work.touches import touches_week
 
 TOUCH_HOURS = 2.0
 

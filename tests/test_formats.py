@@ -7,7 +7,7 @@ import math
 import pytest
 
 from sim.experiments.kpis import RECORDED_KPIS
-from sim.formats import (
+from sim.outputs.formats import (
     KPI_UNITS,
     kpi_change,
     kpi_spread,

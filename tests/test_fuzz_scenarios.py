@@ -15,10 +15,10 @@ from click.testing import CliRunner
 from fuzz_support import cases
 
 from sim.cli import main
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.model import run
-from sim.scenario import load_scenario
-from sim.work_estimate import check_work
+from sim.scenario.schema import load_scenario
+from sim.scenario.work_estimate import check_work
 
 SEED = 20261206
 CASES = 300

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, parse_scenario, run
-from sim.calendar import YEAR_DAYS
+from sim.core.calendar import YEAR_DAYS
 
 STEADY_STAFF = {"burnout_gain_per_week": 0.0, "base_attrition_per_year": 0.0}
 

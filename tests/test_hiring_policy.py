@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from sim import parse_scenario, run
-from sim.calendar import MONTH_DAYS
-from sim.results import RunResult
-from sim.schema_parts import Tier
+from sim.core.calendar import MONTH_DAYS
+from sim.outputs.results import RunResult
+from sim.scenario.parts import Tier
 
 TABLES = ("timeseries", "workforce", "events", "customers", "summary")
 

@@ -18,10 +18,10 @@ import pytest
 import yaml
 
 from sim import load_scenario, parse_scenario, run
-from sim.calendar import MONTH_DAYS, WEEK_DAYS
-from sim.results import RunResult
-from sim.scenario import TICKET_LEVELS, Scenario
-from sim.schema_hiring import TRIGGER_DEFAULTS
+from sim.core.calendar import MONTH_DAYS, WEEK_DAYS
+from sim.outputs.results import RunResult
+from sim.scenario.hiring import TRIGGER_DEFAULTS
+from sim.scenario.schema import TICKET_LEVELS, Scenario
 
 STRATEGIES = Path(__file__).resolve().parents[1] / "scenarios" / "strategies"
 SEEDS = (1, 2, 3)

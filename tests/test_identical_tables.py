@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, run
-from sim.results import RunResult
+from sim.outputs.results import RunResult
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGE1 = "scenarios/stage1_startup.yaml"

@@ -19,10 +19,10 @@ from click.testing import CliRunner, Result
 from sweep_support import fast
 
 from sim.cli import main
-from sim.errors import ScenarioError, short_repr
-from sim.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
-from sim.scenario import load_scenario, parse_scenario
-from sim.work_estimate import CEILINGS, check_work
+from sim.core.errors import ScenarioError, short_repr
+from sim.scenario.schema import load_scenario, parse_scenario
+from sim.scenario.work_estimate import CEILINGS, check_work
+from sim.scenario.yaml_input import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 BOMB = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
         + "".join(f"{chr(98 + level)}: &{chr(98 + level)} [" + ",".join([f"*{chr(97 + level)}"] * 9)

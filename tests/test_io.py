@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import sim.atomic
-import sim.io
-from sim.io import (
+import sim.outputs.atomic
+import sim.outputs.io
+from sim.outputs.io import (
     MANIFEST_FILE,
     TABLES,
     read_manifest,
@@ -24,7 +24,7 @@ from sim.io import (
     read_run,
     write_run,
 )
-from sim.results import RunResult
+from sim.outputs.results import RunResult
 
 EXPECTED_FILES = sorted([*(f"{stem}.parquet" for stem in TABLES), MANIFEST_FILE])
 
@@ -32,7 +32,7 @@ EXPECTED_FILES = sorted([*(f"{stem}.parquet" for stem in TABLES), MANIFEST_FILE]
 def fail_on_call(monkeypatch: pytest.MonkeyPatch, failing_call: int,
                  error: BaseException) -> None:
     """Make the parquet writer raise ``error`` on its ``failing_call``-th call."""
-    real_write = sim.io._write_table
+    real_write = sim.outputs.io._write_table
     calls = []
 
     def write(*args: object) -> None:
@@ -41,7 +41,7 @@ def fail_on_call(monkeypatch: pytest.MonkeyPatch, failing_call: int,
             raise error
         real_write(*args)
 
-    monkeypatch.setattr(sim.io, "_write_table", write)
+    monkeypatch.setattr(sim.outputs.io, "_write_table", write)
 
 
 def test_round_trip(run_result: RunResult, tmp_path: Path) -> None:
@@ -136,8 +136,8 @@ def test_failed_final_rename_restores_the_previous_run(  # without an atomic exc
             raise OSError("rename failed")
         real_replace(source, target)
 
-    monkeypatch.setattr(sim.atomic, "rename_exchange", lambda first, second: False)
-    monkeypatch.setattr(sim.io.os, "replace", replace)
+    monkeypatch.setattr(sim.outputs.atomic, "rename_exchange", lambda first, second: False)
+    monkeypatch.setattr(sim.outputs.io.os, "replace", replace)
     with pytest.raises(OSError, match="rename failed"):
         write_run(run_result_factory(seed=2), out_dir)
     monkeypatch.undo()
@@ -188,8 +188,8 @@ def test_read_metadata_of_a_foreign_file(tmp_path: Path) -> None:
 def test_a_run_folder_holding_its_report_and_exports_can_be_replaced(tmp_path: Path) -> None:
     """The report, workbook and CSV folder cssim derived from a run are its outputs too."""
     from sim import load_scenario, run
-    from sim.export import export
-    from sim.io import check_replaceable, write_run
+    from sim.outputs.export import export
+    from sim.outputs.io import check_replaceable, write_run
     from sim.report_html import write_report
 
     out = tmp_path / "run"

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from sim import parse_scenario, run
-from sim.calendar import MONTH_DAYS
+from sim.core.calendar import MONTH_DAYS
 from sim.model import build
-from sim.organisation import update_burnout, weekly_quit_probability
-from sim.schema_parts import StaffDynamics
+from sim.org.pools import update_burnout, weekly_quit_probability
+from sim.scenario.parts import StaffDynamics
 
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
            "csm_change": 1.0, "missed_renewal": 1.0}

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 
 from sim import parse_scenario
-from sim.calendar import WEEK_DAYS, YEAR_DAYS
-from sim.customers.renewal_work import RenewalTask, hand_task, rebalance, renewal_pace
+from sim.core.calendar import WEEK_DAYS, YEAR_DAYS
+from sim.core.world import World
 from sim.model import build, simulate
-from sim.organisation import Person
-from sim.routing import renewal_holder_for
-from sim.staffing import depart, join
-from sim.world import World
+from sim.org.pools import Person
+from sim.org.routing import renewal_holder_for
+from sim.org.staffing import depart, join
+from sim.work.renewals import RenewalTask, hand_task, rebalance, renewal_pace
 
 HOURS_PER_WEEK = 40.0 * (1 - 0.15)
 """Productive hours of a rested, ramped specialist (schema defaults: 40 h, 15% admin)."""

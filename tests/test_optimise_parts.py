@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calendar import MONTH_DAYS
-from sim.errors import ScenarioError
+from sim.core.calendar import MONTH_DAYS
+from sim.core.errors import ScenarioError
 from sim.experiments.evaluations import assess, frontier
 from sim.experiments.goals import (
     MET,
@@ -30,7 +30,7 @@ from sim.experiments.levers import (
 from sim.experiments.optimise_output import yaml_diff
 from sim.experiments.search import Candidate, Settings, finalists
 from sim.experiments.stats import wilson_interval
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario.schema import Scenario, parse_scenario
 
 
 @pytest.fixture

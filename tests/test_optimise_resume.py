@@ -18,7 +18,7 @@ from optimise_support import staffing_engine
 
 from sim.experiments.optimise import optimise
 from sim.experiments.store import read_replicates
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario.schema import Scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 LEVERS = ["pools.csm_mid.headcount=0..15", "pools.implementation.headcount=0..10"]
@@ -32,7 +32,7 @@ KILLED_RUN = textwrap.dedent("""
     from conftest import _base_scenario
     from optimise_support import staffing_engine
     from sim.experiments.optimise import run_optimisation, settings_from
-    from sim.scenario import parse_scenario
+    from sim.scenario.schema import parse_scenario
 
     base = parse_scenario(_base_scenario())
     settings = settings_from(base, {levers!r}, "total_cost", None,

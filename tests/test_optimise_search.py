@@ -21,7 +21,7 @@ from sim.experiments.optimise import manifest, optimise, settings_from
 from sim.experiments.polish import polish
 from sim.experiments.search import FRESH, finalists, propose_values, refine
 from sim.experiments.store import SweepStore, read_replicates
-from sim.scenario import Scenario, load_scenario, parse_scenario
+from sim.scenario.schema import Scenario, load_scenario, parse_scenario
 
 TOY_LEVERS = ["pools.csm_mid.headcount=0..15", "pools.implementation.headcount=0..10"]
 

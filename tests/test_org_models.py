@@ -19,11 +19,11 @@ from click.testing import CliRunner
 
 from sim import RunResult, parse_scenario, run
 from sim.cli import main
-from sim.clock import LAST, OrderedTimeout
+from sim.core.clock import LAST, OrderedTimeout
+from sim.core.world import World
 from sim.customers.book import ACTIVE
 from sim.model import build, simulate, tabulate
-from sim.routing import HANDOFF, POD_HANDOFF
-from sim.world import World
+from sim.org.routing import HANDOFF, POD_HANDOFF
 
 ROOT = Path(__file__).resolve().parents[1]
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,

@@ -21,12 +21,12 @@ from sweep_support import GATE, GATED, fast
 from sim.cli import main
 from sim.experiments.api import sweep
 from sim.experiments.store import REPLICATES, TIMESERIES, read_replicates, read_timeseries
-from sim.locks import LockedError, lock_path, output_lock
-from sim.scenario import parse_scenario
+from sim.outputs.locks import LockedError, lock_path, output_lock
+from sim.scenario.schema import parse_scenario
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
-HOLD = ("import sys, time\nfrom sim.locks import output_lock\n"
+HOLD = ("import sys, time\nfrom sim.outputs.locks import output_lock\n"
         "with output_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(60)\n")
 
 
@@ -141,7 +141,7 @@ def test_an_optimisation_waits_for_or_refuses_a_held_folder(tmp_path: Path) -> N
     from click.testing import CliRunner
 
     from sim.cli import main
-    from sim.locks import output_lock
+    from sim.outputs.locks import output_lock
 
     out = tmp_path / "opt"
     arguments = ["optimise", "scenarios/stage1_startup.yaml", "--lever",

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import parse_scenario, run
-from sim.distributions import Exponential, Fixed, Gamma, LogNormal, Uniform
+from sim.core.distributions import Exponential, Fixed, Gamma, LogNormal, Uniform
 
 TOUCH = ("high", "low", "tech")
 

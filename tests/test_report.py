@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from sim.io import read_manifest, read_run
-from sim.report import format_summary, headline_rows, pool_rows, print_summary
-from sim.results import RunResult
+from sim.outputs.io import read_manifest, read_run
+from sim.outputs.results import RunResult
+from sim.outputs.text_report import format_summary, headline_rows, pool_rows, print_summary
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 from browser_support import ARTEFACTS, OpenedReport, launch, open_report, require_browser
 
 from sim.experiments.store import read_timeseries
-from sim.io import read_run
+from sim.outputs.io import read_run
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from sweep_support import fast, write_scenario
 from sim.cli import main
 from sim.experiments.robustness import best_split
 from sim.experiments.studies import robustness, sensitivity
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario.schema import Scenario, parse_scenario
 
 UNCERTAIN = {"staff.productivity_loss": [0.2, 1.0]}
 

@@ -1,9 +1,10 @@
 """Routing tables of the organisation models, and bad organisation definitions.
 
-Which pool serves each (tier, region) is a pure function of the scenario (``sim.routes``); these
+Which pool serves each (tier, region) is a pure function of the scenario (``sim.scenario.routes``);
+these
 tests check it on small generalist, specialist, pod and geographic organisations, that while a
 strategy moves customers to pods each customer is routed by its own profile's model
-(``sim.routing``), and that every malformed pod, region or pool definition is rejected with one
+(``sim.org.routing``), and that every malformed pod, region or pool definition is rejected with one
 line naming the path and value.
 """
 
@@ -19,10 +20,9 @@ from click.testing import CliRunner
 
 from sim import parse_scenario
 from sim.cli import main
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.model import build
-from sim.routes import NONE, build_routes
-from sim.routing import (
+from sim.org.routing import (
     HANDOFF,
     NO_HANDOFF,
     POD_HANDOFF,
@@ -31,8 +31,9 @@ from sim.routing import (
     onboarding_desk_for,
     onboarding_desks_serving,
 )
-from sim.scenario import Scenario
-from sim.schema_org import run_org_models, served_tiers
+from sim.scenario.organisation import run_org_models, served_tiers
+from sim.scenario.routes import NONE, build_routes
+from sim.scenario.schema import Scenario
 
 
 def _tiers() -> list[dict]:

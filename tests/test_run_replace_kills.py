@@ -19,10 +19,10 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-import sim.atomic
-import sim.io
-from sim.io import TABLES, read_manifest, read_metadata, write_run
-from sim.results import RunResult
+import sim.outputs.atomic
+import sim.outputs.io
+from sim.outputs.io import TABLES, read_manifest, read_metadata, write_run
+from sim.outputs.results import RunResult
 
 KILLED = 77
 COMPLETED = 0
@@ -48,8 +48,8 @@ def _write_in_child(result: RunResult, out_dir: Path, point: int, exchange: bool
             os.rename = _killing(os.rename, counter, point)  # type: ignore[assignment]
             shutil.rmtree = _killing(shutil.rmtree, counter, point)  # type: ignore[assignment]
             pq.write_table = _killing(pq.write_table, counter, point)
-            sim.atomic.rename_exchange = (  # type: ignore[assignment]
-                _killing(sim.atomic.rename_exchange, counter, point) if exchange
+            sim.outputs.atomic.rename_exchange = (  # type: ignore[assignment]
+                _killing(sim.outputs.atomic.rename_exchange, counter, point) if exchange
                 else (lambda first, second: False))
             write_run(result, out_dir)
             os._exit(COMPLETED)
@@ -80,7 +80,7 @@ def test_a_kill_at_any_step_keeps_the_old_or_the_new_run(
             break
         kills += 1
         if not exchange and not out_dir.exists():  # between the two renames
-            sim.atomic.recover(out_dir)  # what the next writer does first, under the lock
+            sim.outputs.atomic.recover(out_dir)  # what the next writer does first, under the lock
         assert _complete_run_seed(out_dir) in (old_seed, new_seed)
         write_run(run_result_factory(seed=100 + point), out_dir)  # the next run tidies up
         assert [path.name for path in tmp_path.iterdir()] == ["run"]
@@ -102,8 +102,8 @@ def test_the_two_rename_swap_killed_between_renames_is_recovered(
     code = _write_in_child(run_result_factory(seed=2), out_dir, len(TABLES) + 2, exchange=False)
     assert code == KILLED
     assert not out_dir.exists()
-    assert len(sim.atomic.siblings(out_dir, sim.atomic.OLD)) == 1
-    sim.io.check_replaceable(out_dir)  # what the next writer does first
+    assert len(sim.outputs.atomic.siblings(out_dir, sim.outputs.atomic.OLD)) == 1
+    sim.outputs.io.check_replaceable(out_dir)  # what the next writer does first
     assert _complete_run_seed(out_dir) == 1
     assert [path.name for path in tmp_path.iterdir()] == ["run"]
 
@@ -116,6 +116,6 @@ def test_leftovers_of_earlier_versions_are_recovered(
     out_dir.rename(tmp_path / ".old-run-0123456789ab")
     (tmp_path / ".tmp-run-abcdef012345").mkdir()
     (tmp_path / ".tmp-other-abcdef012345").mkdir()  # another target's: not touched
-    sim.io.check_replaceable(out_dir)
+    sim.outputs.io.check_replaceable(out_dir)
     assert _complete_run_seed(out_dir) == 1
     assert sorted(path.name for path in tmp_path.iterdir()) == [".tmp-other-abcdef012345", "run"]

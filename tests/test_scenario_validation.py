@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from sim.cli import main
-from sim.errors import ScenarioError
-from sim.scenario import load_scenario, parse_scenario
-from sim.schema_parts import ComplexityMix
+from sim.core.errors import ScenarioError
+from sim.scenario.parts import ComplexityMix
+from sim.scenario.schema import load_scenario, parse_scenario
 
 DELETE = object()
 

@@ -18,14 +18,14 @@ from study_support import (
     linear_engine,
 )
 
-from sim.docs import scenario_reference
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.experiments import sensitivity_stats
 from sim.experiments.parameters import Parameter, read_parameters, schema_parameters
 from sim.experiments.paths import resolve
 from sim.experiments.sensitivity import SensitivityDesign
 from sim.experiments.studies import sensitivity
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario.reference import scenario_reference
+from sim.scenario.schema import Scenario, parse_scenario
 
 ISHIGAMI_PARAMS = {path: ISHIGAMI_RANGE for path in ISHIGAMI_PATHS}
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.stages import (
+from sim.outputs.stages import (
     CHOOSING_MODEL,
     CUSTOMERS_150,
     CUSTOMERS_400,

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from sim import parse_scenario, run
-from sim.calendar import MONTH_DAYS
-from sim.errors import ScenarioError
+from sim.core.calendar import MONTH_DAYS
+from sim.core.errors import ScenarioError
 
 
 def _with_rules(base: dict, rules: list[dict], **strategies: object) -> dict:
@@ -186,7 +186,7 @@ def test_run_rate_cost_is_a_year_of_todays_costs_over_arr(base_scenario: dict) -
     """The cs_cost_pct_arr metric at day 0: staff at annual cost, tooling per customer under
     contract and a year of fixed cost, over the ARR under contract."""
     from sim.model import build
-    from sim.strategy import run_rate_cost_pct_arr
+    from sim.policies.strategy import run_rate_cost_pct_arr
 
     base_scenario["tiers"][0]["fixed_cost_per_month"] = 1000.0
     scenario = parse_scenario(base_scenario)
@@ -204,7 +204,7 @@ def test_run_rate_cost_counts_leadership_and_running_strategy_costs(base_scenari
     """After a decision the metric adds the derived leadership layers of today's CSMs and a year
     of the change's one-off cost at its daily rate (here $365,000 over 365 days)."""
     from sim.model import build
-    from sim.strategy import run_rate_cost_pct_arr
+    from sim.policies.strategy import run_rate_cost_pct_arr
 
     base_scenario["leadership"] = {"derive": True}
     rule = {"name": "x", "when": {"metric": "customers", "at_least": 0},

@@ -11,14 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import load_scenario, parse_scenario, run, staffing, strategy
-from sim.calendar import WEEK_DAYS
+from sim import load_scenario, parse_scenario, run
+from sim.core.calendar import WEEK_DAYS
+from sim.core.errors import ScenarioError
+from sim.core.world import World
 from sim.customers.book import ACTIVE
-from sim.errors import ScenarioError
 from sim.model import RunResult, build
-from sim.organisation import Person, Pool
-from sim.scenario import Scenario
-from sim.world import World
+from sim.org import staffing
+from sim.org.pools import Person, Pool
+from sim.policies import strategy
+from sim.scenario.schema import Scenario
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "strategies" / "pods_at_400.yaml"
 SEEDS = (1, 2)

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from sim import load_scenario, parse_scenario, run
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "strategies"
 FILES = sorted(FOLDER.glob("*.yaml"))

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from sweep_support import fast
 
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.experiments.api import sweep_plans
 from sim.experiments.design import combine, grid_points, lhs_points, load_plans_file, parse_factor
 from sim.experiments.paths import PathError, apply_overrides, resolve
 from sim.experiments.seeding import design_rng, replicate_seed
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario.schema import Scenario, parse_scenario
 
 
 @pytest.fixture

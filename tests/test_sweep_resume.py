@@ -17,7 +17,7 @@ from sweep_support import fast, sorted_frame, write_scenario
 
 from sim.cli import main
 from sim.experiments import read_replicates, read_timeseries, sweep
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 REPLICATIONS = 20

@@ -27,7 +27,7 @@ from sim.experiments.kpis import RECORDED_KPIS
 from sim.experiments.seeding import replicate_seed
 from sim.experiments.store import FAILURES, MANIFEST, PLANS, read_batch_metadata
 from sim.model import run
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario.schema import Scenario, parse_scenario
 
 VARY = ["pools.csm_mid.headcount=1,2"]
 

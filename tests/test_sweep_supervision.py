@@ -18,7 +18,7 @@ from sweep_support import KILLER, PID_FOLDER, SLEEPER, fast, killer_engine
 
 from sim.experiments.api import sweep
 from sim.experiments.supervision import process_alive
-from sim.scenario import parse_scenario
+from sim.scenario.schema import parse_scenario
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -13,8 +13,8 @@ import pytest
 from scipy import integrate, special, stats
 
 from sim import parse_scenario, run
+from sim.core.streams import Streams
 from sim.customers.book import _draw_signings
-from sim.streams import Streams
 
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
            "csm_change": 1.0, "missed_renewal": 1.0}

@@ -18,12 +18,12 @@ from sweep_support import fast, write_scenario
 
 from sim import load_scenario, parse_scenario, run
 from sim.cli import main
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
+from sim.customers.profiles import ServiceProfiles
 from sim.experiments import read_replicates
 from sim.experiments.api import sweep_plans
-from sim.profiles import ServiceProfiles
-from sim.schema_parts import TOUCH_DEFAULTS
-from sim.schema_strategy import TouchChange
+from sim.scenario.parts import TOUCH_DEFAULTS
+from sim.scenario.strategies import TouchChange
 
 TECH = TOUCH_DEFAULTS["tech"]
 

@@ -18,10 +18,11 @@ import pytest
 from click.testing import CliRunner
 
 from sim import parse_scenario, run
-from sim.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.cli import main
+from sim.core.calendar import MONTH_DAYS, WEEK_DAYS
+from sim.core.errors import ScenarioError
+from sim.core.world import World
 from sim.customers.renewal import churn_factor
-from sim.customers.trigger_work import held_tasks, trigger_week
 from sim.customers.triggers import (
     Intervention,
     TriggerEngine,
@@ -31,12 +32,11 @@ from sim.customers.triggers import (
     trigger_odds,
     work_order,
 )
-from sim.errors import ScenarioError
 from sim.model import build, simulate
-from sim.schema_parts import RenewalChange
-from sim.schema_triggers import ExpansionTrigger
-from sim.staffing import depart
-from sim.world import World
+from sim.org.staffing import depart
+from sim.scenario.parts import RenewalChange
+from sim.scenario.triggers import ExpansionTrigger
+from sim.work.interventions import held_tasks, trigger_week
 
 ROOT = Path(__file__).resolve().parents[1]
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,

@@ -16,10 +16,10 @@ import pytest
 from scipy import stats
 
 from sim import parse_scenario, run
+from sim.core.world import World
 from sim.customers.usage import UsageWalk, detect
 from sim.model import build, simulate
-from sim.schema_triggers import Triggers, UsageSignal
-from sim.world import World
+from sim.scenario.triggers import Triggers, UsageSignal
 
 USAGE = {"volatility": 0.25, "drift": 0.03, "risk_loading": 1.2}
 

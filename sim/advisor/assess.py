@@ -37,7 +37,7 @@ from sim.advisor.scoring import (
     score_stage,
     segment_of_acv,
 )
-from sim.stages import CHOOSING_MODEL, stage_number
+from sim.outputs.stages import CHOOSING_MODEL, stage_number
 
 Source = Literal["given", "derived", "default"]
 FACTORS = ("acv", "complexity", "segment", "margin", "competition", "growth_stage")

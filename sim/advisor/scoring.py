@@ -26,8 +26,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
-from sim.scenario import Complexity
-from sim.stages import CHOOSING_MODEL, stage_number
+from sim.outputs.stages import CHOOSING_MODEL, stage_number
+from sim.scenario.schema import Complexity
 
 Segment = Literal["smb", "mid-market", "enterprise"]
 Competition = Literal["value", "match", "premium"]

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.calendar import MONTH_DAYS, YEAR_DAYS
-from sim.scenario import COMPLEXITIES, Scenario
-from sim.streams import Streams
+from sim.core.calendar import MONTH_DAYS, YEAR_DAYS
+from sim.core.streams import Streams
+from sim.scenario.schema import COMPLEXITIES, Scenario
 
 PENDING, WAITING, ONBOARDING, ACTIVE, CHURNED = range(5)
 STATE_NAMES = ("pending", "waiting", "onboarding", "active", "churned")
@@ -84,13 +84,13 @@ class CustomerBook:
     cycle_breaches: np.ndarray = field(init=False)
     cycle_csm_changes: np.ndarray = field(init=False)
     profile: np.ndarray = field(init=False)
-    """Service profile each customer is on (see ``sim.profiles``)."""
+    """Service profile each customer is on (see ``sim.customers.profiles``)."""
     human: np.ndarray = field(init=False)
     """Whether a person onboards the customer, decided when it signs (``journey``)."""
     handoff_day: np.ndarray = field(init=False)
     """Day a handed-off account reaches its CSM (NaN without a handoff, ``customers.handoff``)."""
     handoff_kind: np.ndarray = field(init=False)
-    """Kind of the account's handoff at go-live (``sim.routing.NO_HANDOFF`` and the others)."""
+    """Kind of the account's handoff at go-live (``sim.org.routing.NO_HANDOFF`` and the others)."""
 
     def __post_init__(self) -> None:
         n = len(self.arrival_day)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from sim.core.world import World
 from sim.customers.book import CHURNED
-from sim.customers.engagement import release_owner
-from sim.customers.renewal_work import close_task
-from sim.world import World
+from sim.work.renewals import close_task
+from sim.work.touches import release_owner
 
 
 def churn(world: World, customer: int, kind: str) -> None:

@@ -13,11 +13,18 @@ from collections.abc import Generator
 
 import simpy
 
+from sim.core.world import World
 from sim.customers.book import ACTIVE
-from sim.customers.engagement import assign_owner
-from sim.organisation import Person
-from sim.routing import HANDOFF, NO_HANDOFF, POD_HANDOFF, csm_pool_for, handoff_kind, preferred_csm
-from sim.world import World
+from sim.org.pools import Person
+from sim.org.routing import (
+    HANDOFF,
+    NO_HANDOFF,
+    POD_HANDOFF,
+    csm_pool_for,
+    handoff_kind,
+    preferred_csm,
+)
+from sim.work.touches import assign_owner
 
 
 def hand_to_csm(world: World, customer: int, onboarder: Person | None) -> None:

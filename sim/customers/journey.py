@@ -11,17 +11,17 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from sim.calendar import YEAR_DAYS
+from sim.core.calendar import YEAR_DAYS
+from sim.core.world import World
 from sim.customers.book import ACTIVE, CHURNED, ONBOARDING, WAITING
 from sim.customers.churn import churn
-from sim.customers.engagement import assign_owner
 from sim.customers.handoff import hand_to_csm
-from sim.customers.onboarding import onboard
 from sim.customers.renewal import renew
-from sim.customers.renewal_work import open_task
-from sim.organisation import Person
-from sim.routing import onboarding_desk_for
-from sim.world import World
+from sim.org.pools import Person
+from sim.org.routing import onboarding_desk_for
+from sim.work.onboarding import onboard
+from sim.work.renewals import open_task
+from sim.work.touches import assign_owner
 
 
 def open_book(world: World) -> None:

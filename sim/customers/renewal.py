@@ -12,15 +12,15 @@ import math
 
 import numpy as np
 
-from sim.calendar import MONTH_DAYS
+from sim.core.calendar import MONTH_DAYS
+from sim.core.world import World
 from sim.customers.book import ACTIVE, WAITING
 from sim.customers.churn import churn
-from sim.customers.engagement import change_owner
 from sim.customers.handoff import handoff_churn_odds
-from sim.customers.renewal_work import close_task
 from sim.customers.triggers import acv_changed, lifted_expansion, settle_triggers, trigger_odds
-from sim.routing import csm_pool_for
-from sim.world import World
+from sim.org.routing import csm_pool_for
+from sim.work.renewals import close_task
+from sim.work.touches import change_owner
 
 
 def churn_factor(world: World, customer: int, missed_renewal: bool) -> float:

@@ -1,7 +1,7 @@
 """The trigger engine: usage thresholds and ACV crossings raise interventions (§6).
 
 Risk triggers (a usage drop; inactivity, after an automated re-engagement sequence that did
-not work) become CSM tasks (``sim.customers.trigger_work``). Expansion signals open one
+not work) become CSM tasks (``sim.work.interventions``). Expansion signals open one
 opportunity per renewal cycle, routed by the account's ACV to in-app, inside sales or an
 account executive. At the renewal the cycle is settled: each risk trigger multiplies the churn
 odds by ``risk_delay_per_day ** days waited`` (and by the answer's effect when answered), tasks
@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from sim.core.world import World
 from sim.customers.book import ACTIVE
-from sim.customers.engagement import assign_owner
 from sim.customers.usage import Signals, UsageWalk, usage_months
-from sim.schema_parts import RenewalChange
-from sim.schema_triggers import ExpansionTrigger
-from sim.world import World
+from sim.scenario.parts import RenewalChange
+from sim.scenario.triggers import ExpansionTrigger
+from sim.work.touches import assign_owner
 
 
 @dataclass(eq=False)

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.calendar import MONTH_DAYS
+from sim.core.calendar import MONTH_DAYS
+from sim.core.world import World
 from sim.customers.book import ACTIVE
-from sim.schema_triggers import Triggers, UsageSignal
-from sim.world import World
+from sim.scenario.triggers import Triggers, UsageSignal
 
 
 @dataclass(frozen=True)

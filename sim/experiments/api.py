@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.errors import ScenarioError, short_repr
+from sim.core.errors import ScenarioError, short_repr
 from sim.experiments.analysis import analyse
 from sim.experiments.design import (
     Design,
@@ -34,7 +34,7 @@ from sim.experiments.seeding import design_rng
 from sim.experiments.stats import MIN_REPLICATIONS, check_kpi
 from sim.experiments.store import output_directory, read_replicates
 from sim.experiments.tasks import Engine
-from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import Scenario, load_scenario
 
 ScenarioLike = Scenario | str | Path
 Vary = Sequence[str] | Mapping[str, Any]
@@ -68,8 +68,8 @@ def sweep(scenario: ScenarioLike, replications: int = 10, *, vary: Vary | None =
         batch_size: replicates per task (None: automatic).
         engine: the function run per replicate instead of ``sim.run`` (a test hook).
         wait: if another process writes ``out``, wait for it instead of raising
-            ``sim.locks.LockedError``.
-        allow_large: run plans over the work ceilings of ``sim.work_estimate``.
+            ``sim.outputs.locks.LockedError``.
+        allow_large: run plans over the work ceilings of ``sim.scenario.work_estimate``.
 
     Returns:
         One row per (plan, replicate): ``plan``, ``replicate``, ``seed``, ``status``,
@@ -220,12 +220,12 @@ def _as_scenario(scenario: ScenarioLike) -> Scenario:
 
 
 def check_plans_work(plans: Sequence[Plan], allow_large: bool = False) -> None:
-    """Refuse a plan whose one run would exceed a work ceiling (``sim.work_estimate``).
+    """Refuse a plan whose one run would exceed a work ceiling (``sim.scenario.work_estimate``).
 
     Raises:
         ScenarioError: the first plan over a ceiling, with the figure and the ceiling.
     """
-    from sim.work_estimate import check_work
+    from sim.scenario.work_estimate import check_work
 
     for plan in plans:
         check_work(plan.scenario, f"{plan.source}: plan {plan.id}", allow_large)

@@ -21,8 +21,8 @@ from sim.experiments.design import Design
 from sim.experiments.display import ProgressBar, print_analysis, print_precision
 from sim.experiments.runner import Execution, Outcome, Precision, SweepSpec, manifest, run_sweep
 from sim.experiments.stats import Requirement, parse_requirement
-from sim.scenario import Scenario
-from sim.terminal import PipeAwareConsole
+from sim.outputs.terminal import PipeAwareConsole
+from sim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 
-from sim.errors import ScenarioError, short_repr
+from sim.core.errors import ScenarioError, short_repr
 from sim.experiments.paths import PathError, apply_overrides, resolve, value_at
-from sim.scenario import Scenario, parse_scenario, read_yaml
+from sim.scenario.schema import Scenario, parse_scenario, read_yaml
 
 Design = Literal["grid", "lhs"]
 PLAN_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")

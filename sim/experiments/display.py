@@ -25,7 +25,7 @@ from rich.text import Text
 from sim.experiments.analysis import Analysis
 from sim.experiments.design import describe
 from sim.experiments.stats import LEVEL
-from sim.formats import better_text, kpi_change, kpi_spread, kpi_unit, kpi_value, verdict
+from sim.outputs.formats import better_text, kpi_change, kpi_spread, kpi_unit, kpi_value, verdict
 
 MAX_LISTED_PLANS = 40
 CUE_STYLES = {"better": "green", "worse": "red"}

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.results import RunResult
+from sim.outputs.results import RunResult
 
 KPIS: dict[str, str] = {
     "arr_end": "arr_end",

@@ -25,10 +25,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim.calendar import MONTH_DAYS
-from sim.errors import ScenarioError
+from sim.core.calendar import MONTH_DAYS
+from sim.core.errors import ScenarioError
 from sim.experiments.paths import PathError, resolve
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:\.\.|:)\s*({_NUMBER})\s*$")

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.experiments.backends import open_backend
 from sim.experiments.evaluations import Evaluator, frontier
 from sim.experiments.goals import Constraint, Objective, objective, parse_constraint
@@ -52,8 +52,8 @@ from sim.experiments.search import (
 from sim.experiments.seeding import SEEDING
 from sim.experiments.store import FORMAT, SweepStore, definition_id, output_directory
 from sim.experiments.tasks import BatchResult, Engine
-from sim.locks import output_lock
-from sim.scenario import Scenario, load_scenario
+from sim.outputs.locks import output_lock
+from sim.scenario.schema import Scenario, load_scenario
 from sim.version import __version__
 
 
@@ -126,7 +126,7 @@ def run_optimisation(base: Scenario, settings: Settings, out: Path, *, jobs: int
                      wait: bool = False) -> Optimum:
     """Search, re-evaluate the finalists on fresh seeds, decide, and write ``out``.
 
-    Holds the lock of ``out`` (``sim.locks``) throughout.
+    Holds the lock of ``out`` (``sim.outputs.locks``) throughout.
 
     Raises:
         FileExistsError: ``out`` holds something else than this optimisation's replicates.

@@ -17,7 +17,7 @@ from sim.experiments.levers import Lever, effective_values
 from sim.experiments.optimise import Optimum, manifest, run_optimisation, settings_from
 from sim.experiments.search import Candidate, Settings
 from sim.experiments.stats import LEVEL
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 SHOWN_KPIS = ("total_cost", "arr_end", "grr", "backlog_weeks_max", "sla_breach_share",
               "burnout_max")

@@ -15,7 +15,7 @@ from sim.experiments.evaluations import Assessment
 from sim.experiments.levers import effective_values, hiring_calendar
 from sim.experiments.search import Candidate, Settings
 from sim.experiments.store import SweepStore, write_atomically
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 BEST = "best.yaml"
 CLOSEST = "closest.yaml"

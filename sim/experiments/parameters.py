@@ -2,7 +2,7 @@
 
 Behavioural fields of the schema declare a plausible range next to their default
 (``json_schema_extra=plausible(low, high)`` or ``plausible_scale(low, high)``, see
-``sim.schema_base``). :func:`schema_parameters` lists those of a scenario with their paths, in
+``sim.scenario.base``). :func:`schema_parameters` lists those of a scenario with their paths, in
 the path language of ``--vary`` (``tiers.smb.tickets_per_month``). A parameters file names the
 paths to vary, each with its own range or ``null`` for the schema's::
 
@@ -21,9 +21,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.experiments.paths import PathError, resolve
-from sim.scenario import Scenario, read_yaml
+from sim.scenario.schema import Scenario, read_yaml
 
 
 @dataclass(frozen=True)

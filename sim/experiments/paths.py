@@ -20,10 +20,10 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from sim.errors import short_repr
-from sim.scenario import Scenario
-from sim.schema_base import type_options
-from sim.schema_parts import TOUCH_DEPENDENT
+from sim.core.errors import short_repr
+from sim.scenario.base import type_options
+from sim.scenario.parts import TOUCH_DEPENDENT
+from sim.scenario.schema import Scenario
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 Key = str | int

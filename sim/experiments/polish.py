@@ -31,7 +31,7 @@ from sim.experiments.search import (
     propose_values,
     refine,
 )
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 STEPS_PER_RANGE = 20
 """A real-valued variable moves by its range over this."""

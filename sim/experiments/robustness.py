@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.experiments.design import MAX_PLANS, Plan, build_plans
 from sim.experiments.kpis import RECORDED_KPIS
 from sim.experiments.parameters import Parameter, parameters_table

@@ -24,7 +24,7 @@ from sim.experiments.seeding import SEEDING
 from sim.experiments.stats import MIN_REPLICATIONS, look_ahead, precision_report
 from sim.experiments.store import FORMAT, SweepStore, definition_id, read_replicates
 from sim.experiments.tasks import FAILED, Batch, Engine
-from sim.locks import output_lock
+from sim.outputs.locks import output_lock
 from sim.version import __version__
 
 MAX_BATCH = 25
@@ -159,7 +159,7 @@ def _scalar_column(values: list[Any]) -> bool:
 def run_sweep(spec: SweepSpec, out: Path, execution: Execution | None = None,
               overwrite: bool = False, progress: Progress | None = None,
               precision: Precision | None = None, wait: bool = False) -> Outcome:
-    """Run (or resume) a sweep into ``out``, holding its lock (``sim.locks``) throughout.
+    """Run (or resume) a sweep into ``out``, holding its lock (``sim.outputs.locks``) throughout.
 
     Raises:
         FileExistsError: ``out`` holds something else (see ``SweepStore.check``).

@@ -27,12 +27,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.experiments.design import Plan, build_plans
 from sim.experiments.evaluations import Assessment, Evaluator, assess, plan_id
 from sim.experiments.goals import MET, UNDECIDED, VIOLATED, Constraint, Objective
 from sim.experiments.levers import Lever, plan_overrides
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 FRESH = 1_000_000
 """First replicate number of the re-evaluation on fresh seeds (never used by the search)."""

@@ -21,13 +21,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.experiments.design import MAX_PLANS, Plan, build_plans
 from sim.experiments.kpis import RECORDED_KPIS
 from sim.experiments.parameters import Parameter, parameters_table
 from sim.experiments.runner import SweepSpec
 from sim.experiments.tasks import OK
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 Method = Literal["morris", "sobol"]
 METHODS: tuple[Method, ...] = ("morris", "sobol")

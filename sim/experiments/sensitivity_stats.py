@@ -30,7 +30,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.experiments.sensitivity import MORRIS_LEVELS, SensitivityDesign, point_id
 from sim.experiments.stats import LEVEL
 

@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from sim.experiments.kpis import PERIOD_SCHEMA, REPLICATE_SCHEMA
 from sim.experiments.tasks import FAILED, BatchResult
-from sim.io import METADATA_PREFIX, read_prefixed_metadata
+from sim.outputs.io import METADATA_PREFIX, read_prefixed_metadata
 
 MANIFEST = "manifest.json"
 PLANS = "plans.parquet"
@@ -101,7 +101,7 @@ class SweepStore:
              overwrite: bool) -> SweepStore:
         """Create or reopen the directory for ``manifest``'s sweep; tidy what a kill left.
 
-        Call it holding the folder's lock (``sim.locks.output_lock``).
+        Call it holding the folder's lock (``sim.outputs.locks.output_lock``).
         """
         root = Path(root)
         cls.check(root, manifest["definition"], overwrite)

@@ -34,7 +34,7 @@ from sim.experiments.sensitivity import (
 )
 from sim.experiments.store import SweepStore, output_directory, read_replicates
 from sim.experiments.tasks import Engine
-from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import Scenario, load_scenario
 
 ParamsInput = str | Path | Mapping[str, Any] | Sequence[str] | None
 DEFAULT_SAMPLES: dict[str, int] = {"morris": 10, "sobol": 64}

@@ -17,7 +17,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from sim.errors import ScenarioError
+from sim.core.errors import ScenarioError
 from sim.experiments import robustness as rob
 from sim.experiments.api import compare_plans
 from sim.experiments.commands import RunOptions, _command, compare_command
@@ -31,7 +31,7 @@ from sim.experiments.studies import (
     run_sensitivity,
 )
 from sim.experiments.study_display import print_robustness, print_sensitivity
-from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import Scenario, load_scenario
 
 DEFAULT_ROBUSTNESS_SAMPLES = 20
 

@@ -17,8 +17,8 @@ import pandas as pd
 
 from sim.experiments.kpis import PERIOD_SCHEMA, RECORDED_KPIS, kpi_values, period_frame
 from sim.experiments.seeding import replicate_seed
-from sim.results import RunResult
-from sim.scenario import Scenario
+from sim.outputs.results import RunResult
+from sim.scenario.schema import Scenario
 
 Engine = Callable[[Scenario, int], RunResult]
 """A function with the signature of ``sim.run``."""

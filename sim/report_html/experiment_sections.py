@@ -15,7 +15,7 @@ import pandas as pd
 from plotly.subplots import make_subplots
 
 from sim.experiments.design import describe
-from sim.formats import count, kpi_change, kpi_spread, kpi_unit, kpi_value, percent, verdict
+from sim.outputs.formats import count, kpi_change, kpi_spread, kpi_unit, kpi_value, percent, verdict
 from sim.report_html import charts
 from sim.report_html.page import Card, Section, cards, grid, table
 from sim.report_html.source import ExperimentSource

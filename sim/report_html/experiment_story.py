@@ -1,14 +1,14 @@
 """The "what the comparison shows" paragraph of a sweep or compare report, from its statistics.
 
 A plan is called better or worse on a KPI only when the 95% CI of its paired difference
-against the baseline excludes zero (``sim.formats.verdict``).
+against the baseline excludes zero (``sim.outputs.formats.verdict``).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from sim.formats import kpi_change, kpi_spread, kpi_unit, percent, verdict
+from sim.outputs.formats import kpi_change, kpi_spread, kpi_unit, percent, verdict
 from sim.report_html.page import Section, paragraph
 from sim.report_html.source import ExperimentSource
 

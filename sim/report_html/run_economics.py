@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from sim.calendar import YEAR_DAYS
-from sim.formats import count, money, number, percent
+from sim.core.calendar import YEAR_DAYS
+from sim.outputs.formats import count, money, number, percent
 from sim.report_html import charts
 from sim.report_html.page import Section, details, grid, table
 from sim.report_html.run_sections import months, total

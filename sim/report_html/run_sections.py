@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.calendar import MONTH_DAYS
-from sim.formats import count, money, number, percent
+from sim.core.calendar import MONTH_DAYS
+from sim.outputs.formats import count, money, number, percent
 from sim.report_html import charts
 from sim.report_html.page import Card, Section, cards, grid
 from sim.report_html.source import RunSource

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.formats import count, missing, money, number, percent
+from sim.outputs.formats import count, missing, money, number, percent
 from sim.report_html.page import Section, paragraph
 from sim.report_html.run_sections import BACKLOG_FLAG_WEEKS, total
 from sim.report_html.source import RunSource

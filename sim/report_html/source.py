@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.calendar import period_label
-from sim.io import MANIFEST_FILE, read_run
+from sim.core.calendar import period_label
+from sim.outputs.io import MANIFEST_FILE, read_run
 
 EXPERIMENT_KINDS = ("sweep", "compare")
 

@@ -1,0 +1,238 @@
+"""The period recorder: closes each output period and turns the run into tidy tables."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from sim.core.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
+from sim.core.clock import LAST, OrderedTimeout
+from sim.core.world import World
+from sim.customers.book import ACTIVE, ONBOARDING, WAITING
+from sim.customers.triggers import open_outreach
+from sim.org.cs_ops import csm_productivity_gain
+from sim.org.routing import csm_pool_indices, csm_pools_serving, onboarding_desks_serving
+from sim.outputs.economics import allocate_staff_cost, costs_over_time, other_costs, retention
+from sim.outputs.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
+
+
+def onboarding_backlog_weeks(world: World) -> np.ndarray:
+    """Weeks the current queue of each tier's onboarding team would take with all its slots.
+
+    A tier can be onboarded by several teams (one per region, or two while a strategy change
+    is under way); the longest queue counts.
+    """
+    weeks = np.zeros(len(world.scenario.tiers))
+    of_desk: dict[int, float] = {}
+    for tier in range(len(weeks)):
+        for desk in onboarding_desks_serving(world, tier):
+            if not desk.waiting:
+                continue
+            if desk.pool.index not in of_desk:
+                slots = desk.total_slots()
+                of_desk[desk.pool.index] = (desk.queued_work() / slots / WEEK_DAYS if slots
+                                            else np.inf)
+            weeks[tier] = max(weeks[tier], of_desk[desk.pool.index])
+    return weeks
+
+
+class Recorder:
+    """Closes output periods and keeps their rows.
+
+    Args:
+        world: the run.
+    """
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.days = period_days(world.scenario.output_period)
+        self.lookback = periods_per_year(world.scenario.output_period)
+        self.tier_rows: list[dict] = []
+        self.pool_rows: list[dict] = []
+        self.snapshots: list[tuple[np.ndarray, np.ndarray]] = []
+        self.previous_arr = np.zeros(len(world.scenario.tiers))
+        staffed = {pool.region for pool in world.scenario.pools}
+        self.regional_teams = np.array([region.name in staffed
+                                        for region in world.scenario.org.regions], dtype=bool)
+
+    def start(self) -> None:
+        """Take the day-0 snapshot (the initial book and backlog)."""
+        arr_by_tier, snapshot = self._arr()
+        self.previous_arr = arr_by_tier
+        self.snapshots.append(snapshot)
+
+    def run(self) -> Generator[simpy.Event, None, None]:
+        """Close every period at its end, after all other events at that instant."""
+        world = self.world
+        period = 0
+        while world.now < world.horizon - 1e-9:
+            end = min((period + 1) * self.days, world.horizon)
+            yield OrderedTimeout(world.env, end - world.now, LAST)
+            self._close(period + 1, end - period * self.days)
+            period += 1
+
+    def _arr(self) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        book = self.world.book
+        paying = book.paying()
+        arr = np.where(paying, book.acv, 0)
+        size = len(self.world.scenario.tiers)
+        return np.bincount(book.tier, arr.astype(float), size), (arr, book.tier.copy())
+
+    def _close(self, period: int, length: float) -> None:
+        world = self.world
+        counters = world.tier_counters.take()
+        arr_by_tier, snapshot = self._arr()
+        self.snapshots.append(snapshot)
+        customer_days = world.paying_level.take_area(world.now)
+        backlog_area = world.waiting_level.take_area(world.now)
+        person_days = world.headcount_level.take_area(world.now)
+        strategy_cost = costs_over_time(world.costs_over_time, world.now - length, world.now,
+                                        customer_days)
+        cost = allocate_staff_cost(world.scenario, person_days, customer_days) + other_costs(
+            world.scenario, customer_days, length) + strategy_cost
+        leadership_rows: list[dict] = []
+        if world.leadership is not None:
+            leadership_cost, leadership_rows = world.leadership.close(world, period,
+                                                                      customer_days)
+            cost = cost + leadership_cost
+        grr, nrr = self._retention(period, snapshot)
+        self._tier_rows(period, length, counters, arr_by_tier, backlog_area, cost, grr, nrr)
+        self._strategy_columns(strategy_cost)
+        self._pool_rows(period, person_days)
+        self.pool_rows.extend(leadership_rows)
+        self.previous_arr = arr_by_tier
+
+    def _strategy_columns(self, strategy_cost: np.ndarray) -> None:
+        """The newest strategy change, its phase, its share of customers and its cost."""
+        world, book = self.world, self.world.book
+        size = len(world.scenario.tiers)
+        latest = world.changes[-1] if world.changes else None
+        paying = book.paying()
+        on_latest = paying & (book.profile == (latest.profile if latest else 0))
+        counts = np.bincount(book.tier[paying], minlength=size)
+        moved = np.bincount(book.tier[on_latest], minlength=size)
+        for tier, row in enumerate(self.tier_rows[-(size + 1):]):
+            pick = slice(None) if tier == size else tier
+            total = float(np.sum(counts[pick]))
+            row.update(strategy=latest.rule.name if latest else "base",
+                       strategy_phase=latest.phase(world.now) if latest else "",
+                       strategy_share=float(np.sum(moved[pick])) / total if total else np.nan,
+                       strategy_cost=float(np.sum(strategy_cost[pick])))
+
+    def _retention(self, period: int, snapshot: tuple) -> tuple[np.ndarray, np.ndarray]:
+        size = len(self.world.scenario.tiers) + 1
+        if period < self.lookback:
+            return np.full(size, np.nan), np.full(size, np.nan)
+        base_arr, base_tier = self.snapshots[period - self.lookback]
+        return retention(base_arr, base_tier, snapshot[0], size - 1)
+
+    def _tier_rows(self, period: int, length: float, counters: dict, arr: np.ndarray,
+                   backlog_area: np.ndarray, cost: np.ndarray, grr: np.ndarray,
+                   nrr: np.ndarray) -> None:
+        world, book = self.world, self.world.book
+        size = len(world.scenario.tiers)
+        states = {state: np.bincount(book.tier[book.state == state], minlength=size)
+                  for state in (WAITING, ONBOARDING, ACTIVE)}
+        backlog_weeks = onboarding_backlog_weeks(world)
+        csms = self._csm_headcount()
+        accounts = self._csm_accounts()
+        small_regions = self._regions_below_min_scale()
+        tickets_open = world.support_desk.open_tickets()
+        outreach_open = open_outreach(world)
+        for tier in range(size + 1):
+            pick = slice(None) if tier == size else tier
+            row: dict[str, object] = {name: float(np.sum(counters[name][pick]))
+                                      for name in (*ADDITIVE, *SUMS)}
+            row.update(
+                period=period, day=world.now,
+                tier="all" if tier == size else world.scenario.tiers[tier].name,
+                customers_active=int(np.sum(states[ACTIVE][pick])),
+                customers_onboarding=int(np.sum(states[ONBOARDING][pick])),
+                onboarding_backlog=int(np.sum(states[WAITING][pick])),
+                onboarding_backlog_mean=float(np.sum(backlog_area[pick])) / length,
+                onboarding_backlog_weeks=float(np.max(backlog_weeks[pick])),
+                arr_start=float(np.sum(self.previous_arr[pick])), arr=float(np.sum(arr[pick])),
+                grr_ttm=float(grr[tier]), nrr_ttm=float(nrr[tier]),
+                csm_headcount=float(csms[tier]), csm_accounts=float(accounts[tier]),
+                tickets_open=int(np.sum(tickets_open[pick])),
+                cs_cost=float(np.sum(cost[pick])), period_days=length,
+                outreach_open=int(np.sum(outreach_open[pick])),
+                regions_below_min_scale=small_regions,
+            )
+            self.tier_rows.append(row)
+
+    def _over_csm_pools(self, per_pool: np.ndarray) -> np.ndarray:
+        """A figure per pool summed over the CSM pools serving each tier, then over all of them."""
+        world = self.world
+        totals = np.zeros(len(world.scenario.tiers) + 1)
+        for tier in range(len(totals) - 1):
+            totals[tier] = sum(per_pool[pool.index] for pool in csm_pools_serving(world, tier))
+        totals[-1] = sum(per_pool[pool.index] for pool in world.pools_with_role("csm"))
+        return totals
+
+    def _csm_headcount(self) -> np.ndarray:
+        """Headcount of the CSM pools serving each tier, then of all CSM pools."""
+        return self._over_csm_pools(np.array([len(pool.members) for pool in self.world.pools]))
+
+    def _csm_accounts(self) -> np.ndarray:
+        """Live human-touch accounts of the CSM pools serving each tier (all their tiers).
+
+        A tier is human-touch if any service profile touches it. The last element counts the
+        accounts of all CSM pools.
+        """
+        world, book = self.world, self.world.book
+        touched = world.profiles.human_tiers()
+        live = np.flatnonzero((book.state == ACTIVE) & touched[book.tier])
+        per_pool = np.bincount(csm_pool_indices(world, live) + 1,
+                               minlength=len(world.pools) + 1)[1:].astype(float)
+        return self._over_csm_pools(per_pool)
+
+    def _regions_below_min_scale(self) -> int:
+        """Regions with a regional team and fewer customers under contract than the minimum."""
+        book = self.world.book
+        if not self.regional_teams.any():
+            return 0
+        counts = np.bincount(book.region[book.paying()], minlength=len(self.regional_teams))
+        minimum = self.world.scenario.org.min_customers_per_region
+        return int(np.sum(self.regional_teams & (counts < minimum)))
+
+    def _pool_rows(self, period: int, person_days: np.ndarray) -> None:
+        world = self.world
+        counters = world.pool_counters.take()
+        for pool in world.pools:
+            burnout = [person.burnout for person in pool.members]
+            self.pool_rows.append(dict(
+                period=period, day=world.now, role=pool.name, role_kind=pool.role,
+                region=pool.spec.region or "",
+                headcount=len(pool.members),
+                hires=int(counters["hires"][pool.index]),
+                departures=int(counters["departures"][pool.index]),
+                transfers_in=int(counters["transfers_in"][pool.index]),
+                transfers_out=int(counters["transfers_out"][pool.index]),
+                burnout_mean=float(np.mean(burnout)) if burnout else np.nan,
+                burnout_max=float(np.max(burnout)) if burnout else np.nan,
+                cost=person_days[pool.index] * pool.spec.annual_cost / YEAR_DAYS,
+                open_requisitions=pool.open_requisitions,
+                productivity_gain=csm_productivity_gain(world, pool, world.now),
+            ))
+
+    def timeseries(self) -> pd.DataFrame:
+        """The (period, tier) table with derived ratios."""
+        return derive_timeseries(pd.DataFrame(self.tier_rows), self.world.scenario)
+
+    def workforce(self) -> pd.DataFrame:
+        """The (period, pool) table, with each week's hours shared by the periods it spans."""
+        frame = pd.DataFrame(self.pool_rows)
+        ends = np.array(sorted(set(frame["day"])))
+        hours = spread_weeks(self.world.weeks, ends, len(self.world.pools))
+        pool_index = frame["role"].map({pool.name: pool.index for pool in self.world.pools})
+        staffed = pool_index.notna().to_numpy()  # derived leadership rows have no hours
+        row = frame["period"].to_numpy()[staffed] - 1
+        column = pool_index[staffed].to_numpy(dtype=np.int64)
+        for name, values in hours.items():
+            frame[name] = np.full(len(frame), np.nan)
+            frame.loc[staffed, name] = values[row, column]
+        return frame[list(WORKFORCE_ORDER)]

@@ -1,0 +1,252 @@
+"""Output tables: derived ratios, the customer and event tables, and the one-row summary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.core.calendar import MONTH_DAYS, WEEK_DAYS, YEAR_DAYS, month_column, period_month
+from sim.core.world import PoolWeek
+from sim.customers.book import STATE_NAMES, CustomerBook
+from sim.outputs.stages import breaking_points, stage_series
+from sim.scenario.organisation import region_names
+from sim.scenario.schema import COMPLEXITIES, Scenario
+
+ADDITIVE = (
+    "new_customers", "churned_customers", "abandoned_customers", "go_lives", "arr_new",
+    "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in", "arr_migration_out",
+    "touches_due", "touches_missed", "tickets_opened", "tickets_resolved", "sla_breaches",
+    "tickets_sla_met", "arr_abandoned", "renewals_due", "renewals_missed", "onboarding_starts",
+    "migrations_in", "migrations_out",
+    "csm_changes", "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
+    "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
+)
+"""Whole-number counts and dollar flows per period that add up over tiers."""
+SUMS = ("onboarding_wait_sum", "response_hours_sum", "trigger_response_days_sum")
+"""Per-period sums behind the mean wait and mean response time."""
+
+TIMESERIES_ORDER = (
+    "period", "day", "tier", "customers_active", "customers_onboarding", "onboarding_backlog",
+    "customers_total", "onboarding_backlog_mean", "onboarding_backlog_weeks",
+    "onboarding_wait_days_mean", "onboarding_starts", "go_lives", "new_customers",
+    "churned_customers", "abandoned_customers", "arr_start", "arr_new", "arr_expansion",
+    "arr_contraction", "arr_churned", "arr_abandoned", "arr_migration_net", "arr", "grr_ttm",
+    "nrr_ttm",
+    "csm_headcount", "accounts_per_csm", "accounts_per_csm_target",
+    "touches_due", "touches_missed", "tickets_opened",
+    "tickets_resolved", "tickets_open", "ticket_response_hours_mean", "sla_breaches",
+    "tickets_sla_met", "sla_breach_share",
+    "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
+    "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
+    "strategy", "strategy_phase", "strategy_share", "strategy_cost", "stage", "breaking_points",
+    "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm", "triggers_expansion",
+    "reengaged_automated", "outreach_done", "outreach_unanswered", "outreach_open",
+    "trigger_response_days_mean",
+    "regions_below_min_scale",
+)
+
+
+WORKFORCE_ORDER = (
+    "period", "day", "role", "role_kind", "headcount", "hires", "departures", "transfers_in",
+    "transfers_out",
+    "utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max", "hours_demanded",
+    "hours_available", "hours_worked", "cost", "open_requisitions", "productivity_gain", "region",
+)
+
+
+def spread_weeks(weeks: list[PoolWeek], period_ends: np.ndarray,
+                 n_pools: int) -> dict[str, np.ndarray]:
+    """Share each accounted week among the output periods it overlaps, by days of overlap.
+
+    Returns (period, pool) arrays: hours demanded, available and worked; the mean utilisation
+    of the person-weeks weighted by overlap; and the highest utilisation of any person-week
+    overlapping the period (NaN where no week overlaps).
+    """
+    shape = (len(period_ends), n_pools)
+    totals = {name: np.zeros(shape) for name in ("hours_demanded", "hours_available",
+                                                 "hours_worked", "weight", "weighted")}
+    peak = np.full(shape, np.nan)
+    starts = np.r_[0.0, period_ends[:-1]]
+    for week in weeks:
+        end = week.start + WEEK_DAYS
+        overlap = np.clip(np.minimum(end, period_ends) - np.maximum(week.start, starts), 0, None)
+        share = overlap / WEEK_DAYS
+        for name, value in (("hours_demanded", week.demanded), ("hours_available",
+                            week.available), ("hours_worked", week.worked)):
+            totals[name][:, week.pool] += share * value
+        totals["weight"][:, week.pool] += share * len(week.utilisation)
+        totals["weighted"][:, week.pool] += share * sum(week.utilisation)
+        if week.utilisation:
+            touched = share > 0
+            peak[touched, week.pool] = np.fmax(peak[touched, week.pool], max(week.utilisation))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(totals["weight"] > 0, totals["weighted"] / totals["weight"], np.nan)
+    return {"hours_demanded": totals["hours_demanded"],
+            "hours_available": totals["hours_available"],
+            "hours_worked": totals["hours_worked"],
+            "utilisation_mean": mean, "utilisation_max": peak}
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    return (numerator / denominator.where(denominator > 0)).astype(float)
+
+
+def derive_timeseries(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Add derived columns (means, ratios, annualised cost) and fix the column order."""
+    frame = rows.copy()
+    frame["customers_total"] = (frame["customers_active"] + frame["customers_onboarding"]
+                                + frame["onboarding_backlog"])
+    frame["onboarding_wait_days_mean"] = _ratio(frame["onboarding_wait_sum"],
+                                                frame["onboarding_starts"])
+    frame["ticket_response_hours_mean"] = _ratio(frame["response_hours_sum"],
+                                                 frame["tickets_resolved"])
+    frame["arr_migration_net"] = frame["arr_migration_in"] - frame["arr_migration_out"]
+    frame["sla_breach_share"] = _ratio(frame["sla_breaches"],
+                                       frame["sla_breaches"] + frame["tickets_sla_met"])
+    frame["trigger_response_days_mean"] = _ratio(frame["trigger_response_days_sum"],
+                                                 frame["outreach_done"])
+    human = {tier.name for tier in scenario.tiers if (tier.touch_hours or 0) > 0}
+    served = frame["tier"].isin(human) | (frame["tier"] == "all")
+    frame["accounts_per_csm"] = _ratio(frame["csm_accounts"].where(served, np.nan),
+                                       frame["csm_headcount"])
+    targets = {tier.name: tier.accounts_per_csm for tier in scenario.tiers}
+    frame["accounts_per_csm_target"] = frame["tier"].map(targets).astype(float)
+    annual = frame["cs_cost"] * YEAR_DAYS / frame["period_days"]
+    frame["cost_per_customer"] = _ratio(annual, frame["customers_total"].astype(float))
+    frame["cs_cost_pct_arr"] = 100.0 * _ratio(annual, frame["arr"])
+    for name in (*ADDITIVE, "arr_start", "arr", "arr_migration_net"):
+        frame[name] = frame[name].round().astype(np.int64)
+    _add_stage(frame)
+    return frame[list(TIMESERIES_ORDER)].reset_index(drop=True)
+
+
+def _add_stage(frame: pd.DataFrame) -> None:
+    """The company's §10.1 stage and the breaking points that fire, each period (all rows).
+
+    Breaking points use the period's customers, CSM headcount, onboarding backlog weeks and
+    renewals missed in the period; the busiest person's account count is not checked.
+    """
+    total = frame[frame["tier"] == "all"]
+    stages = stage_series(total["customers_total"].to_numpy(), "team-structure")
+    flags = [",".join(point.name for point in breaking_points(
+        float(row.customers_total), cs_headcount=float(row.csm_headcount),
+        onboarding_backlog_weeks=float(row.onboarding_backlog_weeks),
+        missed_renewals=float(row.renewals_missed), stage=int(stage)))
+        for row, stage in zip(total.itertuples(), stages, strict=True)]
+    periods = total["period"].to_numpy()
+    frame["stage"] = frame["period"].map(dict(zip(periods, stages, strict=True))).astype(np.int64)
+    frame["breaking_points"] = frame["period"].map(dict(zip(periods, flags, strict=True)))
+
+
+def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
+    """One row per customer that signed during the run (or was in the initial book)."""
+    names = np.array([tier.name for tier in scenario.tiers])
+    signed = np.flatnonzero(book.state > 0)
+    columns = {
+        "customer": signed, "tier": names[book.tier[signed]],
+        "initial_tier": names[book.initial_tier[signed]],
+        "state": np.array(STATE_NAMES)[book.state[signed]],
+        "complexity": np.array(COMPLEXITIES)[book.complexity[signed]],
+        "initial_book": book.initial_live[signed], "acv_initial": book.initial_acv[signed],
+        "acv": book.acv[signed], "theta": book.theta[signed],
+        "arrival_day": book.arrival_day[signed],
+        "onboarding_start_day": book.onboarding_start_day[signed],
+        "golive_day": book.golive_day[signed], "churn_day": book.churn_day[signed],
+        "abandoned": book.abandoned[signed], "wait_days": book.wait_days[signed],
+        "time_to_value_days": np.where(book.initial_live[signed], np.nan,
+                                       book.golive_day[signed] - book.arrival_day[signed]),
+        "human_onboarding": book.human[signed] & ~book.initial_live[signed],
+    }
+    for name in ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches",
+                 "csm_changes", "renewals_missed", "owner"):
+        columns[name] = getattr(book, name)[signed]
+    columns["region"] = np.array(region_names(scenario))[book.region[signed]]
+    return pd.DataFrame(columns).rename(columns={"breaches": "sla_breaches",
+                                                 "renewals_done": "renewals"})
+
+
+def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
+    """The event log with tier and pool names."""
+    frame = pd.DataFrame(events, columns=["time", "kind", "customer", "staff", "tier",
+                                          "amount", "pool"])
+    tiers = {index: tier.name for index, tier in enumerate(scenario.tiers)}
+    pools = {index: pool.name for index, pool in enumerate(scenario.pools)}
+    frame["tier"] = frame["tier"].map(tiers).fillna("").astype(str)
+    frame["pool"] = frame["pool"].map(pools).fillna("").astype(str)
+    frame["time"] = frame["time"].astype(float)
+    frame["amount"] = frame["amount"].astype(float)
+    return frame.astype({"customer": np.int64, "staff": np.int64, "kind": str})
+
+
+def cost_share_ttm(total: pd.DataFrame) -> float:
+    """CS cost as a % of ARR over the last 12 months (the whole run if shorter), a run-rate.
+
+    The cost of those periods, annualised, over their mean ARR: the mean of each period's
+    starting and ending ARR, weighted by the period's length. NaN when that mean is 0.
+    """
+    year = total[total["day"] > total["day"].iloc[-1] - YEAR_DAYS + 1e-6]
+    days = year["period_days"].to_numpy(dtype=float)
+    mean_arr = float(np.sum((year["arr_start"] + year["arr"]).to_numpy() / 2.0 * days)
+                     / days.sum())
+    if mean_arr <= 0:
+        return float("nan")
+    return 100.0 * float(year["cs_cost"].sum()) * YEAR_DAYS / float(days.sum()) / mean_arr
+
+
+def summary_table(timeseries: pd.DataFrame, workforce: pd.DataFrame, customers: pd.DataFrame,
+                  scenario: Scenario, seed: int) -> pd.DataFrame:
+    """One row of headline KPIs."""
+    total = timeseries[timeseries["tier"] == "all"].reset_index(drop=True)
+    last = total.iloc[-1]
+    due = total["touches_due"].sum()
+    decided = total["sla_breaches"].sum() + total["tickets_sla_met"].sum()
+    over_six = total.loc[total["onboarding_backlog_weeks"] > 6, "period_days"].sum()
+    row = {
+        "scenario": scenario.name, "seed": seed, "periods": len(total),
+        "customers_start": int(total.loc[0, "customers_total"] - total.loc[0, "new_customers"]
+                               + total.loc[0, "churned_customers"]),
+        "customers_end": int(last["customers_total"]),
+        "arr_start": int(total.loc[0, "arr_start"]), "arr_end": int(last["arr"]),
+        "grr_ttm_last": float(last["grr_ttm"]), "nrr_ttm_last": float(last["nrr_ttm"]),
+        "onboarding_backlog_peak": int(total["onboarding_backlog"].max()),
+        "onboarding_backlog_weeks_peak": float(total["onboarding_backlog_weeks"].max()),
+        "weeks_backlog_over_6": float(over_six / WEEK_DAYS),
+        "onboarding_wait_days_mean": float(
+            customers.loc[customers["human_onboarding"], "wait_days"].mean()),
+        "utilisation_peak": float(workforce["utilisation_max"].max()),
+        "burnout_peak": float(workforce["burnout_max"].max()),
+        "departures": int(workforce["departures"].sum()), "hires": int(workforce["hires"].sum()),
+        "headcount_end": int(workforce.loc[workforce["period"] == last["period"],
+                                           "headcount"].sum()),
+        "churned_customers": int(total["churned_customers"].sum()),
+        "abandoned_customers": int(total["abandoned_customers"].sum()),
+        "renewals_due": int(total["renewals_due"].sum()),
+        "missed_renewals": int(total["renewals_missed"].sum()),
+        "touches_missed_share": float(total["touches_missed"].sum() / due) if due else np.nan,
+        "sla_breach_share": float(total["sla_breaches"].sum() / decided) if decided else np.nan,
+        "arr_lost_before_golive": int(total["arr_abandoned"].sum()),
+        "total_cs_cost": float(total["cs_cost"].sum()),
+        "cs_cost_pct_arr_ttm": cost_share_ttm(total),
+    }
+    return pd.DataFrame([row])
+
+
+def with_month(frame: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The table with a ``month`` column (``YYYY-MM``) when the scenario has a ``start_date``.
+
+    A period table gets the month its period starts in, placed after ``day``; the event table
+    gets the month of each event's time. Without a start date the table is returned unchanged.
+    """
+    start = scenario.start_date
+    if start is None:
+        return frame
+    if "period" in frame.columns:
+        months = frame["period"].map(lambda period: period_month(int(period),
+                                                                 scenario.output_period))
+    else:
+        months = (frame["time"] // MONTH_DAYS).astype(int)
+    labels = months.map(lambda month: month_column(int(month), start)).astype(str)
+    position = frame.columns.get_loc("day") + 1 if "day" in frame.columns else 1
+    result = frame.copy()
+    result.insert(int(position), "month", labels)
+    return result

@@ -1,0 +1,1 @@
+"""Decisions taken during a run: the hiring policy and strategy changes."""

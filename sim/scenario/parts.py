@@ -1,0 +1,372 @@
+"""Building blocks of the scenario schema: tiers, staff pools and behavioural parameters.
+
+Every field carries a docstring; pydantic turns it into the JSON-schema description, so
+``cssim schema`` documents the file format. Defaults that the domain sources leave open are
+marked *assumption* in their docstring and listed in docs/assumptions.md.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from sim.core.distributions import Distribution, Fixed
+from sim.scenario.base import (
+    MAX_HEADCOUNT,
+    MAX_NAME_LENGTH,
+    MIN_INTERVAL_DAYS,
+    Model,
+    plausible,
+    plausible_scale,
+)
+from sim.scenario.hiring import HiringTrigger
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+MAX_TICKETS_PER_MONTH = 100.0
+"""Most support tickets per customer per month a tier may raise."""
+MAX_PLAN_STEPS = 240
+"""Most steps of a staffing plan or of the arrival schedule (one a month over the longest
+horizon)."""
+TicketLevel = Literal["T1", "T2", "T3"]
+"""Support ticket levels, simplest first (§6.7)."""
+SHARE_TOLERANCE = 1e-6
+
+
+def check_unique(names: list[str], what: str) -> None:
+    """Raise ``ValueError`` at the first name that repeats an earlier one in ``what``."""
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise ValueError(f"{what}[{index}].name = {name!r}: duplicate name")
+        seen.add(name)
+
+
+def check_shares(shares: dict[str, float], what: str) -> None:
+    """Raise ``ValueError`` unless the shares sum to 1."""
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"{what} = {shares}: shares must sum to 1 (they sum to {total:g})")
+
+
+class Shares(Model):
+    """A mix of shares that must sum to 1."""
+
+    label: ClassVar[str] = "shares"
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Shares:
+        check_shares(self.model_dump(), self.label)
+        return self
+
+
+class ComplexityMix(Shares):
+    """Share of a tier's new customers at each implementation complexity."""
+
+    label: ClassVar[str] = "complexity_mix"
+
+    low: float = Field(0.3, ge=0, le=1)
+    """Share with low complexity (set-up in hours to days)."""
+    medium: float = Field(0.5, ge=0, le=1)
+    """Share with medium complexity (days to weeks)."""
+    high: float = Field(0.2, ge=0, le=1)
+    """Share with high complexity (weeks to months)."""
+
+
+class TicketMix(Shares):
+    """Share of a tier's support tickets at each complexity level (§6.7)."""
+
+    label: ClassVar[str] = "ticket_mix"
+
+    T1: float = Field(0.6, ge=0, le=1)
+    """General: how-to, account and billing, first triage."""
+    T2: float = Field(0.3, ge=0, le=1)
+    """Technical: integration troubleshooting, bug investigation."""
+    T3: float = Field(0.1, ge=0, le=1)
+    """Solutions engineering: custom implementation, architecture."""
+
+
+class Churn(Model):
+    """Shifted-beta-geometric churn: a customer's churn probability per renewal is θ ~ Beta(α, β).
+
+    With every service effect neutral the surviving share after t renewals is
+    S(t) = B(α, β + t) / B(α, β) (Fader & Hardie 2007). Mean first-renewal churn is α / (α + β).
+    """
+
+    alpha: float = Field(gt=0)
+    """α of the Beta distribution of θ (assumption, calibrated per scenario)."""
+    beta: float = Field(gt=0)
+    """β of the Beta distribution of θ (assumption, calibrated per scenario)."""
+
+
+class RenewalChange(Model):
+    """What a renewing customer does to its contract value (assumption; not in the sources).
+
+    Sizes are log-normal with the given mean and coefficient of variation, so that one
+    pre-drawn normal variate per renewal serves whichever tier the customer is in then.
+    """
+
+    expansion_probability: float = Field(0.25, ge=0, le=1)
+    """Probability that a renewing customer expands."""
+    expansion_mean: float = Field(0.25, gt=0)
+    """Mean relative ACV increase on expansion (0.25 = +25%)."""
+    expansion_cv: float = Field(0.6, ge=0)
+    """Coefficient of variation of the expansion size."""
+    contraction_probability: float = Field(0.08, ge=0, le=1)
+    """Probability that a renewing customer contracts."""
+    contraction_mean: float = Field(0.2, gt=0, lt=1)
+    """Mean relative ACV decrease on contraction."""
+    contraction_cv: float = Field(0.5, ge=0)
+    """Coefficient of variation of the contraction size."""
+    max_contraction: float = Field(0.9, gt=0, lt=1)
+    """Largest relative decrease one contraction can make."""
+
+    @model_validator(mode="after")
+    def _probabilities(self) -> RenewalChange:
+        total = self.expansion_probability + self.contraction_probability
+        if total > 1 + SHARE_TOLERANCE:
+            raise ValueError(
+                f"expansion_probability + contraction_probability = {total:g}: must be at most 1"
+            )
+        return self
+
+
+TOUCH_DEFAULTS: dict[str, dict[str, float]] = {
+    # Cadence: high-touch weekly/biweekly (§2.1, §5.2), low-touch monthly/quarterly
+    # (§2.2); medium-touch (the $50-100K "dedicated" tier of §4.2, 1 CSM per 30-50 accounts) with
+    # monthly check-ins and QBRs. Hours per touch and per renewal are assumptions sized so that a
+    # CSM's book at the source ratio (12 high-touch, 40 medium, 50 low-touch accounts; §7.1,
+    # §4.2) fills about 80-100% of the week. Onboarding: a person onboards every customer of a
+    # human-touch tier; tech-touch customers onboard through automated sequences (§2.3, §5.3:
+    # "if users can't finish onboarding alone, fix product/flow rather than adding people").
+    "high": {"touch_interval_days": 14.0, "touch_hours": 5.0, "renewal_hours": 16.0,
+             "accounts_per_csm": 12.0, "human_onboarding_share": 1.0},
+    "medium": {"touch_interval_days": 30.0, "touch_hours": 3.0, "renewal_hours": 8.0,
+               "accounts_per_csm": 40.0, "human_onboarding_share": 1.0},
+    "low": {"touch_interval_days": 30.0, "touch_hours": 2.0, "renewal_hours": 4.0,
+            "accounts_per_csm": 50.0, "human_onboarding_share": 1.0},
+    "tech": {"touch_interval_days": 30.0, "touch_hours": 0.0, "renewal_hours": 0.0,
+             "accounts_per_csm": 500.0, "human_onboarding_share": 0.0},
+}
+"""Defaults of the fields that follow a tier's touch model. A field the tier (or the change of
+touch model: a sweep plan, a strategy's touch change) does not set takes the value of the touch
+model in force; see ``TOUCH_DEPENDENT``."""
+TOUCH_DEPENDENT: tuple[str, ...] = tuple(TOUCH_DEFAULTS["high"])
+"""The tier fields whose defaults follow the touch model."""
+
+
+class Tier(Model):
+    """A customer tier: an ACV band served with one touch model."""
+
+    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
+    """Tier name (lower-case identifier), used in outputs."""
+    acv_min: float = Field(ge=0)
+    """Lowest ACV in the band, inclusive (USD per year). Bands are [acv_min, acv_max)."""
+    acv_max: float | None = Field(None, gt=0)
+    """ACV upper bound, exclusive; null for the top tier (unbounded)."""
+    acv: Distribution
+    """ACV distribution of new customers in this tier; draws are clipped into the band."""
+    touch_model: Literal["high", "medium", "low", "tech"]
+    """high = weekly/biweekly 1:1 CSM (§2.1), medium = monthly check-ins and QBRs (§4.2
+    $50-100K), low = monthly/quarterly (§2.2), tech = automated, no scheduled human touch (§2.3).
+    Sets the defaults of the fields that follow it: accounts_per_csm, touch_interval_days,
+    touch_hours, renewal_hours and human_onboarding_share."""
+    coverage: Literal["dedicated", "pooled"] = "dedicated"
+    """dedicated: each account has its own CSM; when that CSM leaves the account changes CSM
+    (a CSM change, see service_effects.csm_change). pooled: the pool shares the tier's touches
+    (the least recently touched account first, on the pool's combined hours, §2.2 "assignment
+    is dynamic by need") and a departure is no change of CSM for the account."""
+    mix: float = Field(ge=0, le=1)
+    """Share of new customers that sign in this tier; shares over tiers sum to 1."""
+    complexity_mix: ComplexityMix = ComplexityMix()
+    """Implementation complexity mix of new customers."""
+    accounts_per_csm: float | None = Field(None, gt=0)
+    """Target accounts per CSM (default by touch model high / medium / low / tech: 12 / 40 / 50 /
+    500, §7.1, §4.2)."""
+    touch_interval_days: float | None = Field(None, ge=MIN_INTERVAL_DAYS)
+    """Days between scheduled touches (default by touch model: 14 / 30 / 30 / 30)."""
+    touch_hours: float | None = Field(None, ge=0)
+    """CSM hours per touch incl. preparation (default 5 / 3 / 2 / 0; assumption). 0 =
+    automated."""
+    renewal_hours: float | None = Field(None, ge=0)
+    """Owner hours needed before a renewal date (default 16 / 8 / 4 / 0; assumption)."""
+    churn: Churn
+    """Latent churn distribution (shifted-beta-geometric)."""
+    renewal_change: RenewalChange = RenewalChange()
+    """Expansion and contraction at renewal."""
+    tickets_per_month: float = Field(0.5, ge=0, le=MAX_TICKETS_PER_MONTH,
+                                     json_schema_extra=plausible_scale(0.5, 2.0))
+    """Support tickets per live customer per month at medium complexity (assumption)."""
+    ticket_mix: TicketMix = TicketMix()
+    """Complexity mix of this tier's tickets."""
+    sla_response_hours: float = Field(24.0, gt=0)
+    """First-response SLA target for this tier's tickets, in calendar hours."""
+    tooling_cost_per_account: float = Field(200.0, ge=0)
+    """Technology cost per account per year, USD (§3.1: $200)."""
+    fixed_cost_per_month: float = Field(0.0, ge=0)
+    """Fixed automation/content cost of serving this tier, USD per month (tech-touch, §2.3)."""
+    human_onboarding_share: float | None = Field(None, ge=0, le=1)
+    """Share of new customers needing a human onboarding; the rest self-serve (default by touch
+    model: 1 / 1 / 1 / 0, tech-touch onboarding is automated, §2.3, §5.3)."""
+    self_serve_onboarding_days: Distribution = Fixed(value=14.0)
+    """Time to go live for self-serve customers (onboarding sequence day 1-14, §5.4)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _touch_defaults(cls, data: object) -> object:
+        touch_model = data.get("touch_model") if isinstance(data, dict) else None
+        defaults = TOUCH_DEFAULTS.get(touch_model) if isinstance(touch_model, str) else None
+        if isinstance(data, dict) and defaults is not None:
+            # null in a touch field means "the touch model's default"; elsewhere it is refused
+            data = {**defaults, **{key: value for key, value in data.items()
+                                   if value is not None or key not in defaults}}
+        return data
+
+    @model_validator(mode="after")
+    def _band(self) -> Tier:
+        if self.acv_max is not None and self.acv_max <= self.acv_min:
+            raise ValueError(f"acv_max = {self.acv_max:g}: must exceed acv_min ({self.acv_min:g})")
+        return self
+
+    def contains(self, acv: float) -> bool:
+        """Whether an ACV falls in this tier's band."""
+        return self.acv_min <= acv and (self.acv_max is None or acv < self.acv_max)
+
+
+ONBOARDING_SLOTS_DEFAULT = {"implementation": 10, "csm": 3}
+"""Concurrent onboardings per person when a pool does not say: implementation specialists 10
+(8-15, §7.1); generalist CSMs 3 (assumption)."""
+
+
+class PlanStep(Model):
+    """A step of a staffing plan: from this month on, hire up to this headcount."""
+
+    month: float = Field(ge=0)
+    """Month (from the start of the run) at which requisitions are opened."""
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT)
+    """Target headcount; hires arrive after the hiring lead time and then ramp up."""
+
+
+class StaffPool(Model):
+    """A pool of staff in one role (e.g. the CSMs serving the enterprise tier)."""
+
+    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
+    """Pool name (lower-case identifier), used as `role` in the workforce table."""
+    role: Literal["csm", "implementation", "support", "renewals", "cs_ops", "leader"]
+    """What the pool does (§7)."""
+    tiers: tuple[str, ...] = ()
+    """CSM pools: tiers whose accounts this pool owns. Implementation pools (optional): tiers
+    whose customers this pool onboards; without it, every tier no other implementation pool
+    names (in a pod: the pod's tiers)."""
+    skill: TicketLevel | None = None
+    """Support pools only: the highest ticket level the pool handles."""
+    annual_cost: float = Field(gt=0)
+    """Fully-loaded cost per person per year, USD (CSM $100K-$180K, §2; other roles assumed)."""
+    weekly_hours: float = Field(40.0, gt=0)
+    """Contracted hours per person per week."""
+    admin_share: float = Field(0.15, ge=0, lt=1)
+    """Share of hours taken by meetings and admin (assumption)."""
+    headcount: int = Field(ge=0, le=MAX_HEADCOUNT)
+    """Headcount at the start of the run (fully ramped)."""
+    onboarding_slots: int | None = Field(None, ge=0, le=1000)
+    """Concurrent onboardings per person: implementation default 10 (8-15, §7.1), must be > 0;
+    CSMs in the generalist model default 3 (assumption), 0 = they leave onboarding to an
+    implementation pool."""
+    fixed_load: float = Field(0.85, ge=0)
+    """cs_ops and leader pools: share of available hours demanded by work not modelled here."""
+    staffing_plan: tuple[PlanStep, ...] = Field((), max_length=MAX_PLAN_STEPS)
+    """Headcount targets by month; requisitions open at the step's month."""
+    hiring_trigger: HiringTrigger = HiringTrigger()
+    """When a hiring policy (`hiring.policy`) adds to this pool; defaults by role (§7.1, §8)."""
+    overflow_tiers: tuple[str, ...] = ()
+    """CSM pools only: tiers without an owning CSM pool (tech-touch) whose at-risk trigger work
+    this pool takes (§2.3: overflow CSMs for at-risk accounts); see `triggers`."""
+    region: str | None = None
+    """Geographic model: the region this pool serves (one of `org.regions`); null = global,
+    serving the regions that have no pool of their own for the work (§9.2)."""
+
+    @model_validator(mode="after")
+    def _role_fields(self) -> StaffPool:
+        if self.tiers and self.role not in ("csm", "implementation"):
+            raise ValueError(f"tiers = {list(self.tiers)}: only csm and implementation pools "
+                             "name tiers")
+        if self.role == "csm" and not self.tiers and not self.overflow_tiers:
+            raise ValueError("tiers = []: a csm pool must name the tiers it serves")
+        if self.skill is not None and self.role != "support":
+            raise ValueError(f"skill = {self.skill}: only support pools have a skill")
+        if self.role == "support" and self.skill is None:
+            raise ValueError("skill = None: a support pool needs a skill (T1, T2 or T3)")
+        if self.role == "implementation" and self.onboarding_slots == 0:
+            raise ValueError("onboarding_slots = 0: an implementation pool needs slots (> 0)")
+        months = [step.month for step in self.staffing_plan]
+        if months != sorted(set(months)):
+            raise ValueError(f"staffing_plan months = {months}: must be strictly increasing")
+        return self
+
+    @property
+    def slots_per_person(self) -> int:
+        """Concurrent onboardings per person (0 for roles that do not onboard)."""
+        if self.onboarding_slots is not None:
+            return self.onboarding_slots
+        return ONBOARDING_SLOTS_DEFAULT.get(self.role, 0)
+
+
+class Hiring(Model):
+    """How hires arrive and what opens requisitions (§8; lead time, ramp: assumptions)."""
+
+    lead_time_days: float = Field(60.0, ge=0, json_schema_extra=plausible(30.0, 120.0))
+    """Days from opening a requisition to the hire's first day."""
+    ramp_days: float = Field(90.0, ge=0, json_schema_extra=plausible(45.0, 180.0))
+    """Days for a new hire to reach full productivity."""
+    ramp_start_productivity: float = Field(0.3, gt=0, le=1,
+                                          json_schema_extra=plausible(0.2, 0.5))
+    """Productivity on the first day; rises linearly to 1 over `ramp_days`."""
+    backfill: bool = True
+    """Whether each departure opens a requisition for a replacement."""
+    csm_book_share: float = Field(0.0, ge=0, le=1, allow_inf_nan=False)
+    """A CSM who joins takes over accounts from the CSMs of the pool owning the most (their most
+    recently live first) until owning this share of the pool's accounts per CSM; each move is a
+    change of CSM (0: a hire's book fills with new and unowned accounts only; 1: an equal book;
+    assumption: 0, books stay with their CSM)."""
+    policy: Literal["fixed", "proactive", "reactive"] = "fixed"
+    """fixed: only staffing plans and backfill open requisitions; proactive: a review every
+    `review_days` hires when a pool's trigger metric, forecast one lead time ahead, exceeds its
+    threshold; reactive: hires once the current metric has exceeded it for
+    `reactive_delay_days` (§8: "hire proactively, not reactively")."""
+    review_days: float = Field(7.0, ge=MIN_INTERVAL_DAYS)
+    """Days between hiring reviews of the proactive and reactive policies (assumption)."""
+    trend_window_days: float = Field(90.0, gt=0)
+    """proactive: the trend of a trigger's load is measured over the reviews of this many past
+    days, and only once the trigger has been read for that long (before: no trend; plausible
+    60-180; assumption: a quarter)."""
+    rate_window_days: float = Field(28.0, gt=0)
+    """Rates a trigger reads (support: tickets and their hours routed to the pool, SLA
+    breaches, first responses) are counted over the reviews of this many past days; no reading
+    before the run has lasted that long (plausible 14-91; assumption: four weeks smooth the
+    day-to-day noise of ticket arrivals)."""
+    reactive_delay_days: float = Field(60.0, ge=0)
+    """reactive: days a trigger metric must stay above its threshold before a hire decision
+    (assumption; §8 "by the time a CSM is drowning, accounts are already lost")."""
+    budget_cap_pct_arr: float | None = Field(None, gt=0)
+    """No requisition (plan, backfill or policy) opens if the annualised CS cost including it
+    would exceed this % of current ARR (null: no cap; §3.2, §15.3 target 5-15%)."""
+
+
+class StaffDynamics(Model):
+    """Burnout and attrition (assumptions; the sources only flag the 70-hour week, §10.1)."""
+
+    overload_threshold: float = Field(1.0, gt=0, json_schema_extra=plausible(0.9, 1.2))
+    """Pressure (hours demanded / hours available) above which burnout builds."""
+    burnout_gain_per_week: float = Field(0.3, ge=0, json_schema_extra=plausible(0.1, 0.6))
+    """Burnout added per week per unit of pressure above the threshold (burnout is 0..1)."""
+    recovery_per_week: float = Field(0.04, ge=0, json_schema_extra=plausible(0.02, 0.1))
+    """Burnout shed per week at or below the threshold."""
+    productivity_loss: float = Field(0.3, ge=0, le=1,
+                                    json_schema_extra=plausible(0.1, 0.5))
+    """Share of productivity lost at burnout 1 (linear in burnout)."""
+    base_attrition_per_year: float = Field(0.13, ge=0,
+                                          json_schema_extra=plausible(0.08, 0.25))
+    """Annual quit hazard of a person with no burnout."""
+    burnout_attrition_multiplier: float = Field(3.0, ge=0,
+                                               json_schema_extra=plausible(1.0, 5.0))
+    """Quit hazard = base x (1 + multiplier x burnout)."""

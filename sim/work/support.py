@@ -1,0 +1,283 @@
+"""Support: tickets from live customers, routed by complexity level to skilled engineers.
+
+Ticket candidates are drawn for every customer at the start of the run (a Poisson process at the
+highest rate any tier could give it, thinned on the day by the rate of the tier the customer is
+in then), so every variant run with the same seed sees the same tickets. Each day, the tickets
+opened that day join the queue of the least-skilled pool that can handle their level (§6.7: by
+question complexity, not account value; in the geographic model the customer's regional pools
+first, then the global ones, see ``sim.scenario.routes``). Each pool works its queue first come
+first
+served as a single fluid server whose rate is its engineers' productive hours per day; the
+first-response time of a ticket is the time from opening to the start of its work (for a ticket
+from a region whose hours the pool does not cover, no less than the uncovered-region delay).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from sim.core.calendar import DAY_HOURS, MONTH_DAYS, WEEK_DAYS
+from sim.core.clock import FIRST, OrderedTimeout
+from sim.core.world import World
+from sim.customers.book import ACTIVE
+from sim.org.pools import Person, Pool
+from sim.org.routing import earliest_answers, support_routes
+from sim.scenario.schema import COMPLEXITIES, TICKET_LEVELS, Scenario
+
+
+@dataclass
+class TicketCandidates:
+    """Possible tickets of the run, sorted by opening time."""
+
+    day: np.ndarray
+    customer: np.ndarray
+    accept_u: np.ndarray
+    level_u: np.ndarray
+
+
+def draw_ticket_candidates(scenario: Scenario, arrival_day: np.ndarray, complexity: np.ndarray,
+                           rng: np.random.Generator) -> TicketCandidates:
+    """Candidate tickets per customer from signature to the horizon."""
+    horizon = scenario.horizon_months * MONTH_DAYS
+    top_rate = max(tier.tickets_per_month for tier in scenario.tiers) / MONTH_DAYS
+    multiplier = np.array([scenario.support.complexity_multiplier[name]
+                           for name in COMPLEXITIES])[complexity]
+    exposure = np.maximum(horizon - arrival_day, 0.0)
+    counts = rng.poisson(top_rate * multiplier * exposure)
+    customer = np.repeat(np.arange(len(arrival_day)), counts)
+    day = arrival_day[customer] + rng.uniform(0.0, 1.0, len(customer)) * exposure[customer]
+    order = np.argsort(day, kind="stable")
+    return TicketCandidates(day[order], customer[order],
+                            rng.uniform(0.0, 1.0, len(day))[order],
+                            rng.uniform(0.0, 1.0, len(day))[order])
+
+
+@dataclass(frozen=True)
+class SupportTallies:
+    """Running totals of one support queue since the start of the run (read by hiring)."""
+
+    tickets: int = 0
+    """Tickets routed to the queue."""
+    hours: float = 0.0
+    """Their hours of work."""
+    answered: int = 0
+    """Tickets whose work started."""
+    response_hours: float = 0.0
+    """Sum of their hours in the queue: the first response less any uncovered-region delay,
+    which hiring into this pool cannot shorten."""
+    breaches: int = 0
+    """SLA breaches the queue caused: tickets that waited in it past their tier's SLA, or are
+    still waiting past it (not those late only by the uncovered-region delay)."""
+
+    def since(self, earlier: SupportTallies) -> SupportTallies:
+        """The totals between an earlier reading and this one."""
+        return SupportTallies(self.tickets - earlier.tickets, self.hours - earlier.hours,
+                              self.answered - earlier.answered,
+                              self.response_hours - earlier.response_hours,
+                              self.breaches - earlier.breaches)
+
+
+@dataclass
+class TicketQueue:
+    """Waiting tickets of one support pool, oldest first, and its week's tallies."""
+
+    open_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    customer: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    breached: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    carry_hours: float = 0.0
+    week_arrived: float = 0.0
+    week_worked: float = 0.0
+    week_backlog: float = 0.0
+    tallies: SupportTallies = SupportTallies()
+    """Running totals since the start of the run."""
+
+    def push(self, open_day: np.ndarray, customer: np.ndarray, hours: np.ndarray) -> None:
+        """Add newly opened tickets at the back."""
+        self.open_day = np.concatenate([self.open_day, open_day])
+        self.customer = np.concatenate([self.customer, customer])
+        self.hours = np.concatenate([self.hours, hours])
+        self.breached = np.concatenate([self.breached, np.zeros(len(open_day), dtype=bool)])
+        self.week_arrived += float(hours.sum())
+        self.count(tickets=len(open_day), hours=float(hours.sum()))
+
+    def count(self, tickets: int = 0, hours: float = 0.0, answered: int = 0,
+              response_hours: float = 0.0, breaches: int = 0) -> None:
+        """Add to the running totals."""
+        totals = self.tallies
+        self.tallies = SupportTallies(
+            totals.tickets + tickets, totals.hours + hours, totals.answered + answered,
+            totals.response_hours + response_hours, totals.breaches + breaches)
+
+    def pop(self, count: int) -> tuple[np.ndarray, ...]:
+        """Take the ``count`` oldest tickets off the queue."""
+        taken = (self.open_day[:count], self.customer[:count], self.hours[:count],
+                 self.breached[:count])
+        self.open_day, self.customer = self.open_day[count:], self.customer[count:]
+        self.hours, self.breached = self.hours[count:], self.breached[count:]
+        return taken
+
+    def outstanding_hours(self) -> float:
+        """Hours of work queued or in progress."""
+        return float(self.hours.sum()) + self.carry_hours
+
+
+class SupportDesk:
+    """All support queues of a run, served day by day.
+
+    Args:
+        world: the run.
+        candidates: the run's candidate tickets.
+    """
+
+    def __init__(self, world: World, candidates: TicketCandidates) -> None:
+        scenario = world.scenario
+        self.world = world
+        self.candidates = candidates
+        self.next_candidate = 0
+        rates = np.array([tier.tickets_per_month for tier in scenario.tiers])
+        self.accept_share = rates / rates.max() if rates.max() > 0 else rates
+        mix = np.array([[tier.ticket_mix.model_dump()[level] for level in TICKET_LEVELS]
+                        for tier in scenario.tiers])
+        self.level_edges = np.cumsum(mix, axis=1)[:, :-1]
+        self.hours = np.array([scenario.support.hours_per_ticket[level]
+                               for level in TICKET_LEVELS])
+        self.pools = world.pools_with_role("support")
+        self.queues = {pool.index: TicketQueue() for pool in self.pools}
+        self.route = support_routes(world)
+        """(region, level): the least-skilled pool able to answer, the region's own first."""
+        self.rates: dict[int, tuple[tuple[int, int], float]] = {}
+
+    def run(self) -> Generator[simpy.Event, None, None]:
+        """The daily process: open the day's tickets, then let every pool work its queue."""
+        day = 0.0
+        while day + 1.0 <= self.world.horizon + 1e-9:
+            yield OrderedTimeout(self.world.env, day + 1.0 - self.world.now, FIRST)
+            self._open_tickets(day + 1.0)
+            for pool in self.pools:
+                self._serve(pool, day, day + 1.0)
+            day += 1.0
+
+    def _open_tickets(self, day_end: float) -> None:
+        candidates, book = self.candidates, self.world.book
+        stop = int(np.searchsorted(candidates.day, day_end, side="left"))
+        window = slice(self.next_candidate, stop)
+        self.next_candidate = stop
+        customer = candidates.customer[window]
+        tier = book.tier[customer]
+        keep = (book.state[customer] == ACTIVE) & (
+            candidates.accept_u[window] < self.accept_share[tier])
+        customer, tier = customer[keep], tier[keep]
+        level_u = candidates.level_u[window][keep]
+        level = (level_u[:, None] >= self.level_edges[tier]).sum(axis=1)
+        opened = candidates.day[window][keep]
+        np.add.at(book.tickets, customer, 1)
+        np.add.at(book.cycle_tickets, customer, 1)
+        size = len(self.world.scenario.tiers)
+        self.world.tier_counters.add_many("tickets_opened", np.bincount(tier, minlength=size))
+        pools = self.route[book.region[customer], level]
+        for pool_index, queue in self.queues.items():
+            mine = pools == pool_index
+            queue.push(opened[mine], customer[mine], self.hours[level[mine]])
+
+    def _serve(self, pool: Pool, day_start: float, day_end: float) -> None:
+        queue = self.queues[pool.index]
+        rate = self._rate(pool, day_start)
+        served = 0
+        if rate > 0 and len(queue.hours):
+            before = np.cumsum(queue.hours) - queue.hours
+            offset = before / rate
+            free_at = day_start + queue.carry_hours / rate
+            start = offset + np.maximum(free_at, np.maximum.accumulate(queue.open_day - offset))
+            served = int(np.searchsorted(start, day_end, side="left"))
+        if served:
+            finish = start[served - 1] + queue.hours[served - 1] / rate
+            new_carry = max(0.0, finish - day_end) * rate
+            opened, customer, hours, flagged = queue.pop(served)
+            queue.week_worked += queue.carry_hours + float(hours.sum()) - new_carry
+            queue.carry_hours = new_carry
+            answered = earliest_answers(self.world, pool, customer, opened, start[:served])
+            self._respond(queue, opened, customer, (start[:served], answered), flagged)
+        elif rate > 0:
+            done = min(queue.carry_hours, rate)
+            queue.week_worked += done
+            queue.carry_hours -= done
+        self._flag_overdue(queue, day_end)
+
+    def _rate(self, pool: Pool, day: float) -> float:
+        """Productive hours per day of the pool as of the start of the week.
+
+        Like every role's weekly hours; recomputed when someone joins or leaves.
+        """
+        week = int(day // WEEK_DAYS)
+        key = (week, pool.changes)
+        cached = self.rates.get(pool.index)
+        if cached is None or cached[0] != key:
+            start = week * WEEK_DAYS
+            scenario = self.world.scenario
+            rate = sum(person.hours_available(max(start, person.hired_day), scenario.hiring,
+                                              scenario.staff)
+                       for person in pool.members) / WEEK_DAYS
+            cached = (key, rate)
+            self.rates[pool.index] = cached
+        return cached[1]
+
+    def _respond(self, queue: TicketQueue, opened: np.ndarray, customer: np.ndarray,
+                 started: tuple[np.ndarray, np.ndarray], flagged: np.ndarray) -> None:
+        """Record first responses; ``started`` is (work starts, first responses)."""
+        book, counters = self.world.book, self.world.tier_counters
+        tier = book.tier[customer]
+        queued_hours, response_hours = ((day - opened) * DAY_HOURS for day in started)
+        size = len(self.world.scenario.tiers)
+        counters.add_many("tickets_resolved", np.bincount(tier, minlength=size))
+        counters.add_many("response_hours_sum", np.bincount(tier, response_hours, size))
+        sla = self.world.tiers.sla_hours[tier]
+        queue.count(answered=len(customer), response_hours=float(queued_hours.sum()),
+                    breaches=int(np.count_nonzero((queued_hours > sla) & ~flagged)))
+        late = (response_hours > sla) & ~flagged
+        counters.add_many("tickets_sla_met", np.bincount(tier[~late & ~flagged], minlength=size))
+        self._breach(customer[late], tier[late])
+
+    def _flag_overdue(self, queue: TicketQueue, day_end: float) -> None:
+        if not len(queue.open_day):
+            return
+        tier = self.world.book.tier[queue.customer]
+        overdue = ~queue.breached & (
+            queue.open_day + self.world.tiers.sla_hours[tier] / DAY_HOURS < day_end)
+        queue.breached |= overdue
+        queue.count(breaches=int(np.count_nonzero(overdue)))
+        self._breach(queue.customer[overdue], tier[overdue])
+
+    def _breach(self, customer: np.ndarray, tier: np.ndarray) -> None:
+        book = self.world.book
+        np.add.at(book.breaches, customer, 1)
+        np.add.at(book.cycle_breaches, customer, 1)
+        size = len(self.world.scenario.tiers)
+        self.world.tier_counters.add_many("sla_breaches", np.bincount(tier, minlength=size))
+
+    def week_for(self, pool: Pool, members: list[Person],
+                 available: dict[int, float]) -> tuple[dict[int, float], dict[int, float]]:
+        """Close a support pool's week; split demand and work by each person's hours."""
+        queue = self.queues[pool.index]
+        clear_weeks = self.world.scenario.support.backlog_clear_weeks
+        demanded = queue.week_backlog / clear_weeks + queue.week_arrived
+        worked = queue.week_worked
+        queue.week_arrived = queue.week_worked = 0.0
+        queue.week_backlog = queue.outstanding_hours()
+        total = sum(available[person.id] for person in members)
+        shares = {person.id: available[person.id] / total if total else 0.0
+                  for person in members}
+        return ({pid: demanded * share for pid, share in shares.items()},
+                {pid: min(worked * share, available[pid]) for pid, share in shares.items()})
+
+    def open_tickets(self) -> np.ndarray:
+        """Tickets waiting per tier."""
+        size = len(self.world.scenario.tiers)
+        counts = np.zeros(size)
+        for queue in self.queues.values():
+            counts += np.bincount(self.world.book.tier[queue.customer], minlength=size)
+        return counts

@@ -1,0 +1,213 @@
+"""Engagement: account ownership and scheduled CSM touches.
+
+A live customer in a tier with human touches belongs to one CSM of its pool (least-loaded
+assignment; the pool of its tier, pod or region, see ``sim.org.routing``), from go-live or from the
+end of its handoff. Touches fall due every ``touch_interval_days``. Each week every CSM spends
+the hours left after onboarding and renewal work on the touches due, the least recently touched
+accounts first; touches that do not fit are missed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.core.calendar import WEEK_DAYS
+from sim.core.world import World
+from sim.customers.book import ACTIVE
+from sim.org.pools import Person, Pool
+from sim.org.routing import csm_pool_for, csm_pool_indices, csm_renews
+from sim.work.renewals import hand_task
+
+
+def assign_owner(world: World, customer: int, preferred: Person | None = None) -> None:
+    """Give a customer a CSM from its pool (none if the pool is empty or during a handoff)."""
+    book = world.book
+    if in_handoff(world, customer):
+        return
+    pool = csm_pool_for(world, customer)
+    person = None
+    if pool is not None:
+        usable = preferred is not None and preferred.active and preferred.pool is pool
+        person = preferred if usable else pool.least_loaded()
+    release_owner(world, customer)
+    if person is None:
+        return
+    book.owner[customer] = person.id
+    person.accounts += 1
+    task = world.renewal_tasks.get(customer)
+    if task is not None and csm_renews(world, customer):
+        hand_task(world, customer, person)
+
+
+def in_handoff(world: World, customer: int) -> bool:
+    """Whether the customer is between go-live and its handoff to a CSM (``customers.handoff``)."""
+    return bool(world.book.handoff_day[customer] > world.now)
+
+
+def change_owner(world: World, customer: int, to: Person | None = None) -> None:
+    """Move a customer to another CSM (``to``, else the least-loaded), counting a change of CSM."""
+    book = world.book
+    tier = int(book.tier[customer])
+    book.csm_changes[customer] += 1
+    book.cycle_csm_changes[customer] += 1
+    world.tier_counters.add("csm_changes", tier)
+    world.record("csm_change", customer, int(book.owner[customer]), tier)
+    assign_owner(world, customer, to)
+
+
+def reassign(world: World, customer: int, to: Person | None = None) -> None:
+    """Give a customer another CSM (``to``, else the least-loaded).
+
+    A change of CSM unless its coverage is pooled.
+    """
+    book = world.book
+    if world.profiles.pooled[book.profile[customer], book.tier[customer]]:
+        assign_owner(world, customer, to)
+    else:
+        change_owner(world, customer, to)
+
+
+def take_accounts(world: World, newcomer: Person) -> None:
+    """A CSM who joins takes over a share of the pool's accounts (``hiring.csm_book_share``).
+
+    From the colleague owning the most accounts, their most recently live account each time,
+    until the newcomer owns that share of the pool's accounts per CSM (the share is at most 1,
+    so the colleague always keeps more than the newcomer). Each move is a change of CSM
+    (``reassign``).
+    """
+    members = newcomer.pool.members
+    target = world.scenario.hiring.csm_book_share * sum(
+        person.accounts for person in members) / len(members)
+    book = world.book
+    while newcomer.accounts + 1 <= target + 1e-9:
+        giver = max((person for person in members if person is not newcomer),
+                    key=lambda person: (person.accounts, -person.id), default=None)
+        if giver is None:
+            return
+        owned = np.flatnonzero(book.owner == giver.id)
+        newest = owned[np.lexsort((owned, book.golive_day[owned]))[-1]]
+        reassign(world, int(newest), newcomer)
+
+
+def release_owner(world: World, customer: int) -> None:
+    """Take a customer off its CSM's book (if it has one)."""
+    owner = int(world.book.owner[customer])
+    if owner >= 0:
+        person = world.people[owner]
+        person.accounts -= 1
+        world.book.owner[customer] = -1
+
+
+def adopt_orphans(world: World, pool: Pool) -> None:
+    """Give live customers served by the pool that have no CSM to its least-loaded CSMs."""
+    book = world.book
+    orphans = np.flatnonzero((book.owner < 0) & (book.state == ACTIVE))
+    for customer in orphans[csm_pool_indices(world, orphans) == pool.index]:
+        assign_owner(world, int(customer))
+
+
+def touches_week(world: World, pool: Pool, week_end: float,
+                 capacity: dict[int, float]) -> tuple[dict[int, float], dict[int, float]]:
+    """Do one week of touches for one CSM pool.
+
+    Args:
+        world: the run.
+        pool: the CSM pool.
+        week_end: the day the week ends.
+        capacity: hours each member (by id) has left for touches this week.
+
+    Returns:
+        Hours of touches demanded and hours worked, by member id.
+    """
+    book, profiles = world.book, world.profiles
+    due = _due_accounts(world, pool, week_end)
+    if len(due) == 0:
+        return {}, {}
+    profile, tier = book.profile[due], book.tier[due]
+    interval = profiles.interval[profile, tier]
+    count = np.floor((week_end - book.next_touch[due]) / interval).astype(np.int64) + 1
+    book.next_touch[due] += count * interval
+    hours = count * profiles.hours[profile, tier]
+    pooled = profiles.pooled[profile, tier]
+    owners = np.where(pooled, -1, book.owner[due])
+    served = _serve(owners, book.last_touch[due], hours, capacity)
+    demanded = _sum_by_owner(owners, hours)
+    worked = _sum_by_owner(owners[served], hours[served])
+    if pooled.any():
+        served[pooled] = _serve_pooled(book.last_touch[due[pooled]], hours[pooled], capacity,
+                                       demanded, worked)
+    _count_touches(world, due, tier, count, served, week_end)
+    return demanded, worked
+
+
+def _due_accounts(world: World, pool: Pool, week_end: float) -> np.ndarray:
+    """Live accounts of the pool with human touches falling due before ``week_end``.
+
+    Accounts still in their handoff are left out: their touches wait for the CSM.
+    """
+    book, profiles = world.book, world.profiles
+    handing_off = book.handoff_day > week_end - WEEK_DAYS
+    candidates = np.flatnonzero((book.state == ACTIVE) & (book.next_touch < week_end)
+                                & ~handing_off)
+    touched = candidates[profiles.hours[book.profile[candidates], book.tier[candidates]] > 0]
+    return touched[csm_pool_indices(world, touched) == pool.index]
+
+
+def _serve_pooled(last_touch: np.ndarray, hours: np.ndarray, capacity: dict[int, float],
+                  demanded: dict[int, float], worked: dict[int, float]) -> np.ndarray:
+    """Serve pooled accounts on the hours the pool's members have left.
+
+    The least recently touched accounts go first; hours demanded and worked are shared among
+    members in proportion to the hours they had left.
+    """
+    left = {member: max(0.0, hours_free - worked.get(member, 0.0))
+            for member, hours_free in capacity.items()}
+    total = sum(left.values())
+    served = _serve(np.zeros(len(hours), dtype=np.int64), last_touch, hours, {0: total})
+    if total <= 0:
+        share = {member: 1.0 / len(left) for member in left} if left else {}
+    else:
+        share = {member: free / total for member, free in left.items()}
+    for member, fraction in share.items():
+        demanded[member] = demanded.get(member, 0.0) + fraction * float(hours.sum())
+        worked[member] = worked.get(member, 0.0) + fraction * float(hours[served].sum())
+    return served
+
+
+def _serve(owners: np.ndarray, last_touch: np.ndarray, hours: np.ndarray,
+           capacity: dict[int, float]) -> np.ndarray:
+    """Which due accounts get their touches: per owner, least recently touched first."""
+    order = np.lexsort((np.nan_to_num(last_touch, nan=-np.inf), owners))
+    sorted_owners = owners[order]
+    cumulative = np.cumsum(hours[order])
+    starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])
+    group_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(order)]))
+    before = (cumulative - hours[order])[starts]
+    within = cumulative - before[group_of]
+    limit = np.array([capacity.get(int(owner), 0.0) for owner in sorted_owners[starts]])
+    served_sorted = (within <= limit[group_of] + 1e-9) & (sorted_owners >= 0)
+    served = np.empty(len(order), dtype=bool)
+    served[order] = served_sorted
+    return served
+
+
+def _count_touches(world: World, due: np.ndarray, tier: np.ndarray, count: np.ndarray,
+                   served: np.ndarray, week_end: float) -> None:
+    book = world.book
+    missed = np.where(served, 0, count)
+    book.touches_due[due] += count
+    book.cycle_touches_due[due] += count
+    book.touches_missed[due] += missed
+    book.cycle_touches_missed[due] += missed
+    book.last_touch[due[served]] = week_end
+    size = len(world.scenario.tiers)
+    world.tier_counters.add_many("touches_due", np.bincount(tier, count, size))
+    world.tier_counters.add_many("touches_missed", np.bincount(tier, missed, size))
+
+
+def _sum_by_owner(owners: np.ndarray, hours: np.ndarray) -> dict[int, float]:
+    if len(owners) == 0:
+        return {}
+    ids, inverse = np.unique(owners, return_inverse=True)
+    sums = np.bincount(inverse, hours)
+    return {int(owner): float(total) for owner, total in zip(ids, sums, strict=True) if owner >= 0}
