@@ -1,4 +1,7 @@
-"""``run(scenario, seed)``: build the world, wire the processes, simulate, tabulate."""
+"""``run(scenario, seed)``: build the run, wire the processes, simulate, tabulate.
+
+See ``docs/architecture.md`` for the layers each step draws on.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +9,30 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import simpy
+
+from sim.core.calendar import MONTH_DAYS
+from sim.core.ledger import Ledger
 from sim.core.streams import Streams
-from sim.core.world import World
 from sim.customers.book import draw_book
-from sim.customers.journey import arrivals, open_book
-from sim.customers.triggers import start_triggers, with_trigger_columns
+from sim.customers.profiles import ServiceProfiles, TierTable
+from sim.customers.usage_events import start_triggers, with_trigger_columns
 from sim.org.leadership import LeadershipLevels
-from sim.org.staffing import staff_up, weekly_accounting
+from sim.org.pools import pools_of
+from sim.org.routing import routes_by_model
 from sim.outputs.recorder import Recorder
 from sim.outputs.results import RunResult
 from sim.outputs.tables import customers_table, events_table, summary_table, with_month
 from sim.policies.hiring import hiring_review
+from sim.policies.run import PolicyRun
 from sim.policies.strategy import review
 from sim.scenario.schema import Scenario
 from sim.version import __version__
 from sim.work.borrowing import enable_borrowing
-from sim.work.support import SupportDesk, draw_ticket_candidates
+from sim.work.lifecycle import arrivals, open_book
+from sim.work.staffing import staff_up
+from sim.work.support import draw_ticket_candidates
+from sim.work.week import weekly_accounting
 
 
 def run(scenario: Scenario, seed: int = 0) -> RunResult:
@@ -38,8 +49,8 @@ def run(scenario: Scenario, seed: int = 0) -> RunResult:
     return tabulate(world, simulate(world), seed)
 
 
-def simulate(world: World) -> Recorder:
-    """Run a built world to its horizon; returns the recorder holding the period rows."""
+def simulate(world: PolicyRun) -> Recorder:
+    """Run a built and wired run to its horizon; returns the recorder holding the period rows."""
     recorder = Recorder(world)
     recorder.start()
     done = world.env.process(recorder.run())
@@ -48,8 +59,8 @@ def simulate(world: World) -> Recorder:
     return recorder
 
 
-def tabulate(world: World, recorder: Recorder, seed: int) -> RunResult:
-    """The run's tables from a simulated world."""
+def tabulate(world: PolicyRun, recorder: Recorder, seed: int) -> RunResult:
+    """The run's tables from a simulated run."""
     scenario = world.scenario
     timeseries = recorder.timeseries()
     workforce = recorder.workforce()
@@ -82,16 +93,41 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build(scenario: Scenario, seed: int) -> World:
-    """Draw the customers, put the staff in place and start every process (nothing runs yet)."""
+def build(scenario: Scenario, seed: int) -> PolicyRun:
+    """A run ready to simulate: every part built (``assemble``), every process wired (``wire``)."""
+    world = assemble(scenario, seed)
+    wire(world)
+    return world
+
+
+def assemble(scenario: Scenario, seed: int) -> PolicyRun:
+    """Draw the customers and build every part of the run before anything happens.
+
+    The context (clock, scenario, streams, ledger), the customer book and service profiles, the
+    staff pools, the routing tables of every organisation model the run can use, the
+    leadership layers, an onboarding desk per pool, the support desk with its candidate
+    tickets and the trigger engine. Nobody is on staff and no process runs yet (``wire``).
+    """
     streams = Streams(seed)
     book = draw_book(scenario, streams)
-    world = World.create(scenario, streams, book)
     candidates = draw_ticket_candidates(scenario, book.arrival_day, book.complexity,
                                         streams["tickets"])
-    world.support = SupportDesk(world, candidates)
-    if scenario.leadership.derive:
-        world.leadership = LeadershipLevels(scenario.leadership)
+    return PolicyRun(
+        env=simpy.Environment(), scenario=scenario, streams=streams,
+        horizon=scenario.horizon_months * MONTH_DAYS,
+        ledger=Ledger.of(len(scenario.tiers), len(scenario.pools)),
+        book=book, profiles=ServiceProfiles.of(scenario), tiers=TierTable.of(scenario),
+        pools=pools_of(scenario), routes=routes_by_model(scenario),
+        leadership=LeadershipLevels(scenario.leadership), candidates=candidates,
+    )
+
+
+def wire(world: PolicyRun) -> None:
+    """Day 0: put the staff in place, open the book and start every process (nothing runs yet).
+
+    The order is part of the model: processes started at the same instant run in this order.
+    """
+    scenario = world.scenario
     staff_up(world)
     enable_borrowing(world)
     open_book(world)
@@ -104,7 +140,6 @@ def build(scenario: Scenario, seed: int) -> World:
         env.process(weekly_accounting(world, pool))
     if scenario.hiring.policy != "fixed":
         env.process(hiring_review(world))
-    return world
 
 
 def manifest(scenario: Scenario, seed: int) -> dict:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from sim.scenario.base import check_number
+from sim.core.numbers import check_number
 
 
 class _Spec(BaseModel):

@@ -19,6 +19,9 @@ from sim.scenario.schema import COMPLEXITIES, Scenario
 
 PENDING, WAITING, ONBOARDING, ACTIVE, CHURNED = range(5)
 STATE_NAMES = ("pending", "waiting", "onboarding", "active", "churned")
+NO_HANDOFF, HANDOFF, POD_HANDOFF = 0, 1, 2
+"""Handoff kinds at go-live (``CustomerBook.handoff_kind``): none, from an implementation
+specialist to a CSM, inside a pod."""
 TIMES = ("onboarding_start_day", "golive_day", "churn_day", "wait_days", "next_touch",
          "last_touch", "handoff_day")
 TOTALS = ("renewals_done", "touches_due", "touches_missed", "tickets", "breaches", "csm_changes",

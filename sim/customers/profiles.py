@@ -7,6 +7,7 @@ customers of one tier can be served two ways at once.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,34 @@ from sim.scenario.strategies import TouchChange
 FIELDS = {"interval": "touch_interval_days", "hours": "touch_hours",
           "renewal_hours": "renewal_hours", "human_share": "human_onboarding_share"}
 """Row of a profile -> the tier field it holds."""
+
+
+@dataclass(frozen=True)
+class TierTable:
+    """Per-tier parameters as arrays indexed by tier, for vectorised work.
+
+    Touch and renewal parameters live in the service profiles (``ServiceProfiles``), which a
+    strategy can change during the run.
+    """
+
+    sla_hours: np.ndarray
+    band_edges: list[float]
+    band_tiers: list[int]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> TierTable:
+        """Build the table from a scenario."""
+        tiers = scenario.tiers
+        return cls(
+            sla_hours=np.array([tier.sla_response_hours for tier in tiers]),
+            band_edges=sorted(tier.acv_min for tier in tiers),
+            band_tiers=sorted(range(len(tiers)), key=lambda index: tiers[index].acv_min),
+        )
+
+    def tier_of(self, acv: float) -> int:
+        """The tier whose band holds ``acv`` (bands are [acv_min, acv_max))."""
+        position = bisect.bisect_right(self.band_edges, acv) - 1
+        return self.band_tiers[max(position, 0)]
 
 
 @dataclass(eq=False)

@@ -3,7 +3,8 @@
 On the date the customer churns with probability θF / (1 + θ(F − 1)), where θ ~ Beta(α, β) is its
 latent churn probability and F the product of the service-effect factors: with every factor 1,
 this is exactly the shifted-beta-geometric model. A customer that stays may expand or contract,
-which can move it to another tier. The work before the date is in ``renewal_work``.
+which can move it to another tier (``sim.work.contracts``). The work before the date is in
+``sim.work.renewals``.
 """
 
 from __future__ import annotations
@@ -13,17 +14,11 @@ import math
 import numpy as np
 
 from sim.core.calendar import MONTH_DAYS
-from sim.core.world import World
-from sim.customers.book import ACTIVE, WAITING
-from sim.customers.churn import churn
-from sim.customers.handoff import handoff_churn_odds
-from sim.customers.triggers import acv_changed, lifted_expansion, settle_triggers, trigger_odds
-from sim.org.routing import csm_pool_for
-from sim.work.renewals import close_task
-from sim.work.touches import change_owner
+from sim.customers.book import HANDOFF, POD_HANDOFF, WAITING
+from sim.customers.run import CustomerRun
 
 
-def churn_factor(world: World, customer: int, missed_renewal: bool) -> float:
+def churn_factor(world: CustomerRun, customer: int, missed_renewal: bool) -> float:
     """Product of the service-effect multipliers on the customer's churn odds."""
     book, effects = world.book, world.scenario.service_effects
     factor = 1.0
@@ -41,10 +36,10 @@ def churn_factor(world: World, customer: int, missed_renewal: bool) -> float:
     factor *= handoff_churn_odds(world, customer)
     if missed_renewal:
         factor *= effects.missed_renewal
-    return factor * trigger_odds(world, customer)
+    return factor * world.triggers.odds_factor(customer)
 
 
-def _wait_experienced(world: World, customer: int) -> float:
+def _wait_experienced(world: CustomerRun, customer: int) -> float:
     """Days the customer waited for a human onboarding: 0 if it never queued for one.
 
     A customer still in the queue at its first renewal has waited since it signed.
@@ -63,79 +58,20 @@ def churn_probability(theta: float, factor: float) -> float:
     return theta * factor / (1.0 + theta * (factor - 1.0))
 
 
-def renew(world: World, customer: int) -> bool:
-    """Decide a renewal at its date. Returns whether the customer stays."""
-    book = world.book
-    tier = int(book.tier[customer])
-    task = close_task(world, customer)
-    missed = task is not None and task.remaining_hours > 1e-9
-    world.tier_counters.add("renewals_due", tier)
-    if missed:
-        world.tier_counters.add("renewals_missed", tier)
-        book.renewals_missed[customer] += 1
-        world.record("renewal_missed", customer, tier=tier)
-    slot = int(book.renewals_done[customer])
-    factor = churn_factor(world, customer, missed)
-    lift = settle_triggers(world, customer)
-    if book.renewal_u[customer, slot] < churn_probability(float(book.theta[customer]), factor):
-        churn(world, customer, "churn")
-        return False
-    _change_contract(world, customer, slot, lift)
-    book.renewals_done[customer] += 1
-    book.reset_cycle(customer)
-    world.record("renewal", customer, tier=int(book.tier[customer]),
-                 amount=float(book.acv[customer]))
-    return True
+def handoff_churn_odds(world: CustomerRun, customer: int) -> float:
+    """The handoff's friction factor on the churn odds at the customer's first renewal."""
+    book, org = world.book, world.scenario.org
+    if book.renewals_done[customer] > 0:
+        return 1.0
+    kind = book.handoff_kind[customer]
+    if kind == HANDOFF:
+        return org.handoff_churn_factor
+    if kind == POD_HANDOFF:
+        return org.pod_handoff_churn_factor
+    return 1.0
 
 
-def _change_contract(world: World, customer: int, slot: int, lift: float) -> None:
-    book = world.book
-    tier = int(book.tier[customer])
-    change = world.scenario.tiers[tier].renewal_change
-    draw, z = float(book.change_u[customer, slot]), float(book.change_z[customer, slot])
-    old = int(book.acv[customer])
-    if draw < change.expansion_probability or lifted_expansion(draw, change, lift):
-        new = round(old * (1.0 + _lognormal(change.expansion_mean, change.expansion_cv, z)))
-        kind, counter = "expansion", "arr_expansion"
-    elif draw < change.expansion_probability + change.contraction_probability:
-        size = min(_lognormal(change.contraction_mean, change.contraction_cv, z),
-                   change.max_contraction)
-        new = max(1, round(old * (1.0 - size)))
-        kind, counter = "contraction", "arr_contraction"
-    else:
-        return
-    book.acv[customer] = new
-    world.tier_counters.add(counter, tier, abs(new - old))
-    world.record(kind, customer, tier=tier, amount=float(new - old))
-    _migrate(world, customer, tier, world.tiers.tier_of(new))
-    acv_changed(world, customer, old, new)
-
-
-def _lognormal(mean: float, cv: float, z: float) -> float:
+def lognormal(mean: float, cv: float, z: float) -> float:
+    """A lognormal draw of a mean and coefficient of variation from a standard normal ``z``."""
     sigma = math.sqrt(math.log1p(cv * cv))
     return mean * math.exp(sigma * z - sigma * sigma / 2)
-
-
-def _migrate(world: World, customer: int, old_tier: int, new_tier: int) -> None:
-    """Move a customer whose ACV crossed a band edge to its new tier."""
-    if new_tier == old_tier:
-        return
-    book = world.book
-    acv = float(book.acv[customer])
-    world.tier_counters.add("arr_migration_out", old_tier, acv)
-    world.tier_counters.add("arr_migration_in", new_tier, acv)
-    world.tier_counters.add("migrations_out", old_tier)
-    world.tier_counters.add("migrations_in", new_tier)
-    world.paying_level.change(old_tier, -1, world.now)
-    world.paying_level.change(new_tier, +1, world.now)
-    if book.state[customer] == WAITING:
-        world.waiting_level.change(old_tier, -1, world.now)
-        world.waiting_level.change(new_tier, +1, world.now)
-    old_pool = csm_pool_for(world, customer)
-    book.tier[customer] = new_tier
-    world.record("migration", customer, tier=new_tier, amount=float(old_tier))
-    if book.state[customer] == ACTIVE:
-        interval = world.touch_interval(customer)
-        book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
-        if csm_pool_for(world, customer) is not old_pool:
-            change_owner(world, customer)

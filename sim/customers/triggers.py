@@ -16,15 +16,14 @@ from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import simpy
 
-from sim.core.world import World
-from sim.customers.book import ACTIVE
-from sim.customers.usage import Signals, UsageWalk, usage_months
+from sim.core.context import RunContext
+from sim.customers.book import ACTIVE, CustomerBook
+from sim.customers.usage import Signals, UsageWalk
 from sim.scenario.parts import RenewalChange
+from sim.scenario.schema import Scenario
 from sim.scenario.triggers import ExpansionTrigger
-from sim.work.touches import assign_owner
 
 
 @dataclass(eq=False)
@@ -59,26 +58,33 @@ class TriggerEngine:
     """Triggers, their follow-ups and the open CSM tasks of one run.
 
     Args:
-        world: the run (the initial book is live: its usage starts at the healthy level).
+        world: the run's context.
+        book: its customers.
     """
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: RunContext[Scenario], book: CustomerBook) -> None:
         self.world = world
+        self.book = book
         self.spec = world.scenario.triggers
-        book = world.book
         self.walk = UsageWalk.of(self.spec.usage, book.theta)
-        self.walk.log_usage[book.state == ACTIVE] = 0.0
         self.cycle: dict[int, list[Intervention]] = {}
         self.opportunity: dict[int, Intervention] = {}
         self.tasks: list[Intervention] = []
         """The CSM tasks waiting, in the order they are worked (``work_order``)."""
         self.fired = np.zeros(book.size, dtype=np.int64)
-        self.overflow = {world.scenario.tier_index(name): pool for pool in world.pools
-                         for name in pool.spec.overflow_tiers}
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the scenario turns triggers on (off: the engine stays empty)."""
+        return self.spec.enabled
+
+    def start(self) -> None:
+        """Day 0, once the initial book is live: its usage starts at the healthy level."""
+        self.walk.log_usage[self.book.state == ACTIVE] = 0.0
 
     def fire(self, customer: int, kind: str, amount: float, staff: int = -1) -> None:
         """Count and record one trigger."""
-        tier = int(self.world.book.tier[customer])
+        tier = int(self.book.tier[customer])
         self.world.tier_counters.add(f"triggers_{kind}", tier)
         self.world.record(f"trigger_{kind}", customer, staff, tier, amount)
         self.fired[customer] += 1
@@ -120,7 +126,7 @@ class TriggerEngine:
         back = self.walk.log_usage[customer] >= math.log(self.spec.inactivity.inactive_level)
         if success or back:
             item.answered = world.now
-            tier = int(world.book.tier[customer])
+            tier = int(self.book.tier[customer])
             world.tier_counters.add("reengaged_automated", tier)
             world.record("reengaged", customer, tier=tier, amount=world.now - item.raised)
             return
@@ -131,14 +137,14 @@ class TriggerEngine:
         if customer in self.opportunity:
             return
         world, spec = self.world, self.spec.expansion
-        acv = float(world.book.acv[customer])
+        acv = float(self.book.acv[customer])
         route = expansion_route(acv, spec)
-        world.record(f"expansion_routed_{route}", customer, tier=int(world.book.tier[customer]),
+        world.record(f"expansion_routed_{route}", customer, tier=int(self.book.tier[customer]),
                      amount=acv)
         lift = {"in_app": spec.in_app_lift, "inside_sales": spec.inside_sales_lift,
                 "ae": spec.account_executive_lift}[route]
         item = Intervention(customer, "expansion", world.now, effect=lift)
-        if route != "in_app" and world.book.owner[customer] >= 0 and spec.handoff_hours > 0:
+        if route != "in_app" and self.book.owner[customer] >= 0 and spec.handoff_hours > 0:
             item.hours = spec.handoff_hours
             bisect.insort(self.tasks, item, key=work_order)
         else:
@@ -159,7 +165,7 @@ class TriggerEngine:
     def settle(self, customer: int) -> float:
         """Close the customer's cycle at its renewal; returns the expansion lift earned."""
         world = self.world
-        tier = int(world.book.tier[customer])
+        tier = int(self.book.tier[customer])
         for item in self.cycle.pop(customer, ()):
             if item.waiting:
                 world.tier_counters.add("outreach_unanswered", tier)
@@ -185,7 +191,7 @@ class TriggerEngine:
     def open_outreach(self) -> np.ndarray:
         """Risk tasks waiting for a CSM, per tier."""
         waiting = [item.customer for item in self.tasks if item.risk]
-        return np.bincount(self.world.book.tier[waiting].astype(np.int64),
+        return np.bincount(self.book.tier[waiting].astype(np.int64),
                            minlength=len(self.world.scenario.tiers)).astype(float)
 
 
@@ -203,25 +209,6 @@ def expansion_route(acv: float, spec: ExpansionTrigger) -> str:
     return "ae"
 
 
-def start_triggers(world: World) -> None:
-    """Set up the engine and its monthly usage event, if the scenario turns triggers on."""
-    if not world.scenario.triggers.enabled:
-        return
-    engine = TriggerEngine(world)
-    world.triggers = engine
-    world.env.process(usage_months(world, engine.walk, engine.month))
-
-
-def trigger_odds(world: World, customer: int) -> float:
-    """Churn-odds multiplier of the customer's triggers this cycle (exactly 1 when off)."""
-    return 1.0 if world.triggers is None else world.triggers.odds_factor(customer)
-
-
-def settle_triggers(world: World, customer: int) -> float:
-    """Close the customer's trigger cycle at a renewal; the expansion lift (0 when off)."""
-    return 0.0 if world.triggers is None else world.triggers.settle(customer)
-
-
 def lifted_expansion(draw: float, change: RenewalChange, lift: float) -> bool:
     """Whether a renewal that would keep its ACV expands thanks to a routed opportunity.
 
@@ -230,34 +217,3 @@ def lifted_expansion(draw: float, change: RenewalChange, lift: float) -> bool:
     """
     flat = change.expansion_probability + change.contraction_probability
     return lift > 0 and flat <= draw < flat + lift * (1.0 - flat)
-
-
-def acv_changed(world: World, customer: int, old: int, new: int) -> None:
-    """Dedicated-CSM trigger: an ACV crossing the threshold upward at a renewal (§6.1)."""
-    engine = world.triggers
-    if engine is None or not engine.spec.dedicated_csm.enabled:
-        return
-    if not old < engine.spec.dedicated_csm.acv_threshold <= new:
-        return
-    book = world.book
-    if book.owner[customer] < 0 and book.state[customer] == ACTIVE:
-        assign_owner(world, customer)
-    engine.fire(customer, "dedicated_csm", float(new), int(book.owner[customer]))
-
-
-def open_outreach(world: World) -> np.ndarray:
-    """Risk tasks waiting for a CSM at this moment, per tier (zeros when off)."""
-    if world.triggers is None:
-        return np.zeros(len(world.scenario.tiers))
-    return world.triggers.open_outreach()
-
-
-def with_trigger_columns(customers: pd.DataFrame, world: World) -> pd.DataFrame:
-    """Add each customer's trigger count and last observed usage to the customers table."""
-    ids = customers["customer"].to_numpy()
-    engine = world.triggers
-    frame = customers.copy()
-    frame["triggers"] = engine.fired[ids] if engine is not None else np.zeros(len(ids), np.int64)
-    frame["usage"] = (np.exp(engine.walk.log_usage[ids]) if engine is not None
-                      else np.full(len(ids), np.nan))
-    return frame

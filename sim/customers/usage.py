@@ -11,15 +11,10 @@ The thresholds of the triggers are then read off the month's change and level.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 import numpy as np
-import simpy
 
-from sim.core.calendar import MONTH_DAYS
-from sim.core.world import World
-from sim.customers.book import ACTIVE
 from sim.scenario.triggers import Triggers, UsageSignal
 
 
@@ -85,25 +80,3 @@ def detect(previous: np.ndarray, current: np.ndarray, spec: Triggers) -> Signals
         growth=np.flatnonzero(growth & spec.expansion.enabled),
         ratio=np.exp(change),
     )
-
-
-def usage_months(world: World, walk: UsageWalk,
-                 on_month: Callable[[Signals, np.ndarray], None],
-                 ) -> Generator[simpy.Event, None, None]:
-    """The monthly usage event: draw the month's shocks, move the walk, report the signals.
-
-    Args:
-        world: the run.
-        walk: the customers' usage.
-        on_month: called with (signals, uniforms) after each month's move.
-    """
-    rng, book = world.streams["usage"], world.book
-    month = 1
-    while month * MONTH_DAYS < world.horizon - 1e-9:
-        yield world.env.timeout(month * MONTH_DAYS - world.now)
-        shocks = rng.standard_normal(book.size)
-        uniforms = rng.uniform(0.0, 1.0, book.size)
-        previous = walk.step(book.state == ACTIVE, shocks, world.now)
-        signals = detect(previous, walk.log_usage, world.scenario.triggers)
-        on_month(signals, uniforms)
-        month += 1

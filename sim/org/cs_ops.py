@@ -6,12 +6,12 @@ a run's CSMs by its CS Ops people.
 
 from __future__ import annotations
 
-from sim.core.world import World
-from sim.org.leadership import csm_headcount
 from sim.org.pools import Pool
+from sim.org.run import OrgRun
+from sim.org.staffing import csm_headcount
 
 
-def csm_productivity_gain(world: World, pool: Pool, day: float) -> float:
+def csm_productivity_gain(world: OrgRun, pool: Pool, day: float) -> float:
     """Gain on the productive hours of a pool's members on a day (0 unless it is a CSM pool).
 
     Coverage = CS Ops people (each counted by their ramp factor) x `cs_ops.csms_per_person` /

@@ -1,8 +1,8 @@
 """Leadership layers derived from the CSM headcount by spans of control (§7.3).
 
-The counts follow every change of the CSM headcount (``follow_csm_headcount`` is called when
-somebody joins or leaves a CSM pool), so each layer's person-days, and with them its cost, are
-time-weighted like a staff pool's. The cost is shared over all tiers in proportion to
+The counts follow every change of the CSM headcount (``sim.org.staffing.follow_csm_headcount``
+is called when somebody joins or leaves a CSM pool), so each layer's person-days, and with them
+its cost, are time-weighted like a staff pool's. The cost is shared over all tiers in proportion to
 customer-days, like every staff pool that does not own accounts.
 """
 
@@ -12,8 +12,7 @@ import numpy as np
 
 from sim.core.calendar import YEAR_DAYS
 from sim.core.monitors import LevelMonitor
-from sim.core.world import World
-from sim.outputs.economics import allocate_to_tiers
+from sim.org.costs import allocate_to_tiers
 from sim.scenario.hiring import LAYERS, Leadership
 
 
@@ -29,6 +28,11 @@ class LeadershipLevels:
         self.level = LevelMonitor(len(LAYERS))
 
     @property
+    def derived(self) -> bool:
+        """Whether the scenario derives the layers (``leadership.derive``); else they stay 0."""
+        return self.spec.derive
+
+    @property
     def counts(self) -> tuple[int, ...]:
         """Headcount of each layer now, in the order of ``LAYERS``."""
         return tuple(int(count) for count in self.level.level)
@@ -40,25 +44,14 @@ class LeadershipLevels:
             if after != before:
                 self.level.change(index, after - before, now)
 
-    def close(self, world: World, period: int,
+    def close(self, now: float, period: int,
               customer_days: np.ndarray) -> tuple[np.ndarray, list[dict]]:
         """A period's leadership cost by tier and its workforce rows; then start afresh."""
-        person_days = self.level.take_area(world.now)
+        person_days = self.level.take_area(now)
         costs = np.array(self.spec.costs()) * person_days / YEAR_DAYS
-        rows = [dict(period=period, day=world.now, role=layer, role_kind="leadership",
+        rows = [dict(period=period, day=now, role=layer, role_kind="leadership",
                      region="", headcount=count, hires=0, departures=0, transfers_in=0,
                      transfers_out=0, burnout_mean=np.nan, burnout_max=np.nan,
                      cost=float(cost), open_requisitions=0, productivity_gain=0.0)
                 for layer, count, cost in zip(LAYERS, self.counts, costs, strict=True)]
         return allocate_to_tiers(float(costs.sum()), customer_days), rows
-
-
-def csm_headcount(world: World) -> int:
-    """People on staff in all CSM pools."""
-    return sum(len(pool.members) for pool in world.pools_with_role("csm"))
-
-
-def follow_csm_headcount(world: World) -> None:
-    """Update the derived layers after the CSM headcount changed (no-op unless derived)."""
-    if world.leadership is not None:
-        world.leadership.follow(csm_headcount(world), world.now)

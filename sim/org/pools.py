@@ -9,6 +9,7 @@ import numpy as np
 
 from sim.core.calendar import WEEK_DAYS, YEAR_DAYS
 from sim.scenario.parts import Hiring, StaffDynamics, StaffPool
+from sim.scenario.schema import Scenario
 
 Hours = dict[int, float]
 """Hours by staff member id."""
@@ -92,3 +93,9 @@ def weekly_quit_probability(burnout: float, dynamics: StaffDynamics) -> float:
     hazard = dynamics.base_attrition_per_year * (
         1.0 + dynamics.burnout_attrition_multiplier * burnout)
     return 1.0 - math.exp(-hazard * WEEK_DAYS / YEAR_DAYS)
+
+
+def pools_of(scenario: Scenario) -> list[Pool]:
+    """The run's staff pools, in the scenario's order, nobody on staff yet."""
+    return [Pool(index, spec, tuple(scenario.tier_index(name) for name in spec.tiers))
+            for index, spec in enumerate(scenario.pools)]

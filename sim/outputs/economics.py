@@ -7,18 +7,12 @@ customer's ARR capped at its value a year ago (expansion excluded, churn at zero
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from sim.core.calendar import MONTH_DAYS, YEAR_DAYS
+from sim.core.calendar import YEAR_DAYS
+from sim.org.costs import allocate_to_tiers
 from sim.scenario.organisation import served_tiers
 from sim.scenario.schema import Scenario
-
-if TYPE_CHECKING:
-    from sim.core.world import World
 
 
 def cost_per_customer(csm_annual_cost: float, accounts_per_csm: float,
@@ -75,21 +69,6 @@ def allocate_staff_cost(scenario: Scenario, person_days: np.ndarray,
     return cost
 
 
-def allocate_to_tiers(amount: float, weights: np.ndarray) -> np.ndarray:
-    """Share an amount among tiers in proportion to weights (equal shares when all are 0)."""
-    if weights.sum() <= 0:
-        weights = np.ones(len(weights))
-    return amount * weights / weights.sum()
-
-
-def other_costs(scenario: Scenario, customer_days: np.ndarray, days: float) -> np.ndarray:
-    """Tooling, shared and fixed automation cost of a period by tier."""
-    tooling = np.array([tier.tooling_cost_per_account for tier in scenario.tiers])
-    fixed = np.array([tier.fixed_cost_per_month for tier in scenario.tiers])
-    per_account = tooling + scenario.costs.shared_cost_per_account
-    return customer_days * per_account / YEAR_DAYS + fixed * days / MONTH_DAYS
-
-
 def costs_over_time(entries: list[tuple[float, float, float, int]], start: float, end: float,
                     customer_days: np.ndarray) -> np.ndarray:
     """Cost by tier in [start, end) of entries (from day, to day, USD per day, tier or -1).
@@ -104,38 +83,3 @@ def costs_over_time(entries: list[tuple[float, float, float, int]], start: float
         else:
             cost[tier] += amount
     return cost
-
-
-def annual_cost_pct_arr(world: World, staff_cost: float) -> float:
-    """An annual staff cost plus a year of today's non-staff costs, as a percentage of ARR.
-
-    The non-staff costs are the tooling and shared costs of the customers paying today, every
-    tier's fixed automation cost and a year of the strategy costs running today (the one-off
-    cost of a change in progress at its daily rate, and the fixed costs a change added). ARR is
-    today's; without ARR the percentage is infinite.
-    """
-    scenario, book = world.scenario, world.book
-    paying = book.paying()
-    customers = np.bincount(book.tier[paying], minlength=len(scenario.tiers))
-    non_staff = float(other_costs(scenario, customers * YEAR_DAYS, YEAR_DAYS).sum())
-    strategy = YEAR_DAYS * sum(rate for start, end, rate, _ in world.costs_over_time
-                               if start <= world.now < end)
-    arr = float(book.acv[paying].sum())
-    total = staff_cost + non_staff + strategy
-    return 100.0 * total / arr if arr > 0 else math.inf
-
-
-def headcount_cost_pct_arr(world: World, headcounts: Sequence[int]) -> float:
-    """A year of CS cost with the given headcount in each pool, as a percentage of ARR.
-
-    Each pool's headcount at its annual cost, the derived leadership layers of the CSM
-    headcount among them, and a year of today's non-staff costs (``annual_cost_pct_arr``).
-
-    Args:
-        world: the run.
-        headcounts: people counted in each pool, in the order of ``world.pools``.
-    """
-    counted = list(zip(headcounts, world.pools, strict=True))
-    staff = sum(count * pool.spec.annual_cost for count, pool in counted)
-    csms = sum(count for count, pool in counted if pool.role == "csm")
-    return annual_cost_pct_arr(world, staff + world.scenario.leadership.annual_cost(csms))

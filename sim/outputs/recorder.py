@@ -8,35 +8,16 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from sim.core.calendar import WEEK_DAYS, YEAR_DAYS, period_days, periods_per_year
+from sim.core.calendar import YEAR_DAYS, period_days, periods_per_year
 from sim.core.clock import LAST, OrderedTimeout
-from sim.core.world import World
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
-from sim.customers.triggers import open_outreach
+from sim.org.costs import other_costs
 from sim.org.cs_ops import csm_productivity_gain
-from sim.org.routing import csm_pool_indices, csm_pools_serving, onboarding_desks_serving
-from sim.outputs.economics import allocate_staff_cost, costs_over_time, other_costs, retention
+from sim.org.routing import csm_pool_indices, csm_pools_serving
+from sim.outputs.economics import allocate_staff_cost, costs_over_time, retention
 from sim.outputs.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
-
-
-def onboarding_backlog_weeks(world: World) -> np.ndarray:
-    """Weeks the current queue of each tier's onboarding team would take with all its slots.
-
-    A tier can be onboarded by several teams (one per region, or two while a strategy change
-    is under way); the longest queue counts.
-    """
-    weeks = np.zeros(len(world.scenario.tiers))
-    of_desk: dict[int, float] = {}
-    for tier in range(len(weeks)):
-        for desk in onboarding_desks_serving(world, tier):
-            if not desk.waiting:
-                continue
-            if desk.pool.index not in of_desk:
-                slots = desk.total_slots()
-                of_desk[desk.pool.index] = (desk.queued_work() / slots / WEEK_DAYS if slots
-                                            else np.inf)
-            weeks[tier] = max(weeks[tier], of_desk[desk.pool.index])
-    return weeks
+from sim.policies.run import PolicyRun
+from sim.work.desks import onboarding_backlog_weeks
 
 
 class Recorder:
@@ -46,7 +27,7 @@ class Recorder:
         world: the run.
     """
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: PolicyRun) -> None:
         self.world = world
         self.days = period_days(world.scenario.output_period)
         self.lookback = periods_per_year(world.scenario.output_period)
@@ -94,8 +75,8 @@ class Recorder:
         cost = allocate_staff_cost(world.scenario, person_days, customer_days) + other_costs(
             world.scenario, customer_days, length) + strategy_cost
         leadership_rows: list[dict] = []
-        if world.leadership is not None:
-            leadership_cost, leadership_rows = world.leadership.close(world, period,
+        if world.leadership.derived:
+            leadership_cost, leadership_rows = world.leadership.close(world.now, period,
                                                                       customer_days)
             cost = cost + leadership_cost
         grr, nrr = self._retention(period, snapshot)
@@ -140,8 +121,8 @@ class Recorder:
         csms = self._csm_headcount()
         accounts = self._csm_accounts()
         small_regions = self._regions_below_min_scale()
-        tickets_open = world.support_desk.open_tickets()
-        outreach_open = open_outreach(world)
+        tickets_open = world.support.open_tickets()
+        outreach_open = world.triggers.open_outreach()
         for tier in range(size + 1):
             pick = slice(None) if tier == size else tier
             row: dict[str, object] = {name: float(np.sum(counters[name][pick]))

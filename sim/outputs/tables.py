@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.calendar import MONTH_DAYS, WEEK_DAYS, YEAR_DAYS, month_column, period_month
-from sim.core.world import PoolWeek
+from sim.core.ledger import PoolWeek
 from sim.customers.book import STATE_NAMES, CustomerBook
 from sim.outputs.stages import breaking_points, stage_series
 from sim.scenario.organisation import region_names

@@ -48,13 +48,14 @@ import simpy
 
 from sim.core.calendar import MONTH_DAYS, WEEK_DAYS, WORKING_DAYS_PER_WEEK, YEAR_DAYS
 from sim.core.clock import LAST, OrderedTimeout
-from sim.core.world import World
 from sim.customers.book import ACTIVE
-from sim.org.leadership import csm_headcount
 from sim.org.pools import Pool
 from sim.org.routing import csm_pool_indices, renewals_shares
-from sim.org.staffing import open_requisition
+from sim.org.staffing import csm_headcount
 from sim.scenario.hiring import CSM_TRIGGER_DEFAULTS, HiringTrigger
+from sim.work.desks import desk_for
+from sim.work.run import WorkRun
+from sim.work.staffing import open_requisition
 from sim.work.support import SupportTallies
 
 TOLERANCE = 1e-9
@@ -100,7 +101,7 @@ class TriggerState:
     """Support: (day, the queue's running totals) at past reviews back to the rate window."""
 
 
-def hiring_review(world: World) -> Generator[simpy.Event, None, None]:
+def hiring_review(world: WorkRun) -> Generator[simpy.Event, None, None]:
     """The review process of the proactive and reactive policies."""
     reviewed = [(pool, TriggerState()) for pool in world.pools
                 if pool.role in READINGS and pool.spec.hiring_trigger.enabled]
@@ -118,7 +119,7 @@ def team_exists(pool: Pool) -> bool:
     return bool(pool.members) or pool.open_requisitions > 0 or pool.role == "cs_ops"
 
 
-def review_pool(world: World, pool: Pool, state: TriggerState) -> None:
+def review_pool(world: WorkRun, pool: Pool, state: TriggerState) -> None:
     """Read one pool's trigger and open the requisitions its policy calls for."""
     reading = READINGS[pool.role](world, pool, state)
     now = world.now
@@ -167,7 +168,7 @@ def reactive_due(state: TriggerState, reading: Reading, headcount: int, now: flo
     return True
 
 
-def hire_up_to(world: World, pool: Pool, reading: Reading, load: float) -> None:
+def hire_up_to(world: WorkRun, pool: Pool, reading: Reading, load: float) -> None:
     """Open requisitions until headcount + open requisitions reach the target for a load."""
     target = reading.target(load)
     limit = pool.spec.hiring_trigger.max_headcount
@@ -184,7 +185,7 @@ def productive_week_hours(pool: Pool) -> float:
     return pool.spec.weekly_hours * (1.0 - pool.spec.admin_share)
 
 
-def _csm_reading(world: World, pool: Pool, state: TriggerState) -> Reading | None:
+def _csm_reading(world: WorkRun, pool: Pool, state: TriggerState) -> Reading | None:
     """Live accounts the pool serves; each tier against its threshold (set, else default)."""
     set_threshold = pool.spec.hiring_trigger.accounts_per_csm
     book, tiers = world.book, world.scenario.tiers
@@ -202,21 +203,20 @@ def _csm_reading(world: World, pool: Pool, state: TriggerState) -> Reading | Non
     return Reading(accounts, 1.0, threshold)
 
 
-def _implementation_reading(world: World, pool: Pool, state: TriggerState) -> Reading:
+def _implementation_reading(world: WorkRun, pool: Pool, state: TriggerState) -> Reading:
     """Queued onboarding work; the metric is months of it at the pool's slot capacity."""
-    desk = world.desks.get(pool.index)
-    work = desk.queued_work() if desk is not None else 0.0
+    work = desk_for(world, pool).queued_work()
     return Reading(work, pool.spec.slots_per_person * MONTH_DAYS,
                    pool.spec.hiring_trigger.threshold("backlog_months"))
 
 
-def _support_reading(world: World, pool: Pool, state: TriggerState) -> Reading | None:
+def _support_reading(world: WorkRun, pool: Pool, state: TriggerState) -> Reading | None:
     """The pool's ticket work against its engineers' hours (or in tickets).
 
     Work per week: the ticket hours routed over the rate window plus the open ticket hours
     spread over the backlog-clear weeks; at least one more engineer while SLAs slip.
     """
-    queue = world.support_desk.queues[pool.index]
+    queue = world.support.queues[pool.index]
     window = over_rate_window(state.tallies, world.now, queue.tallies,
                               world.scenario.hiring.rate_window_days)
     if window is None:
@@ -262,7 +262,7 @@ def slas_slipping(counted: SupportTallies, trigger: HiringTrigger) -> bool:
             and counted.response_hours > response * counted.answered + TOLERANCE)
 
 
-def _renewals_reading(world: World, pool: Pool, state: TriggerState) -> Reading:
+def _renewals_reading(world: WorkRun, pool: Pool, state: TriggerState) -> Reading:
     """Renewal hours due in the next 12 months against the specialists' hours a year.
 
     Every customer under contract renews once in the next 12 months; only the work routed to
@@ -281,14 +281,14 @@ def _renewals_reading(world: World, pool: Pool, state: TriggerState) -> Reading:
                    trigger.threshold("target_utilisation"))
 
 
-def _cs_ops_reading(world: World, pool: Pool, state: TriggerState) -> Reading:
+def _cs_ops_reading(world: WorkRun, pool: Pool, state: TriggerState) -> Reading:
     """CSMs on staff: the first CS Ops hire at a CSM count, then one per so many CSMs."""
     trigger = pool.spec.hiring_trigger
     return Reading(float(csm_headcount(world)), 1.0, trigger.threshold("csms_per_cs_ops"),
                    first_at=trigger.threshold("first_cs_ops_at_csms"))
 
 
-READINGS: dict[str, Callable[[World, Pool, TriggerState], Reading | None]] = {
+READINGS: dict[str, Callable[[WorkRun, Pool, TriggerState], Reading | None]] = {
     "csm": _csm_reading,
     "implementation": _implementation_reading,
     "support": _support_reading,

@@ -13,53 +13,28 @@ people of ``transfer`` move to their new pools as they become free.
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
 
 from sim.core.calendar import MONTH_DAYS, WEEK_DAYS
-from sim.core.world import World
 from sim.customers.book import ACTIVE
-from sim.org.leadership import csm_headcount
+from sim.org.budget import headcount_cost_pct_arr
 from sim.org.pools import Person, Pool
-from sim.org.routing import csm_renews, desk_for, renewal_holder_for
-from sim.org.staffing import open_requisition, transfer
-from sim.outputs.economics import headcount_cost_pct_arr
-from sim.outputs.recorder import onboarding_backlog_weeks
+from sim.org.routing import csm_renews
+from sim.org.staffing import csm_headcount
+from sim.policies.run import Change, PolicyRun
 from sim.scenario.strategies import Condition, StrategyRule
+from sim.work.desks import desk_for, onboarding_backlog_weeks
 from sim.work.onboarding import OnboardingDesk
-from sim.work.renewals import hand_task
+from sim.work.renewals import hand_task, renewal_holder_for
+from sim.work.staffing import open_requisition, transfer
 from sim.work.touches import assign_owner, in_handoff, release_owner
 
-
-@dataclass
-class Change:
-    """A strategy change under way or done."""
-
-    rule: StrategyRule
-    profile: int
-    decided: float
-    pilot_day: float = field(init=False)
-    rollout_day: float = field(init=False)
-    done_day: float = field(init=False)
-
-    def __post_init__(self) -> None:
-        transition = self.rule.transition
-        self.pilot_day = self.decided + transition.design_days
-        self.rollout_day = self.pilot_day + transition.pilot_days
-        self.done_day = self.rollout_day + transition.rollout_days
-
-    def phase(self, day: float) -> str:
-        """design, pilot, rollout or done."""
-        for name, until in (("design", self.pilot_day), ("pilot", self.rollout_day),
-                            ("rollout", self.done_day)):
-            if day < until:
-                return name
-        return "done"
+__all__ = ["Change", "metric", "move", "review", "run_rate_cost_pct_arr"]
 
 
-def review(world: World) -> Generator[simpy.Event, None, None]:
+def review(world: PolicyRun) -> Generator[simpy.Event, None, None]:
     """Check the rules at every review until the horizon; start the first that fires."""
     strategies = world.scenario.strategies
     if not strategies.rules:
@@ -80,7 +55,7 @@ def review(world: World) -> Generator[simpy.Event, None, None]:
                 break
 
 
-def _free_to_change(world: World) -> bool:
+def _free_to_change(world: PolicyRun) -> bool:
     """No change under way, and the last one in force for the commitment period."""
     if not world.changes:
         return True
@@ -94,7 +69,7 @@ def _holds(condition: Condition, value: float) -> bool:
     return value <= float(condition.at_most)  # type: ignore[arg-type]
 
 
-def metric(world: World, condition: Condition,
+def metric(world: PolicyRun, condition: Condition,
            missed_history: list[tuple[float, int]] | None = None) -> float:
     """The value of a condition's metric now (see ``Condition``)."""
     book = world.book
@@ -111,24 +86,24 @@ def metric(world: World, condition: Condition,
     return owned / csms if csms else float("inf") if owned else 0.0
 
 
-def _trailing_missed(world: World, window_days: float,
+def _trailing_missed(world: PolicyRun, window_days: float,
                      history: list[tuple[float, int]]) -> float:
     now_total = int(world.book.renewals_missed.sum())
     before = [total for day, total in history if day <= world.now - window_days + 1e-9]
     return float(now_total - (before[-1] if before else 0))
 
 
-def run_rate_cost_pct_arr(world: World) -> float:
+def run_rate_cost_pct_arr(world: PolicyRun) -> float:
     """A year of today's CS cost as % of ARR.
 
     Staff on payroll and the derived leadership layers of today's CSM headcount at their annual
     cost, the per-account and fixed costs of today's customers, and the strategy costs running
-    today (``economics.headcount_cost_pct_arr``).
+    today (``sim.org.budget.headcount_cost_pct_arr``).
     """
     return headcount_cost_pct_arr(world, [len(pool.members) for pool in world.pools])
 
 
-def _decide(world: World, index: int, rule: StrategyRule, value: float) -> None:
+def _decide(world: PolicyRun, index: int, rule: StrategyRule, value: float) -> None:
     """Start a change: profile, requisitions, costs and the transition process."""
     scenario = world.scenario
     changes = {scenario.tier_index(name): change for name, change in rule.touch_models.items()}
@@ -145,7 +120,7 @@ def _decide(world: World, index: int, rule: StrategyRule, value: float) -> None:
     world.env.process(_transition(world, change, draws))
 
 
-def _book_costs(world: World, change: Change, changes: dict) -> None:
+def _book_costs(world: PolicyRun, change: Change, changes: dict) -> None:
     transition = change.rule.transition
     if transition.cost > 0:
         days = max(transition.total_days, 1.0)
@@ -157,7 +132,7 @@ def _book_costs(world: World, change: Change, changes: dict) -> None:
                                           touch.fixed_cost_per_month / MONTH_DAYS, tier))
 
 
-def _transition(world: World, change: Change,
+def _transition(world: PolicyRun, change: Change,
                 draws: np.ndarray) -> Generator[simpy.Event, None, None]:
     """Move customers to the new profile: the pilot, then the rollout, then everyone."""
     transition = change.rule.transition
@@ -179,7 +154,7 @@ def _transition(world: World, change: Change,
         world.env.process(_transfer_when_free(world, world.pool_named(source), targets))
 
 
-def _transfer_when_free(world: World, source: Pool,
+def _transfer_when_free(world: PolicyRun, source: Pool,
                         targets: list[Pool]) -> Generator[simpy.Event, None, None]:
     """Move people out of a pool, one per target, as they become free (``_free_to_move``).
 
@@ -206,14 +181,14 @@ def _free_to_move(desk: OnboardingDesk) -> Person | None:
                key=lambda person: person.id, default=None)
 
 
-def _move_due(world: World, profile: int, due: np.ndarray) -> None:
+def _move_due(world: PolicyRun, profile: int, due: np.ndarray) -> None:
     book = world.book
     movers = np.flatnonzero(due & book.paying() & (book.profile < profile))
     for customer in movers:
         move(world, int(customer), profile)
 
 
-def move(world: World, customer: int, profile: int) -> None:
+def move(world: PolicyRun, customer: int, profile: int) -> None:
     """Serve a customer on another profile from now: touches, owner and renewal holder."""
     book = world.book
     book.profile[customer] = profile

@@ -11,7 +11,8 @@ import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+
+from sim.core.numbers import check_number
 
 MAX_NAME_LENGTH = 64
 """Longest name of a scenario, tier, pool, pod, region or strategy rule (they become folder
@@ -20,9 +21,6 @@ MAX_HEADCOUNT = 10_000
 """Largest headcount of one pool, at the start, in a staffing plan step or as a hiring cap."""
 MIN_INTERVAL_DAYS = 1.0
 """Shortest period of a recurring review or touch: once a day."""
-MAX_MAGNITUDE = 1e12
-"""Largest absolute value of any number in a scenario (a trillion: no ACV, cost or duration
-comes near; products of such numbers stay far from overflow)."""
 
 
 class Model(BaseModel):
@@ -37,15 +35,6 @@ class Model(BaseModel):
         if info.field_name is not None:
             check_numbers(cls.model_fields[info.field_name].annotation, value)
         return value
-
-
-def check_number(value: Any) -> None:
-    """Raise a pydantic error for a boolean, or a number beyond ±``MAX_MAGNITUDE``."""
-    if isinstance(value, bool):
-        raise PydanticCustomError("bool_number", "a boolean where a number is expected")
-    if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
-        raise PydanticCustomError("huge_number", f"beyond ±{MAX_MAGNITUDE:g}, the largest "
-                                  "number a scenario may hold")
 
 
 def check_numbers(annotation: Any, value: Any) -> None:

@@ -13,14 +13,15 @@ from __future__ import annotations
 from functools import partial
 from typing import cast
 
-from sim.core.world import World
 from sim.org.pools import Person
-from sim.org.routing import desk_for, routes_for
+from sim.org.routing import routes_for
 from sim.scenario.routes import NONE
+from sim.work.desks import desk_for
 from sim.work.onboarding import OnboardingDesk
+from sim.work.run import WorkRun
 
 
-def enable_borrowing(world: World) -> None:
+def enable_borrowing(world: WorkRun) -> None:
     """Let the pods' onboarding queues lend free slots, if the scenario allows it."""
     if not world.scenario.org.allow_pod_borrowing:
         return
@@ -31,13 +32,13 @@ def enable_borrowing(world: World) -> None:
         desk.after_dispatch = partial(lend_slots, world, desks)
 
 
-def lend_slots(world: World, desks: list[OnboardingDesk]) -> None:
+def lend_slots(world: WorkRun, desks: list[OnboardingDesk]) -> None:
     """Give free slots of idle pods to the longest-waiting customers of full pods."""
     while _lend_one(world, desks):
         pass
 
 
-def _lend_one(world: World, desks: list[OnboardingDesk]) -> bool:
+def _lend_one(world: WorkRun, desks: list[OnboardingDesk]) -> bool:
     """Lend one free slot, if some full queue and some idle queue of another pod exist."""
     pod_of_pool = routes_for(world, "pod").pod_of_pool
     freest = {desk: desk.freest() for desk in desks}
@@ -56,7 +57,7 @@ def _lend_one(world: World, desks: list[OnboardingDesk]) -> bool:
     return False
 
 
-def _lend(world: World, borrower: OnboardingDesk, lender: OnboardingDesk,
+def _lend(world: WorkRun, borrower: OnboardingDesk, lender: OnboardingDesk,
           person: Person) -> None:
     """Give the borrower's first waiting customer to a lender's free slot; record it."""
     customer = borrower.grant_next(person)

@@ -18,12 +18,12 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from sim.core.calendar import WEEK_DAYS
-from sim.core.world import World
 from sim.customers.triggers import Intervention, TriggerEngine, work_order
 from sim.org.pools import Hours, Person, Pool
+from sim.org.run import OrgRun
 
 
-def trigger_week(world: World, pool: Pool, members: list[Person], available: Hours,
+def trigger_week(world: OrgRun, pool: Pool, members: list[Person], available: Hours,
                  worked: Hours, start: float) -> tuple[Hours, Hours]:
     """Hours of trigger tasks demanded of and done by each member of a CSM pool this week.
 
@@ -39,9 +39,9 @@ def trigger_week(world: World, pool: Pool, members: list[Person], available: Hou
         start: the first day of the week.
     """
     engine = world.triggers
-    if engine is None:
+    if not engine.enabled:
         return {}, {}
-    held = held_tasks(engine, pool)
+    held = held_tasks(world, pool)
     done: Hours = {}
     for person in members:
         done[person.id] = _work_through(engine, person, held.get(person.id, []),
@@ -72,7 +72,7 @@ def _share_overflow(engine: TriggerEngine, members: list[Person],
     In work order, each goes to the member with the most hours left this week if it fits there,
     and is done and counted in that member's demand.
     """
-    owner = engine.world.book.owner
+    owner = engine.book.owner
     left = sorted((item for person in members for item in held.get(person.id, [])
                    if item.waiting and owner[item.customer] < 0), key=work_order)
     free = {person.id: available[person.id] - worked[person.id] - done[person.id]
@@ -90,22 +90,22 @@ def _share_overflow(engine: TriggerEngine, members: list[Person],
         complete(engine, item, taker, start + WEEK_DAYS * used / available[taker.id])
 
 
-def held_tasks(engine: TriggerEngine, pool: Pool) -> dict[int, list[Intervention]]:
+def held_tasks(world: OrgRun, pool: Pool) -> dict[int, list[Intervention]]:
     """Waiting tasks this pool's members hold, by member id, in the order they are worked.
 
     The engine keeps its tasks in that order (risk first, then by trigger day and customer).
     Only this pool's tasks are visited: those of accounts its members own, and the risk tasks
     of accounts without an owner in the tiers that overflow to it.
     """
-    tasks = engine.tasks
+    tasks = world.triggers.tasks
     if not tasks or not pool.members:
         return {}
-    book = engine.world.book
+    book = world.book
     customers = np.fromiter((item.customer for item in tasks), np.int64, len(tasks))
     owners = book.owner[customers]
     members = {person.id: person for person in pool.members}
-    overflows = np.array([engine.overflow.get(tier) is pool
-                          for tier in range(len(engine.world.scenario.tiers))])
+    overflow = overflow_pools(world)
+    overflows = np.array([overflow.get(tier) is pool for tier in range(len(world.scenario.tiers))])
     mine = np.isin(owners, list(members)) | ((owners < 0) & overflows[book.tier[customers]])
     load: Counter[int] = Counter()
     held: dict[int, list[Intervention]] = defaultdict(list)
@@ -118,6 +118,12 @@ def held_tasks(engine: TriggerEngine, pool: Pool) -> dict[int, list[Intervention
             held[person.id].append(item)
             load[person.id] += 1
     return held
+
+
+def overflow_pools(world: OrgRun) -> dict[int, Pool]:
+    """The CSM pool taking the risk tasks of each tier's accounts without an owner."""
+    return {world.scenario.tier_index(name): pool for pool in world.pools
+            for name in pool.spec.overflow_tiers}
 
 
 def _next_overflow_holder(item: Intervention, pool: Pool, load: Counter[int]) -> Person:
@@ -137,7 +143,7 @@ def complete(engine: TriggerEngine, item: Intervention, person: Person, day: flo
     item.answered = day
     engine.remove_task(item)
     customer = item.customer
-    tier = int(world.book.tier[customer])
+    tier = int(engine.book.tier[customer])
     days = day - item.raised
     if item.risk:
         world.tier_counters.add("outreach_done", tier)

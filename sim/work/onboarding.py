@@ -2,11 +2,10 @@
 
 Implementation specialists (of the customer's pod or region where there are such pools) or the
 tier's CSMs (generalist model) each run up to ``onboarding_slots`` onboardings at once; which queue
-a customer joins is decided in ``sim.org.routing``. A waiting customer is handed to the person with
-the
-most free slots (ties: earliest hire). Work takes ``onboarding_work / productivity`` days, the
-productivity of the person when the work starts. When that person leaves, the remaining work goes
-back to the front of the queue.
+a customer joins is decided in ``sim.org.routing`` (``sim.work.desks``). A waiting customer is
+handed to the person with the most free slots (ties: earliest hire). Work takes
+``onboarding_work / productivity`` days, the productivity of the person when the work starts.
+When that person leaves, the remaining work goes back to the front of the queue.
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from typing import cast
 
 import simpy
 
-from sim.core.world import World
 from sim.customers.book import CHURNED, ONBOARDING, WAITING
+from sim.customers.run import CustomerRun
 from sim.org.pools import Person, Pool
 
 
@@ -28,14 +27,16 @@ class OnboardingDesk:
     Args:
         world: the run.
         pool: the pool whose members onboard customers.
+        desks: every pool's desk by pool index (a lent slot frees up in its own pool's desk).
     """
 
-    def __init__(self, world: World, pool: Pool) -> None:
+    def __init__(self, world: CustomerRun, pool: Pool, desks: dict[int, OnboardingDesk]) -> None:
         self.world = world
         self.pool = pool
+        self.desks = desks
         self.waiting: deque[tuple[int, simpy.Event]] = deque()
         self.after_dispatch: Callable[[], None] | None = None
-        """Called after each dispatch (pods that lend free slots, ``customers.borrowing``)."""
+        """Called after each dispatch (pods that lend free slots, ``sim.work.borrowing``)."""
         self._dispatched: simpy.Event | None = None
 
     def request(self, customer: int, front: bool = False) -> simpy.Event:
@@ -106,8 +107,8 @@ class OnboardingDesk:
         """Free the slot a customer used (a lent slot goes back to its own pool's queue)."""
         person.onboardings.discard(customer)
         self.dispatch()
-        home = self.world.desks.get(person.pool.index)
-        if home is not None and home is not self:
+        home = self.desks[person.pool.index]
+        if home is not self:
             home.dispatch()
 
     def queued_work(self) -> float:
@@ -124,7 +125,7 @@ class OnboardingDesk:
         self.world.waiting_level.change(tier, delta, self.world.now)
 
 
-def onboard(world: World, desk: OnboardingDesk,
+def onboard(world: CustomerRun, desk: OnboardingDesk,
             customer: int) -> Generator[simpy.Event, object, tuple[bool, Person | None]]:
     """Wait for a slot, then do the onboarding work. Returns (went live, last onboarder)."""
     env, book = world.env, world.book
@@ -159,7 +160,7 @@ def onboard(world: World, desk: OnboardingDesk,
         return True, person
 
 
-def _wait_for_slot(world: World, desk: OnboardingDesk, customer: int, granted: simpy.Event,
+def _wait_for_slot(world: CustomerRun, desk: OnboardingDesk, customer: int, granted: simpy.Event,
                    first: bool) -> Generator[simpy.Event, object, Person | None]:
     """Wait in the queue; on the first wait the customer may abandon (None)."""
     book = world.book
@@ -175,7 +176,7 @@ def _wait_for_slot(world: World, desk: OnboardingDesk, customer: int, granted: s
     return None
 
 
-def _record_start(world: World, customer: int) -> None:
+def _record_start(world: CustomerRun, customer: int) -> None:
     book = world.book
     wait = max(0.0, world.now - book.arrival_day[customer])
     book.onboarding_start_day[customer] = world.now

@@ -1,8 +1,7 @@
 """Renewal work: the hours an account owner must put in before each renewal date.
 
 The holder (the CSM in the generalist model, else a renewals specialist serving the customer's
-region, see ``sim.org.routing.renewal_holder_for``) must put in the tier's ``renewal_hours`` during
-the
+region, see ``renewal_holder_for``) must put in the tier's ``renewal_hours`` during the
 ``window_days`` before the date. Work is done in weekly slices at the pace the date needs; whatever
 is left on the date makes the renewal missed.
 
@@ -15,25 +14,32 @@ cannot keep the pace hands tasks to a colleague with room (``renewals.rebalance_
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from sim.core.calendar import WEEK_DAYS
-from sim.core.world import World
 from sim.org.pools import Hours, Person
-from sim.org.routing import renewal_holder_for
+from sim.org.routing import csm_renews, renewal_pools_for
+from sim.work.run import RenewalTask, WorkRun
+
+__all__ = ["RenewalTask", "adopt_orphan_tasks", "close_task", "hand_task", "open_task",
+           "open_tasks", "rebalance", "renewal_holder_for", "renewal_pace", "take_share",
+           "work_on_renewals"]
 
 
-@dataclass(eq=False)
-class RenewalTask:
-    """Renewal work owed before a customer's renewal date."""
+def renewal_holder_for(world: WorkRun, customer: int) -> Person | None:
+    """Who should do a customer's renewal work.
 
-    customer: int
-    due_day: float
-    remaining_hours: float
-    holder: Person | None = None
+    Its CSM in the generalist model; else the member of the renewals pools serving its region
+    who holds the fewest hours of open renewal work (ties: earliest hire).
+    """
+    if csm_renews(world, customer):
+        owner = int(world.book.owner[customer])
+        return world.people[owner] if owner >= 0 else None
+    staff = [person for pool in renewal_pools_for(world, customer) for person in pool.members]
+    return min(staff, key=lambda person: (world.renewal_hours_held(person), person.id),
+               default=None)
 
 
-def open_task(world: World, customer: int, due_day: float) -> None:
+def open_task(world: WorkRun, customer: int, due_day: float) -> None:
     """Open the renewal work for a customer's next renewal, if its tier needs any."""
     hours = world.renewal_hours(customer)
     if hours <= 0:
@@ -46,7 +52,7 @@ def open_task(world: World, customer: int, due_day: float) -> None:
     hand_task(world, customer, renewal_holder_for(world, customer))
 
 
-def hand_task(world: World, customer: int, person: Person | None) -> None:
+def hand_task(world: WorkRun, customer: int, person: Person | None) -> None:
     """Give a customer's open renewal work to a person (None: nobody holds it)."""
     task = world.renewal_tasks.get(customer)
     if task is None:
@@ -58,7 +64,7 @@ def hand_task(world: World, customer: int, person: Person | None) -> None:
         person.renewal_tasks.add(customer)
 
 
-def close_task(world: World, customer: int) -> RenewalTask | None:
+def close_task(world: WorkRun, customer: int) -> RenewalTask | None:
     """Remove a customer's renewal work (done, missed or the customer left)."""
     task = world.renewal_tasks.pop(customer, None)
     if task is not None and task.holder is not None:
@@ -66,21 +72,21 @@ def close_task(world: World, customer: int) -> RenewalTask | None:
     return task
 
 
-def adopt_orphan_tasks(world: World) -> None:
+def adopt_orphan_tasks(world: WorkRun) -> None:
     """Hand the renewal work nobody holds to whoever should do it now (``renewal_holder_for``)."""
     for customer, task in world.renewal_tasks.items():
         if task.holder is None:
             hand_task(world, customer, renewal_holder_for(world, customer))
 
 
-def open_tasks(world: World, person: Person) -> list[RenewalTask]:
+def open_tasks(world: WorkRun, person: Person) -> list[RenewalTask]:
     """A person's renewal tasks with hours still to do, latest date first."""
     tasks = (world.renewal_tasks[customer] for customer in person.renewal_tasks)
     return sorted((task for task in tasks if task.remaining_hours > 1e-9),
                   key=lambda task: (task.due_day, task.customer), reverse=True)
 
 
-def take_share(world: World, newcomer: Person) -> None:
+def take_share(world: WorkRun, newcomer: Person) -> None:
     """A renewals specialist who joins takes over a share of the pool's open renewal work.
 
     From the colleague holding the most open hours, their latest-dated task, until the
@@ -104,7 +110,7 @@ def take_share(world: World, newcomer: Person) -> None:
         held[newcomer.id] += hours
 
 
-def rebalance(world: World, members: list[Person], available: Hours, week_start: float) -> None:
+def rebalance(world: WorkRun, members: list[Person], available: Hours, week_start: float) -> None:
     """Hand renewal work a specialist cannot do on pace this week to colleagues with room.
 
     A member whose paced renewal hours exceed ``renewals.rebalance_threshold`` x their hours
@@ -137,7 +143,7 @@ def renewal_pace(task: RenewalTask, week_start: float) -> float:
     return task.remaining_hours / weeks_left
 
 
-def work_on_renewals(world: World, person: Person, hours: float, week_start: float,
+def work_on_renewals(world: WorkRun, person: Person, hours: float, week_start: float,
                      paced: bool) -> tuple[float, float]:
     """Spend up to ``hours`` on a person's renewal work, earliest date first.
 

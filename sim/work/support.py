@@ -22,10 +22,10 @@ import simpy
 
 from sim.core.calendar import DAY_HOURS, MONTH_DAYS, WEEK_DAYS
 from sim.core.clock import FIRST, OrderedTimeout
-from sim.core.world import World
 from sim.customers.book import ACTIVE
 from sim.org.pools import Person, Pool
 from sim.org.routing import earliest_answers, support_routes
+from sim.org.run import OrgRun
 from sim.scenario.schema import COMPLEXITIES, TICKET_LEVELS, Scenario
 
 
@@ -134,7 +134,7 @@ class SupportDesk:
         candidates: the run's candidate tickets.
     """
 
-    def __init__(self, world: World, candidates: TicketCandidates) -> None:
+    def __init__(self, world: OrgRun, candidates: TicketCandidates) -> None:
         scenario = world.scenario
         self.world = world
         self.candidates = candidates

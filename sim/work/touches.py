@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.calendar import WEEK_DAYS
-from sim.core.world import World
 from sim.customers.book import ACTIVE
 from sim.org.pools import Person, Pool
 from sim.org.routing import csm_pool_for, csm_pool_indices, csm_renews
 from sim.work.renewals import hand_task
+from sim.work.run import WorkRun
 
 
-def assign_owner(world: World, customer: int, preferred: Person | None = None) -> None:
+def assign_owner(world: WorkRun, customer: int, preferred: Person | None = None) -> None:
     """Give a customer a CSM from its pool (none if the pool is empty or during a handoff)."""
     book = world.book
     if in_handoff(world, customer):
@@ -39,12 +39,12 @@ def assign_owner(world: World, customer: int, preferred: Person | None = None) -
         hand_task(world, customer, person)
 
 
-def in_handoff(world: World, customer: int) -> bool:
-    """Whether the customer is between go-live and its handoff to a CSM (``customers.handoff``)."""
+def in_handoff(world: WorkRun, customer: int) -> bool:
+    """Whether the customer is between go-live and its handoff to a CSM (``sim.work.handoff``)."""
     return bool(world.book.handoff_day[customer] > world.now)
 
 
-def change_owner(world: World, customer: int, to: Person | None = None) -> None:
+def change_owner(world: WorkRun, customer: int, to: Person | None = None) -> None:
     """Move a customer to another CSM (``to``, else the least-loaded), counting a change of CSM."""
     book = world.book
     tier = int(book.tier[customer])
@@ -55,7 +55,7 @@ def change_owner(world: World, customer: int, to: Person | None = None) -> None:
     assign_owner(world, customer, to)
 
 
-def reassign(world: World, customer: int, to: Person | None = None) -> None:
+def reassign(world: WorkRun, customer: int, to: Person | None = None) -> None:
     """Give a customer another CSM (``to``, else the least-loaded).
 
     A change of CSM unless its coverage is pooled.
@@ -67,7 +67,7 @@ def reassign(world: World, customer: int, to: Person | None = None) -> None:
         change_owner(world, customer, to)
 
 
-def take_accounts(world: World, newcomer: Person) -> None:
+def take_accounts(world: WorkRun, newcomer: Person) -> None:
     """A CSM who joins takes over a share of the pool's accounts (``hiring.csm_book_share``).
 
     From the colleague owning the most accounts, their most recently live account each time,
@@ -89,7 +89,7 @@ def take_accounts(world: World, newcomer: Person) -> None:
         reassign(world, int(newest), newcomer)
 
 
-def release_owner(world: World, customer: int) -> None:
+def release_owner(world: WorkRun, customer: int) -> None:
     """Take a customer off its CSM's book (if it has one)."""
     owner = int(world.book.owner[customer])
     if owner >= 0:
@@ -98,7 +98,7 @@ def release_owner(world: World, customer: int) -> None:
         world.book.owner[customer] = -1
 
 
-def adopt_orphans(world: World, pool: Pool) -> None:
+def adopt_orphans(world: WorkRun, pool: Pool) -> None:
     """Give live customers served by the pool that have no CSM to its least-loaded CSMs."""
     book = world.book
     orphans = np.flatnonzero((book.owner < 0) & (book.state == ACTIVE))
@@ -106,7 +106,7 @@ def adopt_orphans(world: World, pool: Pool) -> None:
         assign_owner(world, int(customer))
 
 
-def touches_week(world: World, pool: Pool, week_end: float,
+def touches_week(world: WorkRun, pool: Pool, week_end: float,
                  capacity: dict[int, float]) -> tuple[dict[int, float], dict[int, float]]:
     """Do one week of touches for one CSM pool.
 
@@ -140,7 +140,7 @@ def touches_week(world: World, pool: Pool, week_end: float,
     return demanded, worked
 
 
-def _due_accounts(world: World, pool: Pool, week_end: float) -> np.ndarray:
+def _due_accounts(world: WorkRun, pool: Pool, week_end: float) -> np.ndarray:
     """Live accounts of the pool with human touches falling due before ``week_end``.
 
     Accounts still in their handoff are left out: their touches wait for the CSM.
@@ -191,7 +191,7 @@ def _serve(owners: np.ndarray, last_touch: np.ndarray, hours: np.ndarray,
     return served
 
 
-def _count_touches(world: World, due: np.ndarray, tier: np.ndarray, count: np.ndarray,
+def _count_touches(world: WorkRun, due: np.ndarray, tier: np.ndarray, count: np.ndarray,
                    served: np.ndarray, week_end: float) -> None:
     book = world.book
     missed = np.where(served, 0, count)

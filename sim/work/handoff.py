@@ -13,21 +13,14 @@ from collections.abc import Generator
 
 import simpy
 
-from sim.core.world import World
-from sim.customers.book import ACTIVE
+from sim.customers.book import ACTIVE, NO_HANDOFF, POD_HANDOFF
 from sim.org.pools import Person
-from sim.org.routing import (
-    HANDOFF,
-    NO_HANDOFF,
-    POD_HANDOFF,
-    csm_pool_for,
-    handoff_kind,
-    preferred_csm,
-)
+from sim.org.routing import csm_pool_for, handoff_kind, preferred_csm
+from sim.work.run import WorkRun
 from sim.work.touches import assign_owner
 
 
-def hand_to_csm(world: World, customer: int, onboarder: Person | None) -> None:
+def hand_to_csm(world: WorkRun, customer: int, onboarder: Person | None) -> None:
     """Give a customer that just went live its CSM: at once, or after the handoff delay."""
     kind = handoff_kind(world, customer, onboarder)
     if kind == NO_HANDOFF or onboarder is None:
@@ -44,27 +37,14 @@ def hand_to_csm(world: World, customer: int, onboarder: Person | None) -> None:
         _take_over(world, customer, onboarder)
 
 
-def handoff_churn_odds(world: World, customer: int) -> float:
-    """The handoff's friction factor on the churn odds at the customer's first renewal."""
-    book, org = world.book, world.scenario.org
-    if book.renewals_done[customer] > 0:
-        return 1.0
-    kind = book.handoff_kind[customer]
-    if kind == HANDOFF:
-        return org.handoff_churn_factor
-    if kind == POD_HANDOFF:
-        return org.pod_handoff_churn_factor
-    return 1.0
-
-
-def _after_delay(world: World, customer: int, onboarder: Person,
+def _after_delay(world: WorkRun, customer: int, onboarder: Person,
                  delay: float) -> Generator[simpy.Event, None, None]:
     yield world.env.timeout(delay)  # now == handoff_day, set at go-live
     if world.book.state[customer] == ACTIVE:
         _take_over(world, customer, onboarder)
 
 
-def _take_over(world: World, customer: int, onboarder: Person) -> None:
+def _take_over(world: WorkRun, customer: int, onboarder: Person) -> None:
     """A CSM of the customer's pool takes the account (none if the pool is empty)."""
     assign_owner(world, customer)
     pool = csm_pool_for(world, customer)

@@ -12,19 +12,18 @@ import numpy as np
 import simpy
 
 from sim.core.calendar import YEAR_DAYS
-from sim.core.world import World
 from sim.customers.book import ACTIVE, CHURNED, ONBOARDING, WAITING
-from sim.customers.churn import churn
-from sim.customers.handoff import hand_to_csm
-from sim.customers.renewal import renew
 from sim.org.pools import Person
-from sim.org.routing import onboarding_desk_for
+from sim.work.contracts import churn, renew
+from sim.work.desks import onboarding_desk_for
+from sim.work.handoff import hand_to_csm
 from sim.work.onboarding import onboard
 from sim.work.renewals import open_task
+from sim.work.run import WorkRun
 from sim.work.touches import assign_owner
 
 
-def open_book(world: World) -> None:
+def open_book(world: WorkRun) -> None:
     """Day 0: the initial book goes live and the initial backlog joins the onboarding queues."""
     book = world.book
     for customer in np.flatnonzero(book.arrival_day <= 0):
@@ -34,7 +33,7 @@ def open_book(world: World) -> None:
             _sign(world, int(customer))
 
 
-def arrivals(world: World) -> Generator[simpy.Event, None, None]:
+def arrivals(world: WorkRun) -> Generator[simpy.Event, None, None]:
     """Sign every later customer on its signature day."""
     book = world.book
     for customer in np.flatnonzero(book.arrival_day > 0):
@@ -43,14 +42,14 @@ def arrivals(world: World) -> Generator[simpy.Event, None, None]:
         _sign(world, int(customer))
 
 
-def _start_live(world: World, customer: int) -> None:
+def _start_live(world: WorkRun, customer: int) -> None:
     world.paying_level.change(int(world.book.tier[customer]), +1, world.now)
     _activate(world, customer)
     assign_owner(world, customer)
     world.env.process(renewal_cycle(world, customer))
 
 
-def _sign(world: World, customer: int) -> None:
+def _sign(world: WorkRun, customer: int) -> None:
     book = world.book
     tier = int(book.tier[customer])
     book.state[customer] = WAITING
@@ -65,7 +64,7 @@ def _sign(world: World, customer: int) -> None:
     world.env.process(renewal_cycle(world, customer))
 
 
-def journey(world: World, customer: int) -> Generator[simpy.Event, object, None]:
+def journey(world: WorkRun, customer: int) -> Generator[simpy.Event, object, None]:
     """From signature to go-live: a human onboarding or a self-serve one."""
     book = world.book
     desk = onboarding_desk_for(world, customer) if book.human[customer] else None
@@ -88,7 +87,7 @@ def journey(world: World, customer: int) -> Generator[simpy.Event, object, None]
         churn(world, customer, "abandon")
 
 
-def go_live(world: World, customer: int, onboarder: Person | None) -> None:
+def go_live(world: WorkRun, customer: int, onboarder: Person | None) -> None:
     """The customer is live: it joins a CSM's book and its touches start."""
     tier = int(world.book.tier[customer])
     world.tier_counters.add("go_lives", tier)
@@ -98,7 +97,7 @@ def go_live(world: World, customer: int, onboarder: Person | None) -> None:
     hand_to_csm(world, customer, onboarder)
 
 
-def _activate(world: World, customer: int) -> None:
+def _activate(world: WorkRun, customer: int) -> None:
     """Make a customer live now: touches scheduled (its CSM comes separately)."""
     book = world.book
     book.state[customer] = ACTIVE
@@ -108,7 +107,7 @@ def _activate(world: World, customer: int) -> None:
     book.last_touch[customer] = world.now
 
 
-def renewal_cycle(world: World, customer: int) -> Generator[simpy.Event, None, None]:
+def renewal_cycle(world: WorkRun, customer: int) -> Generator[simpy.Event, None, None]:
     """Open the renewal work ahead of each anniversary and decide the renewal on the date.
 
     The work of a renewal whose window opens before the horizon is opened even if its date

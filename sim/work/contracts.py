@@ -1,0 +1,124 @@
+"""The renewal date and the end of a contract: the decision, contract changes, migrations, churn.
+
+On the date the customer churns with the probability of ``sim.customers.renewal`` (its churn odds
+and the service-effect factors); a customer that stays may expand or contract, which can move it
+to another tier (and CSM pool). A customer also leaves before go-live when it abandons the
+onboarding queue.
+"""
+
+from __future__ import annotations
+
+from sim.customers.book import ACTIVE, CHURNED, WAITING
+from sim.customers.renewal import churn_factor, churn_probability, lognormal
+from sim.customers.triggers import lifted_expansion
+from sim.org.routing import csm_pool_for
+from sim.work.renewals import close_task
+from sim.work.run import WorkRun
+from sim.work.touches import assign_owner, change_owner, release_owner
+
+
+def churn(world: WorkRun, customer: int, kind: str) -> None:
+    """The customer leaves: before go-live (``abandon``) or at a renewal (``churn``)."""
+    book = world.book
+    tier = int(book.tier[customer])
+    book.state[customer] = CHURNED
+    book.churn_day[customer] = world.now
+    book.abandoned[customer] = kind == "abandon"
+    world.tier_counters.add("churned_customers", tier)
+    world.tier_counters.add("arr_churned", tier, float(book.acv[customer]))
+    if kind == "abandon":
+        world.tier_counters.add("abandoned_customers", tier)
+        world.tier_counters.add("arr_abandoned", tier, float(book.acv[customer]))
+    world.paying_level.change(tier, -1, world.now)
+    world.record(kind, customer, int(book.owner[customer]), tier, float(book.acv[customer]))
+    close_task(world, customer)
+    release_owner(world, customer)
+    process = world.journeys.pop(customer, None)
+    if process is not None and process.is_alive:
+        process.interrupt("churned")
+
+
+def renew(world: WorkRun, customer: int) -> bool:
+    """Decide a renewal at its date. Returns whether the customer stays."""
+    book = world.book
+    tier = int(book.tier[customer])
+    task = close_task(world, customer)
+    missed = task is not None and task.remaining_hours > 1e-9
+    world.tier_counters.add("renewals_due", tier)
+    if missed:
+        world.tier_counters.add("renewals_missed", tier)
+        book.renewals_missed[customer] += 1
+        world.record("renewal_missed", customer, tier=tier)
+    slot = int(book.renewals_done[customer])
+    factor = churn_factor(world, customer, missed)
+    lift = world.triggers.settle(customer)
+    if book.renewal_u[customer, slot] < churn_probability(float(book.theta[customer]), factor):
+        churn(world, customer, "churn")
+        return False
+    _change_contract(world, customer, slot, lift)
+    book.renewals_done[customer] += 1
+    book.reset_cycle(customer)
+    world.record("renewal", customer, tier=int(book.tier[customer]),
+                 amount=float(book.acv[customer]))
+    return True
+
+
+def _change_contract(world: WorkRun, customer: int, slot: int, lift: float) -> None:
+    book = world.book
+    tier = int(book.tier[customer])
+    change = world.scenario.tiers[tier].renewal_change
+    draw, z = float(book.change_u[customer, slot]), float(book.change_z[customer, slot])
+    old = int(book.acv[customer])
+    if draw < change.expansion_probability or lifted_expansion(draw, change, lift):
+        new = round(old * (1.0 + lognormal(change.expansion_mean, change.expansion_cv, z)))
+        kind, counter = "expansion", "arr_expansion"
+    elif draw < change.expansion_probability + change.contraction_probability:
+        size = min(lognormal(change.contraction_mean, change.contraction_cv, z),
+                   change.max_contraction)
+        new = max(1, round(old * (1.0 - size)))
+        kind, counter = "contraction", "arr_contraction"
+    else:
+        return
+    book.acv[customer] = new
+    world.tier_counters.add(counter, tier, abs(new - old))
+    world.record(kind, customer, tier=tier, amount=float(new - old))
+    _migrate(world, customer, tier, world.tiers.tier_of(new))
+    acv_changed(world, customer, old, new)
+
+
+def _migrate(world: WorkRun, customer: int, old_tier: int, new_tier: int) -> None:
+    """Move a customer whose ACV crossed a band edge to its new tier."""
+    if new_tier == old_tier:
+        return
+    book = world.book
+    acv = float(book.acv[customer])
+    world.tier_counters.add("arr_migration_out", old_tier, acv)
+    world.tier_counters.add("arr_migration_in", new_tier, acv)
+    world.tier_counters.add("migrations_out", old_tier)
+    world.tier_counters.add("migrations_in", new_tier)
+    world.paying_level.change(old_tier, -1, world.now)
+    world.paying_level.change(new_tier, +1, world.now)
+    if book.state[customer] == WAITING:
+        world.waiting_level.change(old_tier, -1, world.now)
+        world.waiting_level.change(new_tier, +1, world.now)
+    old_pool = csm_pool_for(world, customer)
+    book.tier[customer] = new_tier
+    world.record("migration", customer, tier=new_tier, amount=float(old_tier))
+    if book.state[customer] == ACTIVE:
+        interval = world.touch_interval(customer)
+        book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
+        if csm_pool_for(world, customer) is not old_pool:
+            change_owner(world, customer)
+
+
+def acv_changed(world: WorkRun, customer: int, old: int, new: int) -> None:
+    """Dedicated-CSM trigger: an ACV crossing the threshold upward at a renewal (§6.1)."""
+    engine = world.triggers
+    if not engine.enabled or not engine.spec.dedicated_csm.enabled:
+        return
+    if not old < engine.spec.dedicated_csm.acv_threshold <= new:
+        return
+    book = world.book
+    if book.owner[customer] < 0 and book.state[customer] == ACTIVE:
+        assign_owner(world, customer)
+    engine.fire(customer, "dedicated_csm", float(new), int(book.owner[customer]))
