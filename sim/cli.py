@@ -163,7 +163,7 @@ def export_command(ctx: click.Context, path: Path, output_format: str,
                    output: Path | None) -> None:
     """Export the tables of a run, sweep or compare directory PATH for a spreadsheet."""
     with reported_errors(ctx):
-        from sim.outputs.export import export
+        from sim.report_html.export import export
 
         written = export(path, output_format, output)
     click.echo(f"wrote {written}")

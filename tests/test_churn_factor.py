@@ -11,10 +11,10 @@ import pytest
 
 from sim import parse_scenario
 from sim.core.calendar import MONTH_DAYS
-from sim.core.world import World
 from sim.customers.book import WAITING
 from sim.customers.renewal import churn_factor
 from sim.model import build
+from sim.policies.run import PolicyRun
 
 EFFECTS = {"onboarding_wait_per_month": 1.15, "missed_touches": 2.0, "sla_breaches": 1.5,
            "csm_change": 1.0, "missed_renewal": 1.0}
@@ -34,14 +34,14 @@ def one_book() -> dict:
 
 
 @pytest.fixture
-def world() -> World:
+def world() -> PolicyRun:
     return build(parse_scenario(one_book()), seed=1)
 
 
 @pytest.mark.parametrize(("breaches", "tickets", "share"), [(1, 4, 0.25), (4, 4, 1.0),
                                                               (6, 4, 1.0)])
 def test_the_breach_share_is_capped_at_one(
-        world: World, breaches: int, tickets: int, share: float) -> None:
+        world: PolicyRun, breaches: int, tickets: int, share: float) -> None:
     live = 0  # the initial book's customer
     world.book.cycle_tickets[live] = tickets
     world.book.cycle_breaches[live] = breaches
@@ -49,7 +49,7 @@ def test_the_breach_share_is_capped_at_one(
 
 
 def test_a_customer_still_waiting_is_charged_the_wait_since_it_signed(
-        world: World) -> None:
+        world: PolicyRun) -> None:
     waiting = 1  # the initial backlog's customer, signed on day 0
     world.book.state[waiting] = WAITING
     world.env.run(until=90.0)

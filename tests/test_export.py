@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from sim.cli import main
 from sim.experiments.store import read_timeseries
-from sim.outputs.export import MONEY_FORMAT, PERCENT_FORMAT, SHARE_FORMAT, column_format, export
 from sim.outputs.io import read_run
+from sim.report_html.export import MONEY_FORMAT, PERCENT_FORMAT, SHARE_FORMAT, column_format, export
 
 
 def _same(sheet: pd.DataFrame, table: pd.DataFrame) -> None:

@@ -188,9 +188,9 @@ def test_read_metadata_of_a_foreign_file(tmp_path: Path) -> None:
 def test_a_run_folder_holding_its_report_and_exports_can_be_replaced(tmp_path: Path) -> None:
     """The report, workbook and CSV folder cssim derived from a run are its outputs too."""
     from sim import load_scenario, run
-    from sim.outputs.export import export
     from sim.outputs.io import check_replaceable, write_run
     from sim.report_html import write_report
+    from sim.report_html.export import export
 
     out = tmp_path / "run"
     write_run(run(load_scenario("scenarios/stage1_startup.yaml"), 1), out)

@@ -13,12 +13,17 @@ import pytest
 
 from sim import parse_scenario
 from sim.core.calendar import WEEK_DAYS, YEAR_DAYS
-from sim.core.world import World
 from sim.model import build, simulate
 from sim.org.pools import Person
-from sim.org.routing import renewal_holder_for
-from sim.org.staffing import depart, join
-from sim.work.renewals import RenewalTask, hand_task, rebalance, renewal_pace
+from sim.policies.run import PolicyRun
+from sim.work.renewals import (
+    RenewalTask,
+    hand_task,
+    rebalance,
+    renewal_holder_for,
+    renewal_pace,
+)
+from sim.work.staffing import depart, join
 
 HOURS_PER_WEEK = 40.0 * (1 - 0.15)
 """Productive hours of a rested, ramped specialist (schema defaults: 40 h, 15% admin)."""
@@ -53,7 +58,7 @@ def weekly_demand(data: dict) -> float:
     return data["growth"]["initial_customers"]["book"] * tier["renewal_hours"] * 7 / 365
 
 
-def missed(world: World) -> int:
+def missed(world: PolicyRun) -> int:
     """Renewals missed so far."""
     return int(world.book.renewals_missed.sum())
 
@@ -254,7 +259,7 @@ def test_a_csm_hire_taking_pooled_accounts_counts_no_change_of_csm() -> None:
     assert world.book.csm_changes.sum() == 0
 
 
-def give(world: World, person: Person, tasks: list[tuple[int, float, float]]) -> None:
+def give(world: PolicyRun, person: Person, tasks: list[tuple[int, float, float]]) -> None:
     """Hand a person renewal tasks (customer, due day, hours still to do)."""
     for customer, due_day, hours in tasks:
         world.renewal_tasks[customer] = RenewalTask(customer, due_day, hours)

@@ -20,10 +20,9 @@ from click.testing import CliRunner
 from sim import RunResult, parse_scenario, run
 from sim.cli import main
 from sim.core.clock import LAST, OrderedTimeout
-from sim.core.world import World
-from sim.customers.book import ACTIVE
+from sim.customers.book import ACTIVE, HANDOFF, POD_HANDOFF
 from sim.model import build, simulate, tabulate
-from sim.org.routing import HANDOFF, POD_HANDOFF
+from sim.policies.run import PolicyRun
 
 ROOT = Path(__file__).resolve().parents[1]
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
@@ -133,17 +132,17 @@ def expected_onboarder_pools(data: dict, tier: str, region: str) -> set[str]:
     return set()
 
 
-def _region_name(world: World, customer: int) -> str:
+def _region_name(world: PolicyRun, customer: int) -> str:
     regions = world.scenario.org.regions
     return regions[world.book.region[customer]].name if regions else ""
 
 
 # Sampling the live book ------------------------------------------------------------------
 
-Check = Callable[[World], None]
+Check = Callable[[PolicyRun], None]
 
 
-def run_sampled(data: dict, seed: int, check: Check) -> tuple[World, RunResult, int]:
+def run_sampled(data: dict, seed: int, check: Check) -> tuple[PolicyRun, RunResult, int]:
     """Run a scenario, calling ``check`` on the world every 30 days; returns the samples."""
     world = build(parse_scenario(data), seed)
     samples = [0]
@@ -164,7 +163,7 @@ def owners_of_the_right_kind(data: dict) -> Check:
     no CSM pool, during the handoff delay, or when its pool has nobody on staff."""
     names = _pool_names(data)
 
-    def check(world: World) -> None:
+    def check(world: PolicyRun) -> None:
         book = world.book
         for customer in np.flatnonzero(book.state == ACTIVE):
             tier = TIERS[book.tier[customer]]
@@ -222,7 +221,7 @@ def test_tier_headcounts_and_books_add_the_regional_pools() -> None:
     assert np.allclose(everyone.accounts_per_csm * everyone.csm_headcount, live)
 
 
-def _onboarders(world: World, result: RunResult) -> pd.DataFrame:
+def _onboarders(world: PolicyRun, result: RunResult) -> pd.DataFrame:
     """One row per go-live by a person: the customer, its initial tier, region, onboarder's pool
     (their pool at the end of the run: nobody transfers in these scenarios)."""
     events = result.events

@@ -14,13 +14,13 @@ import pytest
 from sim import load_scenario, parse_scenario, run
 from sim.core.calendar import WEEK_DAYS
 from sim.core.errors import ScenarioError
-from sim.core.world import World
 from sim.customers.book import ACTIVE
 from sim.model import RunResult, build
-from sim.org import staffing
 from sim.org.pools import Person, Pool
 from sim.policies import strategy
+from sim.policies.run import PolicyRun
 from sim.scenario.schema import Scenario
+from sim.work import staffing
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "strategies" / "pods_at_400.yaml"
 SEEDS = (1, 2)
@@ -138,7 +138,7 @@ def test_each_move_takes_the_first_hired_free_person_and_keeps_their_state(
     served at once (it holds customers only if every member's slots are full)."""
     moves: list[int] = []
 
-    def checked_transfer(world: World, person: Person, target: Pool) -> None:
+    def checked_transfer(world: PolicyRun, person: Person, target: Pool) -> None:
         source = person.pool
         desk = world.desks.get(source.index)
         assert desk is None or not desk.waiting
@@ -161,7 +161,7 @@ def test_each_move_takes_the_first_hired_free_person_and_keeps_their_state(
     assert 1 <= len(moves) == len(set(moves)) <= planned
 
 
-def _idle_pools(base: dict, headcount: int) -> tuple[World, Pool, Pool]:
+def _idle_pools(base: dict, headcount: int) -> tuple[PolicyRun, Pool, Pool]:
     """A built world with two idle implementation pools, ``impl_a`` (of ``headcount``) and an
     empty ``impl_b`` (the generalist CSMs onboard ``mid``, ``implementation`` onboards ``smb``);
     nobody quits, a leaver is backfilled after 10 days."""

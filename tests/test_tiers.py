@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim import parse_scenario
-from sim.core.world import TierTable
+from sim.customers.profiles import TierTable
 
 THREE_TIERS = [("tech", 0, 10_000), ("low", 10_000, 100_000), ("high", 100_000, None)]
 FOUR_TIERS = [("self_service", 0, 10_000), ("pooled", 10_000, 50_000),

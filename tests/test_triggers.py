@@ -21,22 +21,20 @@ from sim import parse_scenario, run
 from sim.cli import main
 from sim.core.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.core.errors import ScenarioError
-from sim.core.world import World
 from sim.customers.renewal import churn_factor
 from sim.customers.triggers import (
     Intervention,
     TriggerEngine,
     expansion_route,
     lifted_expansion,
-    settle_triggers,
-    trigger_odds,
     work_order,
 )
 from sim.model import build, simulate
-from sim.org.staffing import depart
+from sim.policies.run import PolicyRun
 from sim.scenario.parts import RenewalChange
 from sim.scenario.triggers import ExpansionTrigger
 from sim.work.interventions import held_tasks, trigger_week
+from sim.work.staffing import depart
 
 ROOT = Path(__file__).resolve().parents[1]
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
@@ -77,16 +75,15 @@ def tech_book(overflow: int | None = 2, customers: int = 600, months: int = 18,
     }
 
 
-def simulated(data: dict, seed: int, history: bool = False) -> World:
+def simulated(data: dict, seed: int, history: bool = False) -> PolicyRun:
     world = build(parse_scenario(data), seed)
-    assert world.triggers is not None
     if history:
         world.triggers.walk.history = [(0.0, world.triggers.walk.log_usage.copy())]
     simulate(world)
     return world
 
 
-def events_of(world: World) -> pd.DataFrame:
+def events_of(world: PolicyRun) -> pd.DataFrame:
     return pd.DataFrame(world.events, columns=["time", "kind", "customer", "staff", "tier",
                                                "amount", "pool"])
 
@@ -171,9 +168,9 @@ def test_disabled_engine_gives_identical_tables(base_scenario: dict) -> None:
 def test_disabled_factor_is_exactly_one(base_scenario: dict) -> None:
     world = build(parse_scenario(base_scenario), seed=1)
     world.env.run(until=100.0)
-    assert world.triggers is None
-    assert trigger_odds(world, 0) == 1.0
-    assert settle_triggers(world, 0) == 0.0
+    assert not world.triggers.enabled
+    assert world.triggers.odds_factor(0) == 1.0
+    assert world.triggers.settle(0) == 0.0
 
 
 # --- who answers, and what the answer does ---------------------------------------------------
@@ -208,7 +205,7 @@ def test_an_odds_factor_per_risk_trigger_of_the_cycle() -> None:
     ]
     delay = world.scenario.triggers.risk_delay_per_day
     expected = delay**10 * 0.7 * delay**40 * delay**30
-    assert trigger_odds(world, customer) == pytest.approx(expected, rel=1e-12)
+    assert world.triggers.odds_factor(customer) == pytest.approx(expected, rel=1e-12)
     with_effects = churn_factor(world, customer, missed_renewal=False)
     assert with_effects == pytest.approx(expected, rel=1e-12)
 
@@ -285,8 +282,7 @@ def owned_and_tech_book() -> dict:
     return data
 
 
-def engine_of(world: World) -> TriggerEngine:
-    assert world.triggers is not None
+def engine_of(world: PolicyRun) -> TriggerEngine:
     return world.triggers
 
 
@@ -308,12 +304,12 @@ def test_tasks_go_to_the_owner_or_are_spread_over_the_overflow_pool() -> None:
     owned_task = Intervention(owned, "usage_drop", raised=0.5, hours=2.0)
     engine.tasks = sorted([*new, handoff, kept, owned_task], key=work_order)
     expected = {first.id: [new[0], new[1]], second.id: [kept, new[2]]}
-    assert held_tasks(engine, overflow) == expected
+    assert held_tasks(world, overflow) == expected
     assert [item.holder for item in new] == [first.id, first.id, second.id]
-    assert held_tasks(engine, overflow) == expected  # holders are kept week to week
-    assert held_tasks(engine, csm) == {owner: [owned_task]}
+    assert held_tasks(world, overflow) == expected  # holders are kept week to week
+    assert held_tasks(world, csm) == {owner: [owned_task]}
     depart(world, first)
-    assert held_tasks(engine, overflow) == {second.id: [kept, *new]}
+    assert held_tasks(world, overflow) == {second.id: [kept, *new]}
 
 
 def test_a_week_of_tasks_is_done_whole_in_order_at_an_even_pace() -> None:

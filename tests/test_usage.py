@@ -16,9 +16,9 @@ import pytest
 from scipy import stats
 
 from sim import parse_scenario, run
-from sim.core.world import World
 from sim.customers.usage import UsageWalk, detect
 from sim.model import build, simulate
+from sim.policies.run import PolicyRun
 from sim.scenario.triggers import Triggers, UsageSignal
 
 USAGE = {"volatility": 0.25, "drift": 0.03, "risk_loading": 1.2}
@@ -44,17 +44,15 @@ def tech_book(customers: int = 3000, months: int = 12, **triggers: object) -> di
     }
 
 
-def simulated_with_history(data: dict, seed: int) -> World:
+def simulated_with_history(data: dict, seed: int) -> PolicyRun:
     world = build(parse_scenario(data), seed)
-    assert world.triggers is not None
     world.triggers.walk.history = [(0.0, world.triggers.walk.log_usage.copy())]
     simulate(world)
     return world
 
 
-def monthly_changes(world: World) -> tuple[np.ndarray, np.ndarray]:
+def monthly_changes(world: PolicyRun) -> tuple[np.ndarray, np.ndarray]:
     """(customer, change in log usage) for every customer live over a whole month."""
-    assert world.triggers is not None
     history = world.triggers.walk.history
     assert history is not None
     book = world.book
@@ -68,11 +66,11 @@ def monthly_changes(world: World) -> tuple[np.ndarray, np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def usage_world() -> World:
+def usage_world() -> PolicyRun:
     return simulated_with_history(tech_book(), seed=11)
 
 
-def test_log_usage_change_has_the_walks_mean_and_variance(usage_world: World) -> None:
+def test_log_usage_change_has_the_walks_mean_and_variance(usage_world: PolicyRun) -> None:
     customers, change = monthly_changes(usage_world)
     n = len(change)
     assert n > 20000
@@ -84,7 +82,7 @@ def test_log_usage_change_has_the_walks_mean_and_variance(usage_world: World) ->
     assert abs(standardised.var(ddof=1) - 1) < 4 * math.sqrt(2 / (n - 1))
 
 
-def test_the_drift_falls_with_the_latent_churn_probability(usage_world: World) -> None:
+def test_the_drift_falls_with_the_latent_churn_probability(usage_world: PolicyRun) -> None:
     customers, change = monthly_changes(usage_world)
     theta = usage_world.book.theta[customers]
     fit = stats.linregress(theta, change)
@@ -92,7 +90,7 @@ def test_the_drift_falls_with_the_latent_churn_probability(usage_world: World) -
     assert abs(fit.intercept - USAGE["drift"]) < 4 * fit.intercept_stderr
 
 
-def test_usage_drops_occur_at_the_rate_the_walk_implies(usage_world: World) -> None:
+def test_usage_drops_occur_at_the_rate_the_walk_implies(usage_world: PolicyRun) -> None:
     """Expected drops: Σ Φ((log 0.5 − μ_i)/σ) over customer-months; Poisson-binomial SD."""
     customers, change = monthly_changes(usage_world)
     theta = usage_world.book.theta[customers]

@@ -91,7 +91,7 @@ class CustomerBook:
     human: np.ndarray = field(init=False)
     """Whether a person onboards the customer, decided when it signs (``journey``)."""
     handoff_day: np.ndarray = field(init=False)
-    """Day a handed-off account reaches its CSM (NaN without a handoff, ``customers.handoff``)."""
+    """Day a handed-off account reaches its CSM (NaN without a handoff, ``sim.work.handoff``)."""
     handoff_kind: np.ndarray = field(init=False)
     """Kind of the account's handoff at go-live (``sim.org.routing.NO_HANDOFF`` and the others)."""
 

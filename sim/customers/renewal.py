@@ -1,10 +1,10 @@
-"""The renewal decision at each contract anniversary.
+"""The churn odds at each contract anniversary, and the size of a contract change.
 
 On the date the customer churns with probability θF / (1 + θ(F − 1)), where θ ~ Beta(α, β) is its
 latent churn probability and F the product of the service-effect factors: with every factor 1,
 this is exactly the shifted-beta-geometric model. A customer that stays may expand or contract,
-which can move it to another tier (``sim.work.contracts``). The work before the date is in
-``sim.work.renewals``.
+which can move it to another tier; the decision itself is taken in ``sim.work.contracts``. The
+work before the date is in ``sim.work.renewals``.
 """
 
 from __future__ import annotations

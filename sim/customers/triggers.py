@@ -40,7 +40,7 @@ class Intervention:
     """Risk: churn-odds multiplier once answered. Expansion: the lift of the route."""
     answered: float = math.inf
     holder: int = -1
-    """Staff id of the overflow CSM holding the task (-1: none yet; see ``trigger_work``)."""
+    """Staff id of the overflow CSM holding the task (-1: none yet; ``sim.work.interventions``)."""
     closed: bool = False
 
     @property

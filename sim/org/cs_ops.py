@@ -6,9 +6,9 @@ a run's CSMs by its CS Ops people.
 
 from __future__ import annotations
 
+from sim.org.headcount import csm_headcount
 from sim.org.pools import Pool
 from sim.org.run import OrgRun
-from sim.org.staffing import csm_headcount
 
 
 def csm_productivity_gain(world: OrgRun, pool: Pool, day: float) -> float:

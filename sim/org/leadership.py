@@ -1,6 +1,6 @@
 """Leadership layers derived from the CSM headcount by spans of control (§7.3).
 
-The counts follow every change of the CSM headcount (``sim.org.staffing.follow_csm_headcount``
+The counts follow every change of the CSM headcount (``sim.org.headcount.follow_csm_headcount``
 is called when somebody joins or leaves a CSM pool), so each layer's person-days, and with them
 its cost, are time-weighted like a staff pool's. The cost is shared over all tiers in proportion to
 customer-days, like every staff pool that does not own accounts.

@@ -49,9 +49,9 @@ import simpy
 from sim.core.calendar import MONTH_DAYS, WEEK_DAYS, WORKING_DAYS_PER_WEEK, YEAR_DAYS
 from sim.core.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE
+from sim.org.headcount import csm_headcount
 from sim.org.pools import Pool
 from sim.org.routing import csm_pool_indices, renewals_shares
-from sim.org.staffing import csm_headcount
 from sim.scenario.hiring import CSM_TRIGGER_DEFAULTS, HiringTrigger
 from sim.work.desks import desk_for
 from sim.work.run import WorkRun

@@ -20,9 +20,9 @@ import simpy
 from sim.core.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.customers.book import ACTIVE
 from sim.org.budget import headcount_cost_pct_arr
+from sim.org.headcount import csm_headcount
 from sim.org.pools import Person, Pool
 from sim.org.routing import csm_renews
-from sim.org.staffing import csm_headcount
 from sim.policies.run import Change, PolicyRun
 from sim.scenario.strategies import Condition, StrategyRule
 from sim.work.desks import desk_for, onboarding_backlog_weeks

@@ -15,8 +15,8 @@ import simpy
 
 from sim.core.calendar import MONTH_DAYS
 from sim.org.budget import within_budget
+from sim.org.headcount import add_member, new_person, remove_member
 from sim.org.pools import Person, Pool
-from sim.org.staffing import add_member, new_person, remove_member
 from sim.work.desks import desk_for
 from sim.work.renewals import adopt_orphan_tasks, hand_task, renewal_holder_for, take_share
 from sim.work.run import WorkRun
