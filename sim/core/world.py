@@ -10,6 +10,7 @@ import numpy as np
 import simpy
 
 from sim.core.calendar import MONTH_DAYS
+from sim.core.counters import POOL_COUNTERS, TIER_COUNTERS
 from sim.core.monitors import Counters, LevelMonitor
 from sim.core.streams import Streams
 from sim.customers.book import CustomerBook
@@ -26,18 +27,6 @@ if TYPE_CHECKING:
     from sim.work.renewals import RenewalTask
     from sim.work.support import SupportDesk
 
-TIER_COUNTERS = (
-    "new_customers", "churned_customers", "abandoned_customers", "go_lives",
-    "arr_new", "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in",
-    "arr_migration_out", "touches_due", "touches_missed", "tickets_opened", "tickets_resolved",
-    "sla_breaches", "tickets_sla_met", "arr_abandoned", "response_hours_sum", "renewals_due",
-    "renewals_missed",
-    "onboarding_starts", "onboarding_wait_sum", "migrations_in", "migrations_out",
-    "csm_changes", "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
-    "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
-    "trigger_response_days_sum",
-)
-POOL_COUNTERS = ("hires", "departures", "transfers_in", "transfers_out")
 
 
 @dataclass(frozen=True)
@@ -102,6 +91,7 @@ class World:
     headcount_level: LevelMonitor
     profiles: ServiceProfiles
     events: list[tuple] = field(default_factory=list)
+    """(time, kind, customer, staff, tier, pool, {value column: value}) per event."""
     costs_over_time: list[tuple[float, float, float, int]] = field(default_factory=list)
     """Costs outside staff and per-account costs: (from day, to day, USD per day, tier or -1
     for all tiers), e.g. a strategy change's one-off cost and new fixed automation cost."""
@@ -144,9 +134,13 @@ class World:
         return self.env.now
 
     def record(self, kind: str, customer: int = -1, staff: int = -1, tier: int = -1,
-               amount: float = 0.0, pool: int = -1) -> None:
-        """Append one row to the event log."""
-        self.events.append((self.env.now, kind, customer, staff, tier, amount, pool))
+               pool: int = -1, **value: float) -> None:
+        """Append one event: its kind (``sim.core.events``), who it concerns and its value.
+
+        The value, if the kind carries one, is given by its column's name, e.g.
+        ``world.record("arrival", customer, tier=tier, acv=acv)``.
+        """
+        self.events.append((self.env.now, kind, customer, staff, tier, pool, value))
 
     @property
     def support_desk(self) -> SupportDesk:

@@ -21,7 +21,7 @@ def churn(world: World, customer: int, kind: str) -> None:
         world.tier_counters.add("abandoned_customers", tier)
         world.tier_counters.add("arr_abandoned", tier, float(book.acv[customer]))
     world.paying_level.change(tier, -1, world.now)
-    world.record(kind, customer, int(book.owner[customer]), tier, float(book.acv[customer]))
+    world.record(kind, customer, int(book.owner[customer]), tier, acv=float(book.acv[customer]))
     close_task(world, customer)
     release_owner(world, customer)
     process = world.journeys.pop(customer, None)

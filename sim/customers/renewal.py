@@ -84,7 +84,7 @@ def renew(world: World, customer: int) -> bool:
     book.renewals_done[customer] += 1
     book.reset_cycle(customer)
     world.record("renewal", customer, tier=int(book.tier[customer]),
-                 amount=float(book.acv[customer]))
+                 acv=float(book.acv[customer]))
     return True
 
 
@@ -106,7 +106,7 @@ def _change_contract(world: World, customer: int, slot: int, lift: float) -> Non
         return
     book.acv[customer] = new
     world.tier_counters.add(counter, tier, abs(new - old))
-    world.record(kind, customer, tier=tier, amount=float(new - old))
+    world.record(kind, customer, tier=tier, acv_change=float(new - old))
     _migrate(world, customer, tier, world.tiers.tier_of(new))
     acv_changed(world, customer, old, new)
 
@@ -133,7 +133,7 @@ def _migrate(world: World, customer: int, old_tier: int, new_tier: int) -> None:
         world.waiting_level.change(new_tier, +1, world.now)
     old_pool = csm_pool_for(world, customer)
     book.tier[customer] = new_tier
-    world.record("migration", customer, tier=new_tier, amount=float(old_tier))
+    world.record("migration", customer, tier=new_tier, from_tier=old_tier)
     if book.state[customer] == ACTIVE:
         interval = world.touch_interval(customer)
         book.next_touch[customer] = world.now + interval * book.touch_phase[customer]

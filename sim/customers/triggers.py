@@ -76,26 +76,26 @@ class TriggerEngine:
         self.overflow = {world.scenario.tier_index(name): pool for pool in world.pools
                          for name in pool.spec.overflow_tiers}
 
-    def fire(self, customer: int, kind: str, amount: float, staff: int = -1) -> None:
-        """Count and record one trigger."""
+    def fire(self, customer: int, kind: str, column: str, value: float, staff: int = -1) -> None:
+        """Count and record one trigger, its value in ``column`` (``sim.core.events``)."""
         tier = int(self.world.book.tier[customer])
         self.world.tier_counters.add(f"triggers_{kind}", tier)
-        self.world.record(f"trigger_{kind}", customer, staff, tier, amount)
+        self.world.record(f"trigger_{kind}", customer, staff, tier, -1, **{column: value})
         self.fired[customer] += 1
 
     def month(self, signals: Signals, uniforms: np.ndarray) -> None:
         """Act on one month's usage signals."""
         for customer in signals.drop.tolist():
-            self.fire(customer, "usage_drop", float(signals.ratio[customer]))
+            self.fire(customer, "usage_drop", "usage_ratio", float(signals.ratio[customer]))
             item = Intervention(customer, "usage_drop", self.world.now)
             self.cycle.setdefault(customer, []).append(item)
             self._add_task(item)
         for customer in signals.inactive.tolist():
-            self.fire(customer, "inactivity", math.exp(self.walk.log_usage[customer]))
+            self.fire(customer, "inactivity", "usage", math.exp(self.walk.log_usage[customer]))
             success = bool(uniforms[customer] < self.spec.inactivity.automated_success)
             self._reengage(customer, success)
         for customer in signals.growth.tolist():
-            self.fire(customer, "expansion", float(signals.ratio[customer]))
+            self.fire(customer, "expansion", "usage_ratio", float(signals.ratio[customer]))
             self._open_opportunity(customer)
 
     def _add_task(self, item: Intervention) -> None:
@@ -122,7 +122,7 @@ class TriggerEngine:
             item.answered = world.now
             tier = int(world.book.tier[customer])
             world.tier_counters.add("reengaged_automated", tier)
-            world.record("reengaged", customer, tier=tier, amount=world.now - item.raised)
+            world.record("reengaged", customer, tier=tier, wait_days=world.now - item.raised)
             return
         self._add_task(item)
 
@@ -134,7 +134,7 @@ class TriggerEngine:
         acv = float(world.book.acv[customer])
         route = expansion_route(acv, spec)
         world.record(f"expansion_routed_{route}", customer, tier=int(world.book.tier[customer]),
-                     amount=acv)
+                     acv=acv)
         lift = {"in_app": spec.in_app_lift, "inside_sales": spec.inside_sales_lift,
                 "ae": spec.account_executive_lift}[route]
         item = Intervention(customer, "expansion", world.now, effect=lift)
@@ -164,7 +164,7 @@ class TriggerEngine:
             if item.waiting:
                 world.tier_counters.add("outreach_unanswered", tier)
                 world.record("outreach_unanswered", customer, tier=tier,
-                             amount=world.now - item.raised)
+                             wait_days=world.now - item.raised)
                 self.remove_task(item)
             item.closed = True
         opportunity = self.opportunity.pop(customer, None)
@@ -242,7 +242,7 @@ def acv_changed(world: World, customer: int, old: int, new: int) -> None:
     book = world.book
     if book.owner[customer] < 0 and book.state[customer] == ACTIVE:
         assign_owner(world, customer)
-    engine.fire(customer, "dedicated_csm", float(new), int(book.owner[customer]))
+    engine.fire(customer, "dedicated_csm", "acv", float(new), int(book.owner[customer]))
 
 
 def open_outreach(world: World) -> np.ndarray:
