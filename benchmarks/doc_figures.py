@@ -92,7 +92,7 @@ def geographic_figures(results: list[RunResult]) -> dict[str, float]:
                 row.sla_breaches / row.tickets)
         below.append(apac_months_below(result))
         regions_below.append(result.timeseries.query("tier == 'all'").regions_below_min_scale.sum())
-        apac = result.workforce.query("region == 'apac' and role_kind == 'csm'")
+        apac = result.workforce.query("region == 'apac' and role == 'csm'")
         utilisation.extend(apac.utilisation_mean.dropna())
     figures = {key: float(np.mean(values)) for key, values in shares.items()}
     figures.update({f"{key} min over seeds": float(np.min(values))
@@ -123,7 +123,7 @@ def trigger_figures(results: list[RunResult]) -> dict[str, float]:
     rows = []
     for result in results:
         series = result.timeseries.query("tier == 'all'")
-        overflow = result.workforce.query("role == 'csm_overflow'")
+        overflow = result.workforce.query("pool == 'csm_overflow'")
         hours = overflow.hours_available.sum()
         rows.append({
             "risk triggers": series.triggers_usage_drop.sum() + series.triggers_inactivity.sum(),
@@ -161,7 +161,7 @@ def outcome(results: list[RunResult]) -> pd.DataFrame:
 
 def productivity_gain(name: str, seeds: int) -> np.ndarray:
     """Percentiles 0, 10, 50, 90, 100 of the CSMs' CS Ops gain over periods and seeds."""
-    gains = pd.concat([result.workforce.query("role_kind == 'csm'")
+    gains = pd.concat([result.workforce.query("role == 'csm'")
                        .groupby("period").productivity_gain.mean()
                        for result in runs(name, seeds)])
     return np.percentile(gains, [0, 10, 50, 90, 100])

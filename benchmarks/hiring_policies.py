@@ -27,7 +27,7 @@ MONTHS = (6, 12, 24, 36)
 
 def support_figures(result: RunResult) -> dict[str, object]:
     """The support figures of one run."""
-    workforce = result.workforce.query("role == 'support'")
+    workforce = result.workforce.query("pool == 'support'")
     support = workforce.groupby("period").headcount.sum()
     events = result.events.query("pool == 'support'")
     first_req = events.query("kind == 'requisition'").time.min()
@@ -42,7 +42,7 @@ def support_figures(result: RunResult) -> dict[str, object]:
         "sla": summary.sla_breach_share, "grr": summary.grr_ttm_last,
         "cost_m": summary.total_cs_cost / 1e6,
         "renewals_first": renewals.time.min(),
-        "renewals_end": int(result.workforce.query("role == 'renewals'").headcount.iloc[-1]),
+        "renewals_end": int(result.workforce.query("pool == 'renewals'").headcount.iloc[-1]),
     }
 
 

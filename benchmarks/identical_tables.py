@@ -6,17 +6,23 @@ and with the code of a git ref (``main`` by default), extracted with ``git archi
 temporary directory. Each side runs in its own Python process with ``PYTHONPATH`` pointing at its
 tree and reads its own copy of the scenario file. The five tables of each run are written to
 parquet and compared with ``pandas.testing.assert_frame_equal(check_exact=True)``, after renaming
-the ref's columns given with ``--rename table.column=new``. One line per scenario, seed and
-table; the exit status is 1 if anything differs or fails to run.
+the ref's columns given with ``--rename table.column=new``. With ``--legacy-events`` the ref's
+event table in the legacy layout (one ``amount`` column whose meaning depends on the kind) is
+first converted to the named value columns of this checkout (``sim.core.events``: ``acv``,
+``wait_days``, ``from_tier``, ...), so every value must reappear in its column and every other
+value column must be missing. One line per scenario, seed and table; the exit status is 1 if
+anything differs or fails to run.
 
     python benchmarks/identical_tables.py [--against main] [--jobs 2]
-        [--rename workforce.role=pool ...] [--seed 1 --seed 2] [--out DIR] [SCENARIO ...]
+        [--rename workforce.role=pool ...] [--legacy-events] [--seed 1 --seed 2] [--out DIR]
+        [SCENARIO ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import subprocess
 import sys
@@ -27,12 +33,14 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("timeseries", "workforce", "events", "customers", "summary")
 SCENARIO_GLOBS = ("scenarios/*.yaml", "scenarios/strategies/*.yaml")
 RUNNER = """
+import json
 import sys
 from pathlib import Path
 
@@ -42,6 +50,9 @@ import sim
 if not Path(sim.__file__).resolve().is_relative_to(tree):
     raise SystemExit(f"sim was imported from {sim.__file__}, not from {tree}")
 scenario = sim.load_scenario(scenario_path)
+names = {"tiers": [tier.name for tier in scenario.tiers],
+         "pools": [pool.name for pool in scenario.pools]}
+(out / "names.json").write_text(json.dumps(names))
 for seed in map(int, sys.argv[4:]):
     result = sim.run(scenario, seed)
     for table in ("timeseries", "workforce", "events", "customers", "summary"):
@@ -67,6 +78,7 @@ class Plan:
     seeds: tuple[int, ...]
     renames: dict[str, dict[str, str]]
     out: Path
+    legacy_events: bool = False
 
 
 def parse_renames(items: list[str]) -> dict[str, dict[str, str]]:
@@ -80,6 +92,47 @@ def parse_renames(items: list[str]) -> dict[str, dict[str, str]]:
                              f"{', '.join(TABLES)}")
         renames.setdefault(table, {})[column] = new
     return renames
+
+
+def legacy_events(frame: pd.DataFrame, tiers: list[str], pools: list[str]) -> pd.DataFrame:
+    """A legacy event table (one ``amount`` column) in this checkout's layout.
+
+    Each row's amount moves to the value column its kind names in ``sim.core.events``, as that
+    column stores it (a float; a whole number; a tier or pool index written as its name); the
+    other value columns are missing (NaN, −1 or ``""``). A kind without a value column must
+    have amount 0, the legacy default.
+
+    Raises:
+        ValueError: a kind unknown to ``sim.core.events``, a non-zero amount on a kind without
+            a value column, or a fractional amount where a whole number or an index belongs.
+    """
+    from sim.core.events import KIND_COLUMN, VALUE_COLUMNS
+
+    unknown = sorted(set(frame["kind"]) - set(KIND_COLUMN))
+    if unknown:
+        raise ValueError(f"legacy events of kinds not in sim.core.events: {unknown}")
+    amount = frame["amount"].to_numpy(dtype=float)
+    column_of = np.array([KIND_COLUMN[kind] or "" for kind in frame["kind"]], dtype=object)
+    stray = (column_of == "") & (amount != 0)
+    if stray.any():
+        raise ValueError(f"legacy {frame['kind'].iloc[int(stray.argmax())]!r} event with amount "
+                         f"{float(amount[stray.argmax()])!r}, but its kind has no value column")
+    result = frame.drop(columns="amount")
+    names = {"tier": np.array([*tiers, ""], dtype=object),
+             "pool": np.array([*pools, ""], dtype=object)}
+    for column in VALUE_COLUMNS:
+        rows = column_of == column.name
+        if column.type == "float":
+            result[column.name] = np.where(rows, amount, np.nan)
+            continue
+        whole = np.where(rows, amount, -1.0)
+        if (whole != np.round(whole)).any():
+            raise ValueError(f"legacy amount {float(whole[whole != np.round(whole)][0])!r} in the "
+                             f"whole-number column {column.name!r}")
+        indices = whole.astype(np.int64)
+        result[column.name] = (indices if column.type == "int"
+                               else pd.Series(names[column.type][indices]).astype(str).array)
+    return result
 
 
 def first_difference(before: pd.DataFrame, after: pd.DataFrame,
@@ -141,6 +194,12 @@ def compare_table(plan: Plan, scenario: str, seed: int, table: str) -> tuple[boo
     before = pd.read_parquet(run_dir(plan, plan.before, scenario) / name)
     after = pd.read_parquet(run_dir(plan, plan.after, scenario) / name)
     prefix = f"{scenario} seed {seed} {table}: "
+    if table == "events" and plan.legacy_events and "amount" in before.columns:
+        names = json.loads((run_dir(plan, plan.before, scenario) / "names.json").read_text())
+        try:
+            before = legacy_events(before, names["tiers"], names["pools"])
+        except ValueError as error:
+            return False, prefix + f"differs: {error}"
     renames = plan.renames.get(table, {})
     missing = [column for column in renames if column not in before.columns]
     if missing:
@@ -232,6 +291,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--against", default="main", help="git ref to compare with (main)")
     parser.add_argument("--rename", action="append", default=[], metavar="TABLE.COLUMN=NEW",
                         help="a column the ref calls COLUMN and this checkout NEW (repeatable)")
+    parser.add_argument("--legacy-events", action="store_true",
+                        help="convert the ref's legacy events (one amount column) to this "
+                             "checkout's named value columns before comparing")
     parser.add_argument("--seed", action="append", type=int, dest="seeds",
                         help="seed to run (repeatable; default 1 and 2)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
@@ -255,7 +317,7 @@ def main() -> int:
             out = options.out.resolve() if options.out else Path(temporary) / "tables"
             plan = Plan(before=Side(options.against, ref_tree),
                         after=Side("checkout", ROOT), seeds=tuple(options.seeds or (1, 2)),
-                        renames=renames, out=out)
+                        renames=renames, out=out, legacy_events=options.legacy_events)
             scenarios = options.scenarios or shipped_scenarios(ref_tree, ROOT)
             print(f"{ROOT} (working tree) vs {options.against} ({commit}): "
                   f"{len(scenarios)} scenarios, seeds {list(plan.seeds)}", flush=True)

@@ -74,8 +74,8 @@ def make_run_result(name: str = "base", seed: int = 7) -> RunResult:
     """A tiny, hand-made result with the engine's columns, for I/O, report and CLI tests."""
     workforce = pd.DataFrame({
         "period": [0, 0, 1, 1], "day": [0.0, 0.0, 30.0, 30.0],
-        "role": ["csm_mid", "support", "csm_mid", "support"],
-        "role_kind": ["csm", "support", "csm", "support"],
+        "pool": ["csm_mid", "support", "csm_mid", "support"],
+        "role": ["csm", "support", "csm", "support"],
         "headcount": [1, 1, 2, 1], "hires": [0, 0, 1, 0], "departures": [0, 0, 0, 1],
         "utilisation_mean": [0.8, 0.5, 0.95, 0.6], "utilisation_max": [0.8, 0.5, 1.1, 0.6],
         "burnout_mean": [0.0, 0.0, 0.25, 0.1], "burnout_max": [0.0, 0.0, 0.5, 0.1],
@@ -100,7 +100,7 @@ def make_run_result(name: str = "base", seed: int = 7) -> RunResult:
         workforce=workforce,
         events=pd.DataFrame({"time": [1.5, 3.25], "kind": ["signed", "churned"],
                              "customer": [51, 7], "staff": [pd.NA, pd.NA], "tier": ["mid", "smb"],
-                             "amount": [45000.0, np.nan]}).astype({"staff": "Int64"}),
+                             "acv": [45000.0, np.nan]}).astype({"staff": "Int64"}),
         customers=pd.DataFrame({"customer": [7, 51], "tier": ["smb", "mid"],
                                 "status": ["churned", "onboarding"], "acv": [9000.0, 45000.0]}),
         summary=summary,

@@ -69,13 +69,13 @@ def test_a_cs_ops_person_gives_ten_csms_thirty_percent_more_hours_and_fewer_miss
 ) -> None:
     without = run(parse_scenario(overloaded(0)), seed=2)
     with_ops = run(parse_scenario(overloaded(1)), seed=2)
-    csm = with_ops.workforce.query("role == 'csm'")
+    csm = with_ops.workforce.query("pool == 'csm'")
     np.testing.assert_allclose(csm.productivity_gain, 0.30)
-    assert (with_ops.workforce.query("role != 'csm'").productivity_gain == 0).all()
+    assert (with_ops.workforce.query("pool != 'csm'").productivity_gain == 0).all()
     assert (without.workforce.productivity_gain == 0).all()
     # The same people and weeks: each CSM week has 1.3 times the hours.
     np.testing.assert_allclose(csm.hours_available.to_numpy(),
-                               1.3 * without.workforce.query("role == 'csm'").hours_available)
+                               1.3 * without.workforce.query("pool == 'csm'").hours_available)
     missed = [result.timeseries.query("tier == 'all'").touches_missed.sum()
               for result in (without, with_ops)]
     assert missed[0] > 0
@@ -86,7 +86,7 @@ def test_a_cs_ops_hire_counts_by_their_ramp() -> None:
     data = overloaded(0, hiring={"lead_time_days": 0.0, "ramp_days": 90.0,
                                  "ramp_start_productivity": 0.3})
     data["pools"][2]["staffing_plan"] = [{"month": 0.5, "headcount": 1}]
-    workforce = run(parse_scenario(data), seed=2).workforce.query("role == 'csm'")
+    workforce = run(parse_scenario(data), seed=2).workforce.query("pool == 'csm'")
     gain = workforce.set_index("period").productivity_gain
     for period, tenure in ((1, 0.5 * MONTH_DAYS), (2, 1.5 * MONTH_DAYS)):
         ramp = 0.3 + 0.7 * tenure / 90.0  # one person for the ten CSMs, not yet at full pace
@@ -136,15 +136,15 @@ def test_derived_layers_appear_in_the_workforce_table_and_in_cs_cost(
     derived["leadership"] = {"derive": True}
     plain = run(parse_scenario(base_scenario), seed=5)
     result = run(parse_scenario(derived), seed=5)
-    rows = result.workforce.query("role_kind == 'leadership'")
-    assert all(tuple(roles) == LAYERS for _, roles in rows.groupby("period").role)
+    rows = result.workforce.query("role == 'leadership'")
+    assert all(tuple(roles) == LAYERS for _, roles in rows.groupby("period").pool)
     # Only the measures a derived layer does not have are empty (docs/outputs.md: workforce table).
     unmeasured = {"utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max",
                   "hours_demanded", "hours_available", "hours_worked"}
     assert set(rows.columns[rows.isna().any()]) == unmeasured
     assert (rows.region == "").all()
     # 9 CSMs all run long: 3 team leads and 2 managers, accruing their cost per day.
-    counts = rows.pivot(index="period", columns="role", values="headcount")
+    counts = rows.pivot(index="period", columns="pool", values="headcount")
     assert (counts[list(LAYERS)] == [3, 2, 0, 0]).all().all()
     days = result.timeseries.query("tier == 'all'").set_index("period").period_days
     expected = (3 * 140000 + 2 * 170000) * days / YEAR_DAYS
@@ -155,7 +155,7 @@ def test_derived_layers_appear_in_the_workforce_table_and_in_cs_cost(
     np.testing.assert_allclose(added.xs("all", level="tier"), expected)
     assert (added.drop("all", level="tier") > 0).all()
     pd.testing.assert_frame_equal(result.events, plain.events)
-    staff = result.workforce.query("role_kind != 'leadership'").reset_index(drop=True)
+    staff = result.workforce.query("role != 'leadership'").reset_index(drop=True)
     pd.testing.assert_frame_equal(staff, plain.workforce)
 
 
@@ -165,7 +165,7 @@ def test_layers_follow_the_csm_headcount(base_scenario: dict) -> None:
     base_scenario["pools"][0].update(headcount=14,
                                      staffing_plan=[{"month": 1.5, "headcount": 15}])
     rows = run(parse_scenario(base_scenario), seed=1).workforce
-    directors = rows.query("role == 'director'").set_index("period")
+    directors = rows.query("pool == 'director'").set_index("period")
     # The director layer starts with the 15th CSM, half-way through month 2.
     assert directors.headcount[1] == 0 and directors.headcount[2] == 1
     assert directors.cost[1] == 0.0

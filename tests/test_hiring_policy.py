@@ -72,7 +72,7 @@ def test_proactive_hires_at_the_first_review_with_a_forecast_above_the_threshold
     result = run(parse_scenario(with_hiring(book(), policy="proactive")), seed=1)
     opened = requisitions(result)
     assert opened.time.tolist() == [0.0]
-    assert opened.amount.tolist() == [13.0]
+    assert opened.metric.tolist() == [13.0]
 
 
 def test_proactive_follows_the_trend_one_lead_time_ahead() -> None:
@@ -88,7 +88,7 @@ def test_proactive_follows_the_trend_one_lead_time_ahead() -> None:
     opened = requisitions(result)
     assert opened.time.tolist() == [28.0, 28.0, 42.0, 56.0]
     # Metric = forecast accounts / CSMs on staff (the day-28 hires arrive on day 56).
-    np.testing.assert_allclose(opened.amount, [140 / 10, 140 / 10, 150 / 10, 160 / 12])
+    np.testing.assert_allclose(opened.metric, [140 / 10, 140 / 10, 150 / 10, 160 / 12])
     hires = result.events.query("kind == 'hire'").time
     np.testing.assert_allclose(hires, opened.time + 28.0)
 
@@ -99,7 +99,7 @@ def test_reactive_waits_until_the_metric_has_stayed_above_the_threshold_for_the_
                                             reactive_delay_days=60.0)), seed=1)
     opened = requisitions(result)
     assert opened.time.tolist() == [63.0]
-    assert opened.amount.tolist() == [13.0]
+    assert opened.metric.tolist() == [13.0]
 
 
 def test_reactive_counts_the_delay_from_the_first_review_above_the_threshold() -> None:
@@ -110,7 +110,7 @@ def test_reactive_counts_the_delay_from_the_first_review_above_the_threshold() -
                  seed=1)
     opened = requisitions(result)
     assert opened.time.tolist() == [63.0, 63.0]
-    assert opened.amount.tolist() == [14.0, 14.0]
+    assert opened.metric.tolist() == [14.0, 14.0]
 
 
 def test_max_headcount_caps_what_a_policy_hires() -> None:
@@ -136,7 +136,7 @@ def test_regional_csm_pools_count_only_the_accounts_routed_to_them() -> None:
         opened = requisitions(result, f"csm_{region}")
         assert len(opened) == max(0, math.ceil(live / 12) - 5)
         assert (opened.time == 0.0).all()
-        np.testing.assert_allclose(opened.amount, live / 5)
+        np.testing.assert_allclose(opened.metric, live / 5)
     assert not requisitions(result).empty
 
 
@@ -146,7 +146,7 @@ def test_staffing_plans_still_apply_under_a_policy() -> None:
     opened = requisitions(run(parse_scenario(data), seed=1))
     # Day 0: the trigger (amount = its metric); month 1: the plan tops 11 up to 12 (amount 0).
     np.testing.assert_allclose(opened.time, [0.0, MONTH_DAYS])
-    assert opened.amount.tolist() == [13.0, 0.0]
+    assert opened.metric.tolist() == [13.0, 0.0]
 
 
 def test_implementation_hires_on_backlog_months() -> None:
@@ -158,7 +158,7 @@ def test_implementation_hires_on_backlog_months() -> None:
     result = run(parse_scenario(with_hiring(data, policy="proactive")), seed=1)
     opened = requisitions(result, "implementation")
     assert opened.time.tolist() == [0.0, 0.0]
-    np.testing.assert_allclose(opened.amount, 95 * 14 / 5 / MONTH_DAYS)
+    np.testing.assert_allclose(opened.metric, 95 * 14 / 5 / MONTH_DAYS)
 
 
 def renewals_book(headcount: int = 2, **trigger: object) -> dict:
@@ -180,7 +180,7 @@ def test_renewals_hire_on_the_hours_of_the_next_twelve_months_of_renewals() -> N
     # the target is ceil(4000 / (0.8 x 1,773)) = 3: one more.
     opened = requisitions(run(parse_scenario(renewals_book()), seed=1), "renewals")
     assert opened.time.tolist() == [0.0]
-    np.testing.assert_allclose(opened.amount, 4000 / (2 * SPECIALIST_YEAR_HOURS))
+    np.testing.assert_allclose(opened.metric, 4000 / (2 * SPECIALIST_YEAR_HOURS))
     # The same work filling 0.56 of three specialists' hours needs nobody more.
     assert requisitions(run(parse_scenario(renewals_book(headcount=3)), seed=1)).empty
 
@@ -203,7 +203,7 @@ def test_renewals_read_only_the_work_routed_to_the_pool() -> None:
         hours = 16.0 * int((result.customers.region == region).sum())
         opened = requisitions(result, f"renewals_{region}")
         assert len(opened) == math.ceil(hours / (0.8 * SPECIALIST_YEAR_HOURS)) - 1 == 1
-        np.testing.assert_allclose(opened.amount, hours / SPECIALIST_YEAR_HOURS)
+        np.testing.assert_allclose(opened.metric, hours / SPECIALIST_YEAR_HOURS)
 
 
 def test_renewals_count_renewals_when_renewals_per_specialist_is_set() -> None:
@@ -211,7 +211,7 @@ def test_renewals_count_renewals_when_renewals_per_specialist_is_set() -> None:
     opened = requisitions(run(parse_scenario(renewals_book(renewals_per_specialist=100)),
                               seed=1), "renewals")
     assert opened.time.tolist() == [0.0]
-    assert opened.amount.tolist() == [125.0]
+    assert opened.metric.tolist() == [125.0]
 
 
 def test_no_requisition_for_a_team_that_does_not_exist_yet() -> None:
@@ -222,7 +222,7 @@ def test_no_requisition_for_a_team_that_does_not_exist_yet() -> None:
     data["pools"][-1]["staffing_plan"] = [{"month": 1, "headcount": 1}]
     opened = requisitions(run(parse_scenario(data), seed=1))
     np.testing.assert_allclose(opened.time, [MONTH_DAYS, 35.0, 35.0])
-    assert opened.amount.tolist() == [0.0, math.inf, math.inf]
+    assert opened.metric.tolist() == [0.0, math.inf, math.inf]
 
 
 def support_book(engineers: int = 1, **trigger: object) -> dict:
@@ -257,7 +257,7 @@ def test_support_reads_ticket_hours_and_backlog_against_the_engineers_hours() ->
     tickets, still_open = first_window(result)
     load = 0.5 * tickets / 4 + 0.5 * still_open / 2
     decision = opened[opened.time == 28.0]
-    np.testing.assert_allclose(decision.amount, load / ENGINEER_WEEK_HOURS, rtol=0.02)
+    np.testing.assert_allclose(decision.metric, load / ENGINEER_WEEK_HOURS, rtol=0.02)
     assert len(decision) == math.ceil(load / (0.8 * ENGINEER_WEEK_HOURS)) - 1
     # Enough engineers for the load from the start: none is hired.
     engineers = len(decision) + 2
@@ -272,7 +272,7 @@ def test_support_hires_on_tickets_per_engineer_per_working_day_when_set() -> Non
     assert rate > 10
     assert opened.time.min() == 28.0
     decision = opened[opened.time == 28.0]
-    np.testing.assert_allclose(decision.amount, rate, rtol=0.02)
+    np.testing.assert_allclose(decision.metric, rate, rtol=0.02)
     assert len(decision) == math.ceil(rate / 10) - 1
 
 
@@ -291,7 +291,7 @@ def test_support_hires_when_slas_slip_whatever_the_volume() -> None:
     opened = requisitions(result, "support")
     assert not opened.empty
     # Each decision adds one engineer to those on staff, at a volume below the threshold.
-    assert (opened.amount < 0.8).all()
+    assert (opened.metric < 0.8).all()
     assert len(opened) == opened.time.nunique()
     # With a breach share it tolerates, the same volume opens nothing.
     quiet = run(parse_scenario(slow_tickets(sla_breach_share=1.0)), seed=1)
@@ -335,7 +335,7 @@ def test_support_hires_when_mean_first_response_exceeds_its_trigger() -> None:
     assert requisitions(run(parse_scenario(data), seed=1)).empty
     data["pools"][-1]["hiring_trigger"]["first_response_hours"] = 2.0
     opened = requisitions(run(parse_scenario(data), seed=1), "support")
-    assert not opened.empty and (opened.amount < 0.8).all()
+    assert not opened.empty and (opened.metric < 0.8).all()
 
 
 def test_cs_ops_hires_first_at_eight_csms() -> None:
@@ -348,7 +348,7 @@ def test_cs_ops_hires_first_at_eight_csms() -> None:
     opened = requisitions(result, "cs_ops")
     # The eighth CSM joins on day 30.4; the next review (day 35) opens the first CS Ops hire.
     assert opened.time.tolist() == [35.0]
-    assert opened.amount.tolist() == [math.inf]
+    assert opened.metric.tolist() == [math.inf]
 
 
 def cost_pct_with_one_more_csm(leadership: float = 0.0) -> float:
@@ -365,7 +365,7 @@ def test_budget_cap_blocks_a_requisition_that_would_exceed_it() -> None:
     assert requisitions(blocked).empty
     events = blocked.events.query("kind == 'hire_blocked'")
     assert events.time.iloc[0] == 0.0 and set(events.pool) == {"csm"}
-    np.testing.assert_allclose(events.amount, share)
+    np.testing.assert_allclose(events.cost_pct_arr, share)
     allowed = run(parse_scenario(with_hiring(book(), policy="proactive",
                                              budget_cap_pct_arr=share + 0.01)), seed=1)
     assert requisitions(allowed).time.tolist() == [0.0]
@@ -380,7 +380,7 @@ def test_budget_cap_counts_the_leadership_layers_of_the_new_csm_headcount() -> N
     derived = run(parse_scenario(with_hiring(book(leadership={"derive": True}),
                                              policy="proactive", budget_cap_pct_arr=cap)), seed=1)
     assert requisitions(derived).empty
-    np.testing.assert_allclose(derived.events.query("kind == 'hire_blocked'").amount, share)
+    np.testing.assert_allclose(derived.events.query("kind == 'hire_blocked'").cost_pct_arr, share)
     plain = run(parse_scenario(with_hiring(book(), policy="proactive",
                                            budget_cap_pct_arr=cap)), seed=1)
     assert requisitions(plain).time.tolist() == [0.0]
@@ -403,7 +403,7 @@ def test_budget_cap_counts_the_strategy_costs_running_today() -> None:
     assert requisitions(results["without"]).time.tolist() == [pytest.approx(2 * MONTH_DAYS)]
     assert requisitions(results["with"]).empty
     blocked = results["with"].events.query("kind == 'hire_blocked'")
-    np.testing.assert_allclose(blocked.amount, cost_pct_with_one_more_csm() + strategy)
+    np.testing.assert_allclose(blocked.cost_pct_arr, cost_pct_with_one_more_csm() + strategy)
 
 
 def test_budget_cap_also_blocks_staffing_plan_requisitions() -> None:

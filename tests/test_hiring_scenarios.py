@@ -54,7 +54,7 @@ def test_support_headcount_follows_the_ticket_load(name: str) -> None:
         total = result.timeseries.query("tier == 'all'")
         weekly = total.tickets_opened * ticket_hours(scenario) / (MONTH_DAYS / WEEK_DAYS)
         need = max(math.ceil(hours / capacity) for hours in weekly)
-        staff = result.workforce.query("role == 'support'")
+        staff = result.workforce.query("pool == 'support'")
         assert staff.headcount.max() <= need + 1, (seed, staff.headcount.max(), need)
         assert total.tickets_open.iloc[-1] <= total.tickets_opened.iloc[-1] * WEEK_DAYS / MONTH_DAYS
         last_year = staff[staff.period > staff.period.max() - 12]

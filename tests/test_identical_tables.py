@@ -15,9 +15,12 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
+import yaml
 
-from sim import load_scenario, run
+from sim import load_scenario, parse_scenario, run
+from sim.core.events import KIND_COLUMN, VALUE_COLUMNS
 from sim.outputs.results import RunResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,8 +77,8 @@ def test_rows_columns_and_dtypes_that_differ_are_named(result: RunResult) -> Non
     events = result.events
     message = check.first_difference(events, events.iloc[:-1], ("main", "checkout"))
     assert message == f"{len(events)} rows in main, {len(events) - 1} in checkout"
-    renamed = check.first_difference(events, events.rename(columns={"amount": "acv"}))
-    assert renamed == "columns only in before: ['amount'], only in after: ['acv']"
+    renamed = check.first_difference(events, events.rename(columns={"acv": "amount"}))
+    assert renamed == "columns only in before: ['acv'], only in after: ['amount']"
     widened = check.first_difference(events, events.astype({"customer": float}))
     assert widened == "column 'customer': dtype before int64, after float64"
     reordered = check.first_difference(events, events[["kind", "time", *events.columns[2:]]])
@@ -111,9 +114,9 @@ def test_a_scenario_run_twice_in_subprocesses_gives_identical_tables(
 def test_renames_apply_to_the_ref_and_must_name_its_columns(
         ran_twice: tuple[Any, list[tuple[bool, str]]]) -> None:
     plan, _ = ran_twice
-    renamed = dataclasses.replace(plan, renames={"workforce": {"role": "pool"}})
+    renamed = dataclasses.replace(plan, renames={"workforce": {"pool": "team"}})
     same, line = check.compare_table(renamed, STAGE1, 1, "workforce")
-    assert not same and line.endswith("columns only in first: ['pool'], only in second: ['role']")
+    assert not same and line.endswith("columns only in first: ['team'], only in second: ['pool']")
     typo = dataclasses.replace(plan, renames={"workforce": {"rol": "pool"}})
     same, line = check.compare_table(typo, STAGE1, 1, "workforce")
     assert not same and "--rename names ['rol']" in line
@@ -136,3 +139,39 @@ def test_each_side_runs_its_own_tree(tmp_path: Path) -> None:
     lines = check.check_scenario(plan, STAGE1)
     assert len(lines) == len(check.TABLES), lines
     assert all(not same and ": differs: " in line for same, line in lines), lines
+
+
+def _legacy(events: pd.DataFrame, tiers: list[str], pools: list[str]) -> pd.DataFrame:
+    """A new-layout event table written the legacy way: each kind's value in ``amount``."""
+    amount = np.zeros(len(events))
+    for column in VALUE_COLUMNS:
+        rows = (events["kind"].map(KIND_COLUMN) == column.name).to_numpy()
+        values = events[column.name]
+        if column.type in ("tier", "pool"):
+            index = {name: float(i) for i, name in enumerate(tiers if column.type == "tier"
+                                                                else pools)}
+            values = values.map(index)
+        amount[rows] = values.to_numpy(dtype=float)[rows]
+    legacy = events.drop(columns=[column.name for column in VALUE_COLUMNS])
+    legacy.insert(legacy.columns.get_loc("pool"), "amount", amount)
+    return legacy
+
+
+def test_legacy_events_convert_to_the_named_columns_value_for_value() -> None:
+    data = yaml.safe_load((ROOT / "scenarios" / "org_pods.yaml").read_text(encoding="utf-8"))
+    scenario = parse_scenario(data)
+    events = run(scenario, seed=1).events
+    tiers, pools = [t.name for t in scenario.tiers], [p.name for p in scenario.pools]
+    legacy = _legacy(events, tiers, pools)
+    assert list(legacy.columns[:7]) == ["time", "kind", "customer", "staff", "tier", "amount",
+                                        "pool"]
+    assert check.first_difference(check.legacy_events(legacy, tiers, pools), events) is None
+    moved = legacy.copy()  # a migration from another tier than recorded: found at its row
+    row = int(np.flatnonzero(legacy["kind"] == "migration")[0])
+    moved.loc[row, "amount"] = (moved.loc[row, "amount"] + 1) % len(tiers)
+    message = check.first_difference(check.legacy_events(moved, tiers, pools), events)
+    assert message is not None and message.startswith(f"column 'from_tier', row {row}:")
+    stray = legacy.copy()  # a value on a kind that carries none is refused
+    stray.loc[int(np.flatnonzero(legacy["kind"] == "hire")[0]), "amount"] = 1.0
+    with pytest.raises(ValueError, match="'hire' event with amount 1.0"):
+        check.legacy_events(stray, tiers, pools)

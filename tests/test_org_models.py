@@ -210,7 +210,7 @@ def test_each_regional_pool_touches_its_own_customers() -> None:
 
 def test_tier_headcounts_and_books_add_the_regional_pools() -> None:
     result = run(parse_scenario(geographic_scenario()), 7)
-    heads = result.workforce.pivot(index="period", columns="role", values="headcount")
+    heads = result.workforce.pivot(index="period", columns="pool", values="headcount")
     series = result.timeseries.pivot(index="period", columns="tier", values="csm_headcount")
     assert (series["mid"] == heads.csm + heads.csm_emea).all()
     assert (series["ent"] == heads.csm + heads.csm_emea + heads.csm_ent_apac).all()
@@ -305,7 +305,7 @@ def test_handoff_waits_the_delay_then_a_csm_of_the_pool_takes_over() -> None:
     assert np.allclose(joined.time_handoff - joined.time, 10)
     # The handoff day set at go-live is the day the CSM took over, to the last bit.
     assert (world.book.handoff_day[joined.customer.to_numpy()] == joined.time_handoff).all()
-    assert (joined.amount_handoff == joined.staff).all()  # from the onboarder...
+    assert (joined.onboarder_handoff == joined.staff).all()  # from the onboarder...
     for row in joined.itertuples():  # ...to a CSM of the customer's pool
         if row.staff_handoff >= 0:
             pool = world.people[row.staff_handoff].pool.name

@@ -77,7 +77,7 @@ def test_regions_with_a_regional_team_below_the_minimum_are_flagged() -> None:
 
 def test_outputs_name_regions() -> None:
     result = run(parse_scenario(_regions_only(200, 8.0)), 13)
-    assert dict(zip(result.workforce.role, result.workforce.region, strict=True)) == {
+    assert dict(zip(result.workforce.pool, result.workforce.region, strict=True)) == {
         "support": "", "support_emea": "emea"}
     plain = run(parse_scenario(specialist_scenario()), 13)
     assert (plain.customers.region == "").all()

@@ -37,9 +37,9 @@ def test_headline_figures_are_the_summary_row_formatted(real_result: RunResult) 
 def test_one_pool_row_per_pool_from_first_to_last_period(real_result: RunResult) -> None:
     workforce = real_result.workforce
     rows = pool_rows(workforce)
-    assert [row[0].split(" (")[0] for row in rows] == list(dict.fromkeys(workforce["role"]))
+    assert [row[0].split(" (")[0] for row in rows] == list(dict.fromkeys(workforce["pool"]))
     for row in rows:
-        periods = workforce[workforce["role"] == row[0].split(" (")[0]].sort_values("period")
+        periods = workforce[workforce["pool"] == row[0].split(" (")[0]].sort_values("period")
         assert row[1] == f"{periods['headcount'].iloc[0]} -> {periods['headcount'].iloc[-1]}"
         assert row[5] == str(int(periods["hires"].sum()))
 

@@ -89,7 +89,7 @@ def test_run_charts_show_the_tables_by_calendar_month(run_report: OpenedReport,
     np.testing.assert_allclose(run_report.trace("chart-backlog", "weeks of work")["y"],
                                everyone["onboarding_backlog_weeks"], rtol=1e-12)
     workforce = tables["workforce"]
-    for pool, rows in workforce.groupby("role"):
+    for pool, rows in workforce.groupby("pool"):
         assert run_report.trace("chart-headcount", pool)["y"] == rows["headcount"].tolist()
         hired = [trace for trace in run_report.chart("chart-headcount")["traces"]
                  if trace["name"].startswith(f"{pool} hires")]
@@ -150,9 +150,9 @@ def test_the_story_is_written_from_the_run(run_report: OpenedReport,
     first = _month(int(over["period"].iloc[0]) - 1)
     assert f"first exceeded 2 weeks of work in {first}" in story
     workforce = tables["workforce"]
-    burned = workforce[workforce["burnout_mean"] >= 0.5].sort_values(["period", "role"])
+    burned = workforce[workforce["burnout_mean"] >= 0.5].sort_values(["period", "pool"])
     month = _month(int(burned["period"].iloc[0]) - 1)
-    assert f"{burned['role'].iloc[0]} was the first pool to burn out" in story
+    assert f"{burned['pool'].iloc[0]} was the first pool to burn out" in story
     assert f"in {month})" in story
     assert f"{100 * summary['touches_missed_share']:.1f}% of scheduled touches" in story
 

@@ -121,6 +121,6 @@ def test_staffing_variants_see_the_same_customers(pool: str) -> None:
     assert not lean.timeseries.equals(staffed.timeseries), "the variant changed nothing"
     pd.testing.assert_frame_equal(lean.customers[CUSTOMER_DRAWS],
                                   staffed.customers[CUSTOMER_DRAWS], check_exact=True)
-    arrivals = [result.events.query("kind == 'arrival'")[["time", "customer", "amount"]]
+    arrivals = [result.events.query("kind == 'arrival'")[["time", "customer", "acv"]]
                 .reset_index(drop=True) for result in (lean, staffed)]
     pd.testing.assert_frame_equal(*arrivals, check_exact=True)

@@ -118,14 +118,14 @@ def test_the_shared_team_transfers_after_the_rollout_once_free(
 def test_transfers_move_headcount_between_pools(scenario: Scenario, result: RunResult) -> None:
     workforce, events = result.workforce, result.events
     for pool in scenario.pools:
-        rows = workforce[workforce["role"] == pool.name].set_index("period")
+        rows = workforce[workforce["pool"] == pool.name].set_index("period")
         before = rows["headcount"].shift(1, fill_value=pool.headcount)
         change = rows["headcount"] - before
         moved = rows["hires"] - rows["departures"] + rows["transfers_in"] - rows["transfers_out"]
         pd.testing.assert_series_equal(change, moved, check_names=False, obj=pool.name)
     transfers = events[events["kind"] == "transfer"]
     assert workforce["transfers_in"].sum() == workforce["transfers_out"].sum() == len(transfers)
-    shared = workforce[workforce["role"] == "implementation"]
+    shared = workforce[workforce["pool"] == "implementation"]
     assert shared["headcount"].iloc[-1] == shared["hires"].sum() - shared["departures"].sum() \
         - shared["transfers_out"].sum()
 

@@ -30,6 +30,7 @@ from sim.customers.triggers import (
     work_order,
 )
 from sim.model import build, simulate
+from sim.outputs.tables import events_table
 from sim.policies.run import PolicyRun
 from sim.scenario.parts import RenewalChange
 from sim.scenario.triggers import ExpansionTrigger
@@ -84,8 +85,7 @@ def simulated(data: dict, seed: int, history: bool = False) -> PolicyRun:
 
 
 def events_of(world: PolicyRun) -> pd.DataFrame:
-    return pd.DataFrame(world.events, columns=["time", "kind", "customer", "staff", "tier",
-                                               "amount", "pool"])
+    return events_table(world.events, world.scenario)
 
 
 # --- when triggers fire ----------------------------------------------------------------------
@@ -117,7 +117,7 @@ def test_triggers_fire_exactly_when_thresholds_are_crossed(threshold: float) -> 
     assert {kind for _, kind, _ in expected} == {"usage_drop", "expansion", "inactivity"}
     assert actual == expected
     drops = raised[raised.kind == "trigger_usage_drop"]
-    assert (drops.amount <= 1 - threshold + 1e-12).all()
+    assert (drops.usage_ratio <= 1 - threshold + 1e-12).all()
 
 
 def test_triggers_are_counted_by_tier_and_in_the_event_log() -> None:
@@ -133,7 +133,7 @@ def test_triggers_are_counted_by_tier_and_in_the_event_log() -> None:
     done = events[events.kind == "outreach"]
     assert everyone.trigger_response_days_mean.notna().any()
     total = (everyone.trigger_response_days_mean * everyone.outreach_done).sum()
-    assert total == pytest.approx(done.amount.sum())
+    assert total == pytest.approx(done.wait_days.sum())
     per_customer = result.customers.set_index("customer").triggers
     counted = events[events.kind.str.startswith("trigger_")].customer.value_counts()
     np.testing.assert_array_equal(per_customer[counted.index], counted)
@@ -181,9 +181,9 @@ def test_overflow_pool_answers_tech_touch_risk_triggers() -> None:
     done = events[events.kind == "outreach"]
     assert len(done) > 20
     assert set(done.pool) == {"overflow"}
-    hires = result.workforce[result.workforce.role == "overflow"]
+    hires = result.workforce[result.workforce.pool == "overflow"]
     assert hires.headcount.iloc[0] == 2
-    assert (done.amount >= 0).all()
+    assert (done.wait_days >= 0).all()
     without = run(parse_scenario(tech_book(overflow=None)), seed=1)
     series = without.timeseries.query("tier == 'all'")
     assert series.outreach_done.sum() == 0
@@ -262,10 +262,10 @@ def test_trigger_tasks_come_before_scheduled_touches() -> None:
     assert series.touches_missed.sum() > 0.5 * series.touches_due.sum()
     done = result.events[result.events.kind == "outreach"]
     assert len(done) > 20 and set(done.pool) == {"csm"}
-    assert done.amount.quantile(0.9) < 14.0
+    assert done.wait_days.quantile(0.9) < 14.0
     # Only tasks raised in the last days before a renewal expire unanswered.
     expired = result.events[result.events.kind == "outreach_unanswered"]
-    assert len(expired) < 0.02 * len(done) and (expired.amount < 14.0).all()
+    assert len(expired) < 0.02 * len(done) and (expired.wait_days < 14.0).all()
 
 
 def owned_and_tech_book() -> dict:
@@ -335,7 +335,7 @@ def test_a_week_of_tasks_is_done_whole_in_order_at_an_even_pace() -> None:
     assert engine.tasks == [items[2]] and math.isinf(items[2].answered)
     outreach = events_of(world).query("kind == 'outreach'")
     assert list(outreach.customer) == [0, 1] and set(outreach.staff) == {first.id}
-    np.testing.assert_allclose(outreach.amount, np.array(days) - 1.0)
+    np.testing.assert_allclose(outreach.wait_days, np.array(days) - 1.0)
 
 
 @pytest.mark.parametrize("share", [True, False])
@@ -413,7 +413,7 @@ def test_expansion_opportunities_are_routed_by_size_once_a_cycle() -> None:
     events = result.events
     routed = events[events.kind.str.startswith("expansion_routed_")]
     spec = ExpansionTrigger()
-    expected = routed.amount.map(lambda acv: f"expansion_routed_{expansion_route(acv, spec)}")
+    expected = routed.acv.map(lambda acv: f"expansion_routed_{expansion_route(acv, spec)}")
     assert (routed.kind == expected).all()
     by_tier = routed.groupby("tier").kind.unique()
     assert list(by_tier["small"]) == ["expansion_routed_in_app"]
@@ -453,7 +453,7 @@ def test_a_routed_opportunity_turns_flat_renewals_into_expansions() -> None:
         due = len(in_cycle) == 1
         if due and in_cycle.tier.iloc[0] == "edge_sales":  # owned: the handoff must be done
             handed = handoffs[(handoffs.customer == row.customer) & (handoffs.time > start)]
-            due = bool(((handed.time + handed.amount) <= row.time).any())
+            due = bool(((handed.time + handed.wait_days) <= row.time).any())
             late += not due
         assert ((row.customer, row.time) in expanded) == due, row
     assert len(expanded) > 50 and late > 0
@@ -530,10 +530,10 @@ def test_crossing_50k_at_renewal_gives_a_dedicated_csm() -> None:
     result = run(parse_scenario(dedicated_book()), seed=3)
     events = result.events
     expansions = events[events.kind == "expansion"]
-    acv_after = events[events.kind == "renewal"].set_index(["customer", "time"]).amount
+    acv_after = events[events.kind == "renewal"].set_index(["customer", "time"]).acv
     keys = list(zip(expansions.customer, expansions.time, strict=True))
     new = acv_after.loc[keys].to_numpy()
-    old = new - expansions.amount.to_numpy()
+    old = new - expansions.acv_change.to_numpy()
     crossing = {key for key, before, after in zip(keys, old, new, strict=True)
                 if before < 50000 <= after}
     triggered = events[events.kind == "trigger_dedicated_csm"]
@@ -541,7 +541,7 @@ def test_crossing_50k_at_renewal_gives_a_dedicated_csm() -> None:
     assert set(zip(triggered.customer, triggered.time, strict=True)) == crossing
     dedicated_staff = set(events.staff[events.pool == "csm_dedicated"]) | set(range(2, 5))
     assert set(triggered.staff) <= dedicated_staff
-    assert (triggered.amount >= 50000).all()
+    assert (triggered.acv >= 50000).all()
     final = result.customers.set_index("customer")
     assert (final.loc[triggered.customer, "owner"].isin(range(2, 5))
             | (final.loc[triggered.customer, "state"] == "churned")).all()

@@ -38,9 +38,13 @@ class RunContext(Generic[ScenarioT]):
         return self.env.now
 
     def record(self, kind: str, customer: int = -1, staff: int = -1, tier: int = -1,
-               amount: float = 0.0, pool: int = -1) -> None:
-        """Append one row to the event log."""
-        self.ledger.events.append((self.env.now, kind, customer, staff, tier, amount, pool))
+               pool: int = -1, **value: float) -> None:
+        """Append one event: its kind (``sim.core.events``), who it concerns and its value.
+
+        The value, if the kind carries one, is given by its column's name, e.g.
+        ``world.record("arrival", customer, tier=tier, acv=acv)``.
+        """
+        self.ledger.events.append((self.env.now, kind, customer, staff, tier, pool, value))
 
     @property
     def events(self) -> list[tuple]:

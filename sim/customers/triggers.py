@@ -82,26 +82,26 @@ class TriggerEngine:
         """Day 0, once the initial book is live: its usage starts at the healthy level."""
         self.walk.log_usage[self.book.state == ACTIVE] = 0.0
 
-    def fire(self, customer: int, kind: str, amount: float, staff: int = -1) -> None:
-        """Count and record one trigger."""
+    def fire(self, customer: int, kind: str, column: str, value: float, staff: int = -1) -> None:
+        """Count and record one trigger, its value in ``column`` (``sim.core.events``)."""
         tier = int(self.book.tier[customer])
         self.world.tier_counters.add(f"triggers_{kind}", tier)
-        self.world.record(f"trigger_{kind}", customer, staff, tier, amount)
+        self.world.record(f"trigger_{kind}", customer, staff, tier, -1, **{column: value})
         self.fired[customer] += 1
 
     def month(self, signals: Signals, uniforms: np.ndarray) -> None:
         """Act on one month's usage signals."""
         for customer in signals.drop.tolist():
-            self.fire(customer, "usage_drop", float(signals.ratio[customer]))
+            self.fire(customer, "usage_drop", "usage_ratio", float(signals.ratio[customer]))
             item = Intervention(customer, "usage_drop", self.world.now)
             self.cycle.setdefault(customer, []).append(item)
             self._add_task(item)
         for customer in signals.inactive.tolist():
-            self.fire(customer, "inactivity", math.exp(self.walk.log_usage[customer]))
+            self.fire(customer, "inactivity", "usage", math.exp(self.walk.log_usage[customer]))
             success = bool(uniforms[customer] < self.spec.inactivity.automated_success)
             self._reengage(customer, success)
         for customer in signals.growth.tolist():
-            self.fire(customer, "expansion", float(signals.ratio[customer]))
+            self.fire(customer, "expansion", "usage_ratio", float(signals.ratio[customer]))
             self._open_opportunity(customer)
 
     def _add_task(self, item: Intervention) -> None:
@@ -128,7 +128,7 @@ class TriggerEngine:
             item.answered = world.now
             tier = int(self.book.tier[customer])
             world.tier_counters.add("reengaged_automated", tier)
-            world.record("reengaged", customer, tier=tier, amount=world.now - item.raised)
+            world.record("reengaged", customer, tier=tier, wait_days=world.now - item.raised)
             return
         self._add_task(item)
 
@@ -140,7 +140,7 @@ class TriggerEngine:
         acv = float(self.book.acv[customer])
         route = expansion_route(acv, spec)
         world.record(f"expansion_routed_{route}", customer, tier=int(self.book.tier[customer]),
-                     amount=acv)
+                     acv=acv)
         lift = {"in_app": spec.in_app_lift, "inside_sales": spec.inside_sales_lift,
                 "ae": spec.account_executive_lift}[route]
         item = Intervention(customer, "expansion", world.now, effect=lift)
@@ -170,7 +170,7 @@ class TriggerEngine:
             if item.waiting:
                 world.tier_counters.add("outreach_unanswered", tier)
                 world.record("outreach_unanswered", customer, tier=tier,
-                             amount=world.now - item.raised)
+                             wait_days=world.now - item.raised)
                 self.remove_task(item)
             item.closed = True
         opportunity = self.opportunity.pop(customer, None)

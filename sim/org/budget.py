@@ -29,7 +29,7 @@ def within_budget(world: OrgRun, pool: Pool) -> bool:
     share = cost_pct_arr_with_hire(world, pool)
     if share <= cap:
         return True
-    world.record("hire_blocked", pool=pool.index, amount=share)
+    world.record("hire_blocked", pool=pool.index, cost_pct_arr=share)
     return False
 
 

@@ -10,12 +10,14 @@ import simpy
 
 from sim.core.calendar import YEAR_DAYS, period_days, periods_per_year
 from sim.core.clock import LAST, OrderedTimeout
+from sim.core.counters import POOL_COUNTERS
 from sim.customers.book import ACTIVE, ONBOARDING, WAITING
 from sim.org.costs import other_costs
 from sim.org.cs_ops import csm_productivity_gain
 from sim.org.routing import csm_pool_indices, csm_pools_serving
 from sim.outputs.economics import allocate_staff_cost, costs_over_time, retention
-from sim.outputs.tables import ADDITIVE, SUMS, WORKFORCE_ORDER, derive_timeseries, spread_weeks
+from sim.outputs.series_columns import WORKFORCE_ORDER
+from sim.outputs.tables import ADDITIVE, SUMS, derive_timeseries, spread_weeks
 from sim.policies.run import PolicyRun
 from sim.work.desks import onboarding_backlog_weeks
 
@@ -186,13 +188,10 @@ class Recorder:
         for pool in world.pools:
             burnout = [person.burnout for person in pool.members]
             self.pool_rows.append(dict(
-                period=period, day=world.now, role=pool.name, role_kind=pool.role,
+                period=period, day=world.now, pool=pool.name, role=pool.role,
                 region=pool.spec.region or "",
                 headcount=len(pool.members),
-                hires=int(counters["hires"][pool.index]),
-                departures=int(counters["departures"][pool.index]),
-                transfers_in=int(counters["transfers_in"][pool.index]),
-                transfers_out=int(counters["transfers_out"][pool.index]),
+                **{name: int(counters[name][pool.index]) for name in POOL_COUNTERS},
                 burnout_mean=float(np.mean(burnout)) if burnout else np.nan,
                 burnout_max=float(np.max(burnout)) if burnout else np.nan,
                 cost=person_days[pool.index] * pool.spec.annual_cost / YEAR_DAYS,
@@ -209,7 +208,7 @@ class Recorder:
         frame = pd.DataFrame(self.pool_rows)
         ends = np.array(sorted(set(frame["day"])))
         hours = spread_weeks(self.world.weeks, ends, len(self.world.pools))
-        pool_index = frame["role"].map({pool.name: pool.index for pool in self.world.pools})
+        pool_index = frame["pool"].map({pool.name: pool.index for pool in self.world.pools})
         staffed = pool_index.notna().to_numpy()  # derived leadership rows have no hours
         row = frame["period"].to_numpy()[staffed] - 1
         column = pool_index[staffed].to_numpy(dtype=np.int64)

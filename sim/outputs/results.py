@@ -14,7 +14,8 @@ class RunResult:
     Attributes:
         timeseries: one row per (period, tier), plus tier ``all``.
         workforce: one row per (period, staff pool).
-        events: one row per recorded event (time, kind, customer, staff, tier, amount).
+        events: one row per recorded event (time, kind, customer, staff, tier, pool and the
+            value columns of ``sim.core.events``).
         customers: one row per customer, final state.
         summary: one row of headline KPIs.
         manifest: the normalised scenario, seed and package version.

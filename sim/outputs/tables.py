@@ -5,53 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.core import counters
 from sim.core.calendar import MONTH_DAYS, WEEK_DAYS, YEAR_DAYS, month_column, period_month
+from sim.core.events import KIND_COLUMN, VALUE_COLUMNS
 from sim.core.ledger import PoolWeek
 from sim.customers.book import STATE_NAMES, CustomerBook
+from sim.outputs.series_columns import TIMESERIES_ORDER
 from sim.outputs.stages import breaking_points, stage_series
 from sim.scenario.organisation import region_names
 from sim.scenario.schema import COMPLEXITIES, Scenario
 
-ADDITIVE = (
-    "new_customers", "churned_customers", "abandoned_customers", "go_lives", "arr_new",
-    "arr_expansion", "arr_contraction", "arr_churned", "arr_migration_in", "arr_migration_out",
-    "touches_due", "touches_missed", "tickets_opened", "tickets_resolved", "sla_breaches",
-    "tickets_sla_met", "arr_abandoned", "renewals_due", "renewals_missed", "onboarding_starts",
-    "migrations_in", "migrations_out",
-    "csm_changes", "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
-    "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",
-)
+ADDITIVE = counters.names("tier", "count")
 """Whole-number counts and dollar flows per period that add up over tiers."""
-SUMS = ("onboarding_wait_sum", "response_hours_sum", "trigger_response_days_sum")
+SUMS = counters.names("tier", "sum")
 """Per-period sums behind the mean wait and mean response time."""
-
-TIMESERIES_ORDER = (
-    "period", "day", "tier", "customers_active", "customers_onboarding", "onboarding_backlog",
-    "customers_total", "onboarding_backlog_mean", "onboarding_backlog_weeks",
-    "onboarding_wait_days_mean", "onboarding_starts", "go_lives", "new_customers",
-    "churned_customers", "abandoned_customers", "arr_start", "arr_new", "arr_expansion",
-    "arr_contraction", "arr_churned", "arr_abandoned", "arr_migration_net", "arr", "grr_ttm",
-    "nrr_ttm",
-    "csm_headcount", "accounts_per_csm", "accounts_per_csm_target",
-    "touches_due", "touches_missed", "tickets_opened",
-    "tickets_resolved", "tickets_open", "ticket_response_hours_mean", "sla_breaches",
-    "tickets_sla_met", "sla_breach_share",
-    "renewals_due", "renewals_missed", "migrations_in", "migrations_out", "csm_changes",
-    "cs_cost", "cost_per_customer", "cs_cost_pct_arr", "period_days",
-    "strategy", "strategy_phase", "strategy_share", "strategy_cost", "stage", "breaking_points",
-    "triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm", "triggers_expansion",
-    "reengaged_automated", "outreach_done", "outreach_unanswered", "outreach_open",
-    "trigger_response_days_mean",
-    "regions_below_min_scale",
-)
-
-
-WORKFORCE_ORDER = (
-    "period", "day", "role", "role_kind", "headcount", "hires", "departures", "transfers_in",
-    "transfers_out",
-    "utilisation_mean", "utilisation_max", "burnout_mean", "burnout_max", "hours_demanded",
-    "hours_available", "hours_worked", "cost", "open_requisitions", "productivity_gain", "region",
-)
 
 
 def spread_weeks(weeks: list[PoolWeek], period_ends: np.ndarray,
@@ -165,17 +132,70 @@ def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
                                                  "renewals_done": "renewals"})
 
 
+_NO_VALUE = ("", np.nan)
+
+
 def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
-    """The event log with tier and pool names."""
-    frame = pd.DataFrame(events, columns=["time", "kind", "customer", "staff", "tier",
-                                          "amount", "pool"])
-    tiers = {index: tier.name for index, tier in enumerate(scenario.tiers)}
-    pools = {index: pool.name for index, pool in enumerate(scenario.pools)}
-    frame["tier"] = frame["tier"].map(tiers).fillna("").astype(str)
-    frame["pool"] = frame["pool"].map(pools).fillna("").astype(str)
-    frame["time"] = frame["time"].astype(float)
-    frame["amount"] = frame["amount"].astype(float)
-    return frame.astype({"customer": np.int64, "staff": np.int64, "kind": str})
+    """The event log: one row per event, tier and pool names, one column per kind of value.
+
+    Each event's value goes to the column its kind names in ``sim.core.events``; the other
+    value columns of the row hold NaN (numbers), −1 (ids) or ``""`` (names).
+
+    Raises:
+        ValueError: an event of a kind not in ``sim.core.events``, or whose value is not the
+            one column its kind names.
+    """
+    names = {"tier": [tier.name for tier in scenario.tiers],
+             "pool": [pool.name for pool in scenario.pools]}
+    time, kind, customer, staff, tier, pool, values = (
+        (list(column) for column in zip(*events, strict=True)) if events
+        else ([] for _ in range(7)))
+    if max(map(len, values), default=0) > 1:
+        row = next(row for row, value in enumerate(values) if len(value) > 1)
+        raise ValueError(f"event {kind[row]!r} has values {sorted(values[row])}: a kind has at "
+                         "most one value column in sim.core.events")
+    pairs = [next(iter(value.items()), _NO_VALUE) for value in values]
+    filled = [name for name, _ in pairs]
+    _check_kinds(kind, filled)
+    numbers = np.array([number for _, number in pairs], dtype=float)
+    codes, found = pd.factorize(np.array(filled, dtype=object))
+    rows = {name: codes == code for code, name in enumerate(found)}
+    columns: dict[str, object] = {
+        "time": np.array(time, dtype=float), "kind": kind,
+        "customer": np.array(customer, dtype=np.int64),
+        "staff": np.array(staff, dtype=np.int64),
+        "tier": _names(tier, names["tier"]), "pool": _names(pool, names["pool"])}
+    nowhere = np.zeros(len(kind), dtype=bool)
+    for column in VALUE_COLUMNS:
+        columns[column.name] = _value_column(column.type, numbers, rows.get(column.name, nowhere),
+                                             names)
+    text = ["kind", "tier", "pool", *(column.name for column in VALUE_COLUMNS
+                                      if column.type in ("tier", "pool"))]
+    return pd.DataFrame(columns).astype(dict.fromkeys(text, str))
+
+
+def _check_kinds(kinds: list[str], filled: list[str]) -> None:
+    """Every kind is registered and every event fills exactly its kind's value column."""
+    for kind, column in set(zip(kinds, filled, strict=True)):
+        if kind not in KIND_COLUMN:
+            raise ValueError(f"event kind {kind!r} is not in sim.core.events")
+        if (KIND_COLUMN[kind] or "") != column:
+            raise ValueError(f"event {kind!r} recorded with value {column or None!r}; "
+                             f"sim.core.events gives it {KIND_COLUMN[kind]!r}")
+
+
+def _names(indices: list[int] | np.ndarray, names: list[str]) -> np.ndarray:
+    """Tier or pool indices as names (``""`` for −1)."""
+    return np.array([*names, ""], dtype=object)[np.asarray(indices, dtype=np.int64)]
+
+
+def _value_column(kind: str, numbers: np.ndarray, rows: np.ndarray,
+                  names: dict[str, list[str]]) -> np.ndarray:
+    """One value column: the numbers of its rows, missing elsewhere."""
+    if kind == "float":
+        return np.where(rows, numbers, np.nan)
+    indices = np.where(rows, numbers, -1.0).astype(np.int64)
+    return indices if kind == "int" else _names(indices, names[kind])
 
 
 def cost_share_ttm(total: pd.DataFrame) -> float:

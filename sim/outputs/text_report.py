@@ -101,11 +101,11 @@ def pool_rows(workforce: pd.DataFrame) -> list[tuple[str, ...]]:
     if workforce.empty:
         return []
     rows: list[tuple[str, ...]] = []
-    for pool, periods in workforce.groupby("role", sort=False):
+    for pool, periods in workforce.groupby("pool", sort=False):
         periods = periods.sort_values("day")
         headcount = periods["headcount"]
         rows.append((
-            _pool_label(str(pool), str(periods["role_kind"].iloc[0])),
+            _pool_label(str(pool), str(periods["role"].iloc[0])),
             f"{_count(headcount.iloc[0])} -> {_count(headcount.iloc[-1])}",
             _percent(periods["utilisation_mean"].max()),
             _number(periods["burnout_mean"].max(), 2),

@@ -32,8 +32,8 @@ lead time ahead: load now + (load now - load at the oldest review within ``trend
 / (days between them) x ``lead_time_days``, once the pool has been read for a whole trend window
 (before: the load now). *reactive* decides on the load now, and only once the target has been
 above the headcount at every review for ``reactive_delay_days``; after each decision the clock
-restarts. Each requisition's event carries the metric (the forecast one for proactive) as its
-amount.
+restarts. Each requisition's event carries the metric (the forecast one for proactive) in its
+``metric`` column.
 """
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ def _decide(world: PolicyRun, index: int, rule: StrategyRule, value: float) -> N
     profile = world.profiles.add(rule.name, rule.org_model, changes)
     change = Change(rule, profile, world.now)
     world.changes.append(change)
-    world.record("strategy_decision", amount=value)
+    world.record("strategy_decision", metric=value)
     for pool_name, headcount in rule.hire.items():
         pool = world.pool_named(pool_name)
         for _ in range(max(0, headcount - len(pool.members) - pool.open_requisitions)):
@@ -141,13 +141,13 @@ def _transition(world: PolicyRun, change: Change,
                         change.rollout_day + draws[:, 1] * transition.rollout_days)
     if change.pilot_day > world.now:
         yield world.env.timeout(change.pilot_day - world.now)
-    world.record("strategy_pilot", amount=float(pilot.sum()))
+    world.record("strategy_pilot", customers_drawn=int(pilot.sum()))
     while world.now < change.done_day and world.now < world.horizon:
         _move_due(world, change.profile, move_day <= world.now + 1e-9)
         yield world.env.timeout(min(WEEK_DAYS, change.done_day - world.now))
     _move_due(world, change.profile, np.ones(world.book.size, dtype=bool))
     world.profiles.for_new = change.profile
-    world.record("strategy_done", amount=float(change.profile))
+    world.record("strategy_done", profile=change.profile)
     for source, moves in change.rule.transfer.items():
         targets = [world.pool_named(name) for name, people in moves.items()
                    for _ in range(people)]

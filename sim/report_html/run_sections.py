@@ -125,7 +125,7 @@ def headcount_chart(source: RunSource) -> charts.go.Figure:
     workforce = source.tables["workforce"]
     figure = charts.new_chart("Headcount against the staffing plan (people)", "People", "count")
     plans = {pool["name"]: pool for pool in source.scenario.get("pools", [])}
-    for index, (pool, rows) in enumerate(workforce.groupby("role", sort=False)):
+    for index, (pool, rows) in enumerate(workforce.groupby("pool", sort=False)):
         rows = rows.sort_values("period")
         x = months(source, rows["period"])
         charts.add_line(figure, x, rows["headcount"], str(pool), index)
@@ -180,7 +180,7 @@ def staff(source: RunSource) -> Section:
                            "share")
     burn = charts.new_chart("Burnout per pool (mean score, 0 = none, 1 = full)", "Burnout",
                             "number")
-    for index, (pool, rows) in enumerate(workforce.groupby("role", sort=False)):
+    for index, (pool, rows) in enumerate(workforce.groupby("pool", sort=False)):
         rows = rows.sort_values("period")
         x = months(source, rows["period"])
         charts.add_line(use, x, rows["utilisation_mean"], str(pool), index)

@@ -76,7 +76,7 @@ def _accounts(source: RunSource) -> str:
 
 def _burnout(source: RunSource) -> str:
     workforce = source.tables["workforce"]
-    burned = workforce[workforce["burnout_mean"] >= BURNOUT_FLAG].sort_values(["period", "role"])
+    burned = workforce[workforce["burnout_mean"] >= BURNOUT_FLAG].sort_values(["period", "pool"])
     row = source.tables["summary"].iloc[0]
     people = (f" {count(row['hires'])} people were hired and {count(row['departures'])} "
               "left.")
@@ -85,9 +85,9 @@ def _burnout(source: RunSource) -> str:
         return (f"No pool's mean burnout reached {BURNOUT_FLAG:g} (highest "
                 f"{number(peak, 2)}).{people}")
     first = burned.iloc[0]
-    pools = list(dict.fromkeys(burned["role"]))
+    pools = list(dict.fromkeys(burned["pool"]))
     others = f"; later {', '.join(pools[1:])}" if len(pools) > 1 else ""
-    return (f"{first['role']} was the first pool to burn out (mean burnout "
+    return (f"{first['pool']} was the first pool to burn out (mean burnout "
             f"{number(first['burnout_mean'], 2)} in {source.calendar.label(first['period'])})"
             f"{others}.{people}")
 

@@ -159,7 +159,7 @@ class CsOps(Model):
 class Leadership(Model):
     """Leadership layers derived from the CSM headcount by spans of control (§7.3).
 
-    With `derive`, each period's workforce table gets one row per layer (role_kind
+    With `derive`, each period's workforce table gets one row per layer (role
     `leadership`) and their cost is part of CS cost, shared over all tiers like other
     non-CSM staff. Counts from N CSMs (people on staff): team leads ceil(N / team_lead_span),
     managers ceil(N / manager_span), directors ceil(managers / director_span) from
@@ -246,4 +246,4 @@ def _check_leadership(scenario: Scenario) -> None:
                              "twice (remove it or set leadership.derive: false)")
         if pool.name in LAYERS:
             raise ValueError(f"pools[{index}].name = {pool.name!r}: the name of a derived "
-                             "leadership layer (workforce role)")
+                             "leadership layer (workforce pool)")

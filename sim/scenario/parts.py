@@ -251,7 +251,7 @@ class StaffPool(Model):
     """A pool of staff in one role (e.g. the CSMs serving the enterprise tier)."""
 
     name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
-    """Pool name (lower-case identifier), used as `role` in the workforce table."""
+    """Pool name (lower-case identifier), used as `pool` in the workforce table."""
     role: Literal["csm", "implementation", "support", "renewals", "cs_ops", "leader"]
     """What the pool does (§7)."""
     tiers: tuple[str, ...] = ()

@@ -63,4 +63,4 @@ def _lend(world: WorkRun, borrower: OnboardingDesk, lender: OnboardingDesk,
     customer = borrower.grant_next(person)
     if customer is not None:  # None: it churned this instant
         world.record("borrowed", customer, person.id, int(world.book.tier[customer]),
-                     float(borrower.pool.index), lender.pool.index)
+                     lender.pool.index, from_pool=borrower.pool.index)

@@ -30,7 +30,7 @@ def churn(world: WorkRun, customer: int, kind: str) -> None:
         world.tier_counters.add("abandoned_customers", tier)
         world.tier_counters.add("arr_abandoned", tier, float(book.acv[customer]))
     world.paying_level.change(tier, -1, world.now)
-    world.record(kind, customer, int(book.owner[customer]), tier, float(book.acv[customer]))
+    world.record(kind, customer, int(book.owner[customer]), tier, acv=float(book.acv[customer]))
     close_task(world, customer)
     release_owner(world, customer)
     process = world.journeys.pop(customer, None)
@@ -59,7 +59,7 @@ def renew(world: WorkRun, customer: int) -> bool:
     book.renewals_done[customer] += 1
     book.reset_cycle(customer)
     world.record("renewal", customer, tier=int(book.tier[customer]),
-                 amount=float(book.acv[customer]))
+                 acv=float(book.acv[customer]))
     return True
 
 
@@ -81,7 +81,7 @@ def _change_contract(world: WorkRun, customer: int, slot: int, lift: float) -> N
         return
     book.acv[customer] = new
     world.tier_counters.add(counter, tier, abs(new - old))
-    world.record(kind, customer, tier=tier, amount=float(new - old))
+    world.record(kind, customer, tier=tier, acv_change=float(new - old))
     _migrate(world, customer, tier, world.tiers.tier_of(new))
     acv_changed(world, customer, old, new)
 
@@ -103,7 +103,7 @@ def _migrate(world: WorkRun, customer: int, old_tier: int, new_tier: int) -> Non
         world.waiting_level.change(new_tier, +1, world.now)
     old_pool = csm_pool_for(world, customer)
     book.tier[customer] = new_tier
-    world.record("migration", customer, tier=new_tier, amount=float(old_tier))
+    world.record("migration", customer, tier=new_tier, from_tier=old_tier)
     if book.state[customer] == ACTIVE:
         interval = world.touch_interval(customer)
         book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
@@ -121,4 +121,4 @@ def acv_changed(world: WorkRun, customer: int, old: int, new: int) -> None:
     book = world.book
     if book.owner[customer] < 0 and book.state[customer] == ACTIVE:
         assign_owner(world, customer)
-    engine.fire(customer, "dedicated_csm", float(new), int(book.owner[customer]))
+    engine.fire(customer, "dedicated_csm", "acv", float(new), int(book.owner[customer]))

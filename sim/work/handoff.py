@@ -49,5 +49,5 @@ def _take_over(world: WorkRun, customer: int, onboarder: Person) -> None:
     assign_owner(world, customer)
     pool = csm_pool_for(world, customer)
     world.record("handoff", customer, int(world.book.owner[customer]),
-                 int(world.book.tier[customer]), float(onboarder.id),
-                 pool.index if pool is not None else -1)
+                 int(world.book.tier[customer]), pool.index if pool is not None else -1,
+                 onboarder=onboarder.id)

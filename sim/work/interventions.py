@@ -149,4 +149,4 @@ def complete(engine: TriggerEngine, item: Intervention, person: Person, day: flo
         world.tier_counters.add("outreach_done", tier)
         world.tier_counters.add("trigger_response_days_sum", tier, days)
     world.record("outreach" if item.risk else "expansion_handoff", customer, person.id, tier,
-                 days, person.pool.index)
+                 person.pool.index, wait_days=days)

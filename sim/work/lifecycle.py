@@ -59,7 +59,7 @@ def _sign(world: WorkRun, customer: int) -> None:
     if book.arrival_day[customer] > 0:
         world.tier_counters.add("new_customers", tier)
         world.tier_counters.add("arr_new", tier, float(book.acv[customer]))
-        world.record("arrival", customer, tier=tier, amount=float(book.acv[customer]))
+        world.record("arrival", customer, tier=tier, acv=float(book.acv[customer]))
     world.journeys[customer] = world.env.process(journey(world, customer))
     world.env.process(renewal_cycle(world, customer))
 
@@ -92,7 +92,7 @@ def go_live(world: WorkRun, customer: int, onboarder: Person | None) -> None:
     tier = int(world.book.tier[customer])
     world.tier_counters.add("go_lives", tier)
     world.record("go_live", customer, onboarder.id if onboarder else -1, tier,
-                 world.now - world.book.arrival_day[customer])
+                 wait_days=world.now - world.book.arrival_day[customer])
     _activate(world, customer)
     hand_to_csm(world, customer, onboarder)
 

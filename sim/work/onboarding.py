@@ -184,4 +184,4 @@ def _record_start(world: CustomerRun, customer: int) -> None:
     tier = int(book.tier[customer])
     world.tier_counters.add("onboarding_starts", tier)
     world.tier_counters.add("onboarding_wait_sum", tier, wait)
-    world.record("onboarding_start", customer, tier=tier, amount=wait)
+    world.record("onboarding_start", customer, tier=tier, wait_days=wait)

@@ -65,7 +65,7 @@ def transfer(world: WorkRun, person: Person, target: Pool) -> None:
     add_member(world, target, person)
     world.pool_counters.add("transfers_out", source.index)
     world.pool_counters.add("transfers_in", target.index)
-    world.record("transfer", staff=person.id, amount=float(source.index), pool=target.index)
+    world.record("transfer", staff=person.id, pool=target.index, from_pool=source.index)
     _dispatch(world, target)
 
 
@@ -80,7 +80,7 @@ def open_requisition(world: WorkRun, pool: Pool, metric: float = 0.0) -> bool:
     Args:
         world: the run.
         pool: the pool to hire into.
-        metric: what triggered it, recorded as the event's amount (0: plan or backfill).
+        metric: what triggered it, recorded as the event's ``metric`` (0: plan or backfill).
 
     Returns:
         Whether the requisition opened (the budget cap may block it).
@@ -88,7 +88,7 @@ def open_requisition(world: WorkRun, pool: Pool, metric: float = 0.0) -> bool:
     if not within_budget(world, pool):
         return False
     pool.open_requisitions += 1
-    world.record("requisition", pool=pool.index, amount=metric)
+    world.record("requisition", pool=pool.index, metric=metric)
     world.env.process(_hire_after_lead_time(world, pool))
     return True
 
@@ -124,7 +124,7 @@ def depart(world: WorkRun, person: Person) -> None:
     person.active = False
     remove_member(world, pool, person)
     world.pool_counters.add("departures", pool.index)
-    world.record("departure", staff=person.id, amount=person.burnout, pool=pool.index)
+    world.record("departure", staff=person.id, pool=pool.index, burnout=person.burnout)
     for account in np.flatnonzero(world.book.owner == person.id):
         reassign(world, int(account))
     for customer in sorted(person.renewal_tasks):
