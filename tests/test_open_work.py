@@ -63,7 +63,9 @@ def missed(world: PolicyRun) -> int:
     return int(world.book.renewals_missed.sum())
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+# Seeds whose day-0 book puts more than two weeks of work on the leaver (asserted below; on
+# seed 1 the first 90 days happen to hold few renewals).
+@pytest.mark.parametrize("seed", [3, 4])
 def test_a_leavers_open_work_is_done_by_colleagues_and_no_renewal_is_missed(seed: int) -> None:
     """One of two specialists leaves on day 1 with a share of the day-0 work; the backfill
     arrives 30 days later. The survivor alone cannot keep up (the vacancy builds a backlog and

@@ -201,8 +201,11 @@ def test_each_regional_pool_touches_its_own_customers() -> None:
     data["staff"] = {"base_attrition_per_year": 0.0}
     for pool in data["pools"]:
         if pool["role"] == "csm":
-            pool["headcount"] = 6
-    series = run(parse_scenario(data), 7).timeseries
+            pool["headcount"] = 8
+    result = run(parse_scenario(data), 7)
+    csm = result.workforce[result.workforce.role.str.startswith("csm")]
+    assert csm.utilisation_max.max() < 1.0  # the premise: hours to spare every week
+    series = result.timeseries
     everyone = series[series.tier == "all"]
     assert everyone.touches_due.sum() > 1000
     assert everyone.touches_missed.sum() == 0

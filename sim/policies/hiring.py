@@ -73,6 +73,11 @@ class Reading:
     """No target below this load (the first CS Ops hire)."""
     floor: int = 0
     """No target below this headcount (support: one more than on staff while SLAs slip)."""
+    backlog: float = 0.0
+    """The part of ``load`` that is work already queued (support: the open tickets spread over
+    the backlog-clear weeks). The proactive policy extrapolates the trend of the rest (the rate
+    at which work arrives) and adds this part as it is: a backlog is cleared once, it does not
+    grow with the book."""
 
     def target(self, load: float) -> int:
         """The smallest headcount whose metric at this load is at or below the threshold."""
@@ -92,7 +97,7 @@ class TriggerState:
     """What the review remembers about one pool between reviews."""
 
     history: deque[tuple[float, float]] = field(default_factory=deque)
-    """(day, load) at past reviews within the trend window."""
+    """(day, load arriving, without any backlog) at past reviews within the trend window."""
     read_since: float | None = None
     """The first review of the current unbroken run of readings of an existing team."""
     exceeded_since: float | None = None
@@ -132,15 +137,17 @@ def review_pool(world: WorkRun, pool: Pool, state: TriggerState) -> None:
     history = state.history
     while history and history[0][0] < now - hiring.trend_window_days - TOLERANCE:
         history.popleft()
+    rate = reading.load - reading.backlog
     if hiring.policy == "proactive":
         trended = now - state.read_since >= hiring.trend_window_days - TOLERANCE
-        load = forecast(history, now, reading.load, hiring.lead_time_days) if trended \
-            else reading.load
+        load = reading.load
+        if trended:
+            load = forecast(history, now, rate, hiring.lead_time_days) + reading.backlog
         due = True
     else:
         load, due = reading.load, reactive_due(state, reading, len(pool.members), now,
                                                hiring.reactive_delay_days)
-    history.append((now, reading.load))
+    history.append((now, rate))
     if due:
         hire_up_to(world, pool, reading, load)
 
@@ -223,15 +230,20 @@ def _support_reading(world: WorkRun, pool: Pool, state: TriggerState) -> Reading
         return None
     weeks, counted = window[0] / WEEK_DAYS, window[1]
     trigger = pool.spec.hiring_trigger
-    clear_weeks = world.scenario.support.backlog_clear_weeks
+    # A hire opened now starts after the lead time: the backlog it is for is spread over the
+    # lead time as well as the backlog-clear weeks, so that a backlog that piles up while the
+    # hires are on the way does not become a permanent team sized to clear it in two weeks.
+    clear_weeks = (world.scenario.support.backlog_clear_weeks
+                   + world.scenario.hiring.lead_time_days / WEEK_DAYS)
     floor = len(pool.members) + 1 if slas_slipping(counted, trigger) else 0
     per_day = trigger.optional("tickets_per_engineer_day")
     if per_day is not None:
-        tickets = counted.tickets / weeks + len(queue.hours) / clear_weeks
-        return Reading(tickets / WORKING_DAYS_PER_WEEK, 1.0, per_day, floor=floor)
-    hours = counted.hours / weeks + queue.outstanding_hours() / clear_weeks
-    return Reading(hours, productive_week_hours(pool), trigger.threshold("target_utilisation"),
-                   floor=floor)
+        backlog = len(queue.hours) / clear_weeks / WORKING_DAYS_PER_WEEK
+        rate = counted.tickets / weeks / WORKING_DAYS_PER_WEEK
+        return Reading(rate + backlog, 1.0, per_day, floor=floor, backlog=backlog)
+    backlog = queue.outstanding_hours() / clear_weeks
+    return Reading(counted.hours / weeks + backlog, productive_week_hours(pool),
+                   trigger.threshold("target_utilisation"), floor=floor, backlog=backlog)
 
 
 def over_rate_window(past: deque[tuple[float, SupportTallies]], now: float,

@@ -6,6 +6,8 @@ in page order (with those of ``run_economics`` and ``run_story``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -45,8 +47,12 @@ def headline(source: RunSource) -> Section:
              "grr_ttm_last"),
         Card("NRR, last 12 months", percent(row["nrr_ttm_last"]), "net revenue retention",
              "nrr_ttm_last"),
-        Card("Peak onboarding backlog", f"{number(row['onboarding_backlog_weeks_peak'])} weeks",
-             f"{count(row['onboarding_backlog_peak'])} customers waiting at the peak",
+        Card("Peak onboarding backlog",
+             "∞ weeks" if math.isinf(row["onboarding_backlog_weeks_peak"])
+             else f"{number(row['onboarding_backlog_weeks_peak'])} weeks",
+             f"{count(row['onboarding_backlog_peak'])} customers waiting at the peak"
+             + (" (for a while nobody could onboard them)"
+                if math.isinf(row["onboarding_backlog_weeks_peak"]) else ""),
              "onboarding_backlog_weeks_peak"),
         Card("CS cost % of mean ARR, last 12 months",
              percent(row["cs_cost_pct_arr_ttm"], scale=1.0),

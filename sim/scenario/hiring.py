@@ -71,18 +71,19 @@ class HiringTrigger(Model):
     above which to hire (default 3, §7.1 "3+ month backlog")."""
     target_utilisation: float | None = Field(None, gt=0, le=1)
     """support and renewals pools: share of the team's productive hours (after admin) that the
-    modelled work may fill before the policy hires (default 0.8; plausible 0.7-0.9; assumption:
-    a queue's waits grow steeply as its servers approach full load). Support work: the hours of
-    the tickets routed to the pool per week over `hiring.rate_window_days` plus its open ticket
-    hours spread over `support.backlog_clear_weeks`; renewals work: the renewal hours due in the
-    next 12 months that are routed to the pool. With the default hours that is ~3.6 tickets
-    per engineer per working day, and 355 low-touch or 89 high-touch renewals per specialist a
-    year (derivation in docs/hiring.md)."""
+    modelled work may fill before the policy hires (default 0.8; plausible 0.7-0.9; assumption: a
+    queue's waits grow steeply as its servers approach full load). Support work: the hours of the
+    tickets routed to the pool per week over `hiring.rate_window_days` plus its open ticket hours
+    spread over `support.backlog_clear_weeks` and the lead time (a hire opened now arrives after
+    it); the proactive trend is taken of the first part only; renewals work: the renewal hours due
+    in the next 12 months that are routed to the pool. With the default hours that is ~3.6 tickets
+    per engineer per working day, and 355 low-touch or 89 high-touch renewals per specialist a year
+    (derivation in docs/hiring.md)."""
     tickets_per_engineer_day: float | None = Field(None, gt=0)
-    """support pools: if set, the volume is read in tickets instead of hours: tickets routed to
-    the pool per engineer per working day (5 a week) over `hiring.rate_window_days`, plus its
-    open tickets spread over `support.backlog_clear_weeks`, above which to hire (§7.1 gives
-    20-30, a figure for quick tickets; at the default 1.5 hours a ticket an engineer fills at
+    """support pools: if set, the volume is read in tickets instead of hours: tickets routed to the
+    pool per engineer per working day (5 a week) over `hiring.rate_window_days`, plus its open
+    tickets spread over `support.backlog_clear_weeks` and the lead time, above which to hire (§7.1
+    gives 20-30, a figure for quick tickets; at the default 1.5 hours a ticket an engineer fills at
     ~4.5). Unset: hours against `target_utilisation`."""
     sla_breach_share: float | None = Field(None, gt=0, le=1)
     """support pools: SLA breaches the pool's queue caused in the last `hiring.rate_window_days`
