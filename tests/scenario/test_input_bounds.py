@@ -141,7 +141,7 @@ def test_nan_and_infinity_are_refused(base_scenario: dict, path: str, value: flo
 @pytest.mark.parametrize("value", [float("nan"), float("inf")])
 def test_a_nan_strategy_threshold_is_refused(value: float) -> None:
     """It used to disable its rule silently (no comparison with NaN is ever true)."""
-    shipped = Path(__file__).resolve().parents[1] / "scenarios/strategies/specialise_at_150.yaml"
+    shipped = Path(__file__).resolve().parents[2] / "scenarios/strategies/specialise_at_150.yaml"
     data = yaml.safe_load(shipped.read_text())
     data["strategies"]["rules"][0]["when"]["at_least"] = value
     assert "strategies.rules[0].when.at_least" in _error(data)
@@ -260,7 +260,7 @@ def test_a_run_over_a_work_ceiling_is_refused_unless_allowed(base_scenario: dict
 
 
 def test_the_shipped_scenarios_are_within_the_ceilings() -> None:
-    for path in sorted(Path(__file__).resolve().parents[1].glob("scenarios/**/*.yaml")):
+    for path in sorted(Path(__file__).resolve().parents[2].glob("scenarios/**/*.yaml")):
         check_work(load_scenario(path), str(path))
 
 

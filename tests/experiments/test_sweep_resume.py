@@ -19,7 +19,7 @@ from sim.cli import main
 from sim.experiments import read_replicates, read_timeseries, sweep
 from sim.scenario.schema import load_scenario
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REPLICATIONS = 20
 VARY = "pools.csm_mid.headcount=1,2"
 PATIENCE_SECONDS = 180

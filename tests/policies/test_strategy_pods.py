@@ -23,7 +23,7 @@ from sim.policies.run import PolicyRun
 from sim.scenario.schema import Scenario
 from sim.work import staffing
 
-SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "strategies" / "pods_at_400.yaml"
+SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "strategies" / "pods_at_400.yaml"
 SEEDS = (1, 2)
 
 

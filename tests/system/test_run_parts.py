@@ -13,7 +13,7 @@ from pathlib import Path
 from sim import load_scenario
 from sim.model import assemble, simulate, wire
 
-SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "strategies" / "pods_at_400.yaml"
+SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "strategies" / "pods_at_400.yaml"
 
 
 def test_every_part_is_built_before_the_run_and_none_is_added_while_it_runs() -> None:

@@ -20,7 +20,7 @@ from sim.experiments.optimise import optimise
 from sim.experiments.store import read_replicates
 from sim.scenario.schema import Scenario, parse_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LEVERS = ["pools.csm_mid.headcount=0..15", "pools.implementation.headcount=0..10"]
 OPTIONS = {"minimise": "total_cost", "require": ["backlog_weeks_max<=2@0.9"], "budget": 10,
            "replications": 4, "max_replications": 16, "final_replications": 16,

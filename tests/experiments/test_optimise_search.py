@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 from optimise_support import requisition_engine, separable_engine, staffing_engine
 from sweep_support import fast, write_scenario
-from test_theory import erlang_c, onboarding_only
+from theory_support import erlang_c, onboarding_only
 
 from sim.cli import main
 from sim.experiments.backends import InProcess

@@ -23,7 +23,7 @@ from sim import load_scenario, parse_scenario, run
 from sim.core.events import KIND_COLUMN, VALUE_COLUMNS
 from sim.outputs.results import RunResult
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STAGE1 = "scenarios/stage1_startup.yaml"
 
 

@@ -37,7 +37,7 @@ from sim.scenario.triggers import ExpansionTrigger
 from sim.work.interventions import held_tasks, trigger_week
 from sim.work.staffing import depart
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
            "csm_change": 1.0, "missed_renewal": 1.0}
 RISK_KINDS = ("usage_drop", "inactivity")

@@ -18,7 +18,7 @@ from sim.advisor import AdviceRequest, advise, cs_budget, scenario_facts
 from sim.advisor.affordability import MODEL_COSTS
 from sim.scenario.schema import load_scenario, parse_scenario
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 UNSTATED_COUNTS = (50, 300, 800)
 
 # (id: the example and where it is, the inputs it states, the sources' answer)

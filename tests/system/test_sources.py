@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "docs" / "sources.md"
 SCANNED_FOLDERS = ("sim", "scenarios", "docs", "benchmarks", "tests")
 SCANNED_FILES = ("README.md", "pyproject.toml")

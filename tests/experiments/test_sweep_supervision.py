@@ -20,7 +20,7 @@ from sim.experiments.api import sweep
 from sim.experiments.supervision import process_alive
 from sim.scenario.schema import parse_scenario
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
 GRACE_SECONDS = 15.0
 

@@ -15,7 +15,7 @@ from sweep_support import fast, write_scenario
 from sim.cli import main
 from sim.version import __version__
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NARROW = {"COLUMNS": "80", "LINES": "50"}
 
 

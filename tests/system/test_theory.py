@@ -11,38 +11,11 @@ import math
 import numpy as np
 import pytest
 from scipy import integrate, special, stats
+from theory_support import NEUTRAL, STEADY_STAFF, erlang_c, onboarding_only
 
 from sim import parse_scenario, run
 from sim.core.streams import Streams
 from sim.customers.book import _draw_signings
-
-NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
-           "csm_change": 1.0, "missed_renewal": 1.0}
-STEADY_STAFF = {"burnout_gain_per_week": 0.0, "base_attrition_per_year": 0.0}
-
-
-def erlang_c(servers: int, offered_load: float) -> float:
-    """Probability that an arrival waits in an M/M/c queue (offered load a = λ/μ)."""
-    top = offered_load**servers / math.factorial(servers) * servers / (servers - offered_load)
-    bottom = sum(offered_load**k / math.factorial(k) for k in range(servers)) + top
-    return top / bottom
-
-
-def onboarding_only(slots: int, mean_days: float, per_month: float, months: int) -> dict:
-    exponential = {"kind": "exponential", "mean": mean_days}
-    return {
-        "name": "mmc", "horizon_months": months, "org_model": "specialist",
-        "tiers": [{"name": "all_customers", "acv_min": 0, "acv": {"kind": "fixed", "value": 5000},
-                   "touch_model": "tech", "mix": 1.0, "tickets_per_month": 0.0,
-                   "human_onboarding_share": 1.0, "churn": {"alpha": 1.0, "beta": 5.0}}],
-        "growth": {"arrivals": [{"from_month": 0, "customers_per_month": per_month}]},
-        "pools": [{"name": "implementation", "role": "implementation", "annual_cost": 100000,
-                   "headcount": 1, "onboarding_slots": slots}],
-        "onboarding": {"durations": {"low": exponential, "medium": exponential,
-                                     "high": exponential},
-                       "abandonment": {"enabled": False}},
-        "staff": STEADY_STAFF, "service_effects": NEUTRAL,
-    }
 
 
 @pytest.mark.statistical

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sim.scenario.reference import with_reference
 
-REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "reference.md"
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference.md"
 
 
 def test_reference_matches_the_schema() -> None:

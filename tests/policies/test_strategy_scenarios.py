@@ -10,7 +10,7 @@ import yaml
 from sim import load_scenario, parse_scenario, run
 from sim.scenario.schema import Scenario
 
-FOLDER = Path(__file__).resolve().parents[1] / "scenarios" / "strategies"
+FOLDER = Path(__file__).resolve().parents[2] / "scenarios" / "strategies"
 FILES = sorted(FOLDER.glob("*.yaml"))
 COMMON = ("horizon_months", "output_period", "tiers", "growth")
 

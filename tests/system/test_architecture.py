@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SIM = ROOT / "sim"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 MAX_LINES = 400
@@ -182,3 +182,14 @@ def _defined(name: str, module: str | None) -> bool:
                 (alias.asname or alias.name) == top for alias in node.names):
             return True
     return False
+
+
+def test_the_tests_mirror_the_packages() -> None:
+    """Each test module sits in the folder of the package it tests (``tests/org/`` for
+    ``sim/org``), or in ``tests/system/`` for whole-run checks (theory, invariants,
+    reproducibility, monotonicity); shared helpers are ``*_support.py`` at the top."""
+    tests = ROOT / "tests"
+    packages = {path.parent.name for path in SIM.glob("*/__init__.py")} | {"system"}
+    folders = {path.parent.name for path in tests.glob("*/test_*.py")}
+    assert folders <= packages, folders - packages
+    assert sorted(path.name for path in tests.glob("test_*.py")) == []

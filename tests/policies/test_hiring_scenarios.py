@@ -26,7 +26,7 @@ from sim.outputs.results import RunResult
 from sim.scenario.hiring import TRIGGER_DEFAULTS
 from sim.scenario.schema import TICKET_LEVELS, Scenario
 
-STRATEGIES = Path(__file__).resolve().parents[1] / "scenarios" / "strategies"
+STRATEGIES = Path(__file__).resolve().parents[2] / "scenarios" / "strategies"
 SEEDS = (1, 2, 3)
 HEADCOUNT_SEEDS = tuple(range(1, 11))
 

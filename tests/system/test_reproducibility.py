@@ -19,7 +19,7 @@ import pytest
 
 from sim import RunResult, parse_scenario, run
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CUSTOMER_DRAWS = ["customer", "arrival_day", "initial_book", "initial_tier", "acv_initial",
                   "theta", "complexity", "human_onboarding"]
 

@@ -15,7 +15,7 @@ from sim.advisor.facts import expected_arrivals
 from sim.cli import main
 from sim.scenario.schema import ArrivalStep, load_scenario, parse_scenario
 
-SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").rglob("*.yaml"))
+SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").rglob("*.yaml"))
 LABELS = ("ACV", "complexity", "segment", "margin", "competition", "growth stage")
 
 

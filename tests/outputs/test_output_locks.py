@@ -24,7 +24,7 @@ from sim.experiments.store import REPLICATES, TIMESERIES, read_replicates, read_
 from sim.outputs.locks import LockedError, lock_path, output_lock
 from sim.scenario.schema import parse_scenario
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
 HOLD = ("import sys, time\nfrom sim.outputs.locks import output_lock\n"
         "with output_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(60)\n")

@@ -22,7 +22,7 @@ from sim.model import build
 from sim.outputs.columns import TABLE_COLUMNS, column_names, with_outputs_reference
 from sim.outputs.tables import events_table
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUTPUTS = ROOT / "docs" / "outputs.md"
 MISSING = {"float": np.nan, "int": -1, "tier": "", "pool": ""}
 
