@@ -75,7 +75,7 @@ def test_every_pool_with_work_does_hours() -> None:
     scenario = scenario.model_copy(update={"horizon_months": 3})
     assert {pool.role for pool in scenario.pools} == set(ROLES)
     workforce = run(scenario, seed=1).workforce
-    worked = workforce.groupby("role")["hours_worked"].sum()
+    worked = workforce.groupby("pool")["hours_worked"].sum()
     for pool in scenario.pools:
         assert worked[pool.name] > 0, f"{pool.name} ({pool.role}) did no work"
 
@@ -85,7 +85,7 @@ def test_support_work_is_counted_in_the_week_it_is_done(base_scenario: dict) -> 
     base_scenario.update(horizon_months=1, output_period="weekly")
     base_scenario["tiers"][1]["tickets_per_month"] = 8.0
     workforce = run(parse_scenario(base_scenario), seed=2).workforce
-    support = workforce[(workforce["role"] == "support") & (workforce["day"] <= 28)]
+    support = workforce[(workforce["pool"] == "support") & (workforce["day"] <= 28)]
     assert len(support) == 4  # the four whole weeks of the month
     assert (support["hours_worked"] > 0).all()
 
