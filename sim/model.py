@@ -30,6 +30,7 @@ from sim.scenario.schema import Scenario
 from sim.version import __version__
 from sim.work.borrowing import enable_borrowing
 from sim.work.lifecycle import arrivals, open_book
+from sim.work.roles import role_of
 from sim.work.staffing import staff_up
 from sim.work.support import draw_ticket_candidates
 from sim.work.week import weekly_accounting
@@ -137,7 +138,8 @@ def wire(world: PolicyRun) -> None:
     env.process(world.support.run())
     env.process(review(world))
     for pool in world.pools:
-        env.process(weekly_accounting(world, pool))
+        row = role_of(pool)
+        env.process(weekly_accounting(world, pool, row.week, row.week_at_end))
     if scenario.hiring.policy != "fixed":
         env.process(hiring_review(world))
 

@@ -35,7 +35,7 @@ from sim.advisor.choice import (
 from sim.advisor.facts import ScenarioFacts, scenario_facts
 from sim.advisor.render import advice_dict, advice_json, advice_text
 from sim.advisor.scoring import COMPETITIONS, SEGMENTS, STAGE_NAMES
-from sim.scenario.schema import COMPLEXITIES
+from sim.scenario.vocabulary import COMPLEXITIES
 
 __all__ = ["AFFORDABILITY_RULE", "COMPETITIONS", "COMPLEXITIES", "DEFAULT_COMPETITION",
            "DEFAULT_MARGIN", "FACTORS", "MODEL_COSTS", "SEGMENTS", "SPREAD_RULE", "STAGE_NAMES",

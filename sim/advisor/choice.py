@@ -35,7 +35,7 @@ from sim.advisor.affordability import (
     afford,
 )
 from sim.advisor.scoring import DEDICATED_CSM_ACV, HIGH_TOUCH_ACV, LOW_TOUCH_ACV, score_acv
-from sim.scenario.parts import SHARE_TOLERANCE
+from sim.scenario.base import SHARE_TOLERANCE
 
 MIN_SCORE, MAX_SCORE = 1, 5
 """Each factor scores 1–5 (§11.2)."""

@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.advisor.scoring import SEGMENTS, Segment, segment_of_acv
-from sim.scenario.schema import COMPLEXITIES, ArrivalStep, Scenario
+from sim.scenario.schema import ArrivalStep, Scenario
+from sim.scenario.vocabulary import COMPLEXITIES
 
 SEGMENT_BY_TIER_NAME: dict[str, Segment] = {
     "smb": "smb", "mid": "mid-market", "mid_market": "mid-market",

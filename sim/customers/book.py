@@ -15,7 +15,8 @@ import numpy as np
 
 from sim.core.calendar import MONTH_DAYS, YEAR_DAYS
 from sim.core.streams import Streams
-from sim.scenario.schema import COMPLEXITIES, Scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.vocabulary import COMPLEXITIES
 
 PENDING, WAITING, ONBOARDING, ACTIVE, CHURNED = range(5)
 STATE_NAMES = ("pending", "waiting", "onboarding", "active", "churned")

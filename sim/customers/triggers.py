@@ -21,8 +21,8 @@ import simpy
 from sim.core.context import RunContext
 from sim.customers.book import ACTIVE, CustomerBook
 from sim.customers.usage import Signals, UsageWalk
-from sim.scenario.parts import RenewalChange
 from sim.scenario.schema import Scenario
+from sim.scenario.tiers import RenewalChange
 from sim.scenario.triggers import ExpansionTrigger
 
 

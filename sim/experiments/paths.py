@@ -22,8 +22,8 @@ from pydantic import BaseModel
 
 from sim.core.errors import short_repr
 from sim.scenario.base import type_options
-from sim.scenario.parts import TOUCH_DEPENDENT
 from sim.scenario.schema import Scenario
+from sim.scenario.tiers import TOUCH_DEPENDENT
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
 Key = str | int

@@ -19,6 +19,7 @@ from sim.core.calendar import YEAR_DAYS
 from sim.org.costs import other_costs
 from sim.org.pools import Pool
 from sim.org.run import OrgRun
+from sim.scenario.vocabulary import CSM
 
 
 def within_budget(world: OrgRun, pool: Pool) -> bool:
@@ -71,5 +72,5 @@ def headcount_cost_pct_arr(world: OrgRun, headcounts: Sequence[int]) -> float:
     """
     counted = list(zip(headcounts, world.pools, strict=True))
     staff = sum(count * pool.spec.annual_cost for count, pool in counted)
-    csms = sum(count for count, pool in counted if pool.role == "csm")
+    csms = sum(count for count, pool in counted if pool.role == CSM)
     return annual_cost_pct_arr(world, staff + world.scenario.leadership.annual_cost(csms))

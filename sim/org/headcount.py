@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sim.org.pools import Person, Pool
 from sim.org.run import OrgRun
+from sim.scenario.vocabulary import CSM
 
 
 def new_person(world: OrgRun, pool: Pool, hired_day: float) -> Person:
@@ -24,7 +25,7 @@ def add_member(world: OrgRun, pool: Pool, person: Person) -> None:
     pool.members.append(person)
     pool.changes += 1
     world.headcount_level.change(pool.index, +1, world.now)
-    if pool.role == "csm":
+    if pool.role == CSM:
         follow_csm_headcount(world)
 
 
@@ -33,13 +34,13 @@ def remove_member(world: OrgRun, pool: Pool, person: Person) -> None:
     pool.members.remove(person)
     pool.changes += 1
     world.headcount_level.change(pool.index, -1, world.now)
-    if pool.role == "csm":
+    if pool.role == CSM:
         follow_csm_headcount(world)
 
 
 def csm_headcount(world: OrgRun) -> int:
     """People on staff in all CSM pools."""
-    return sum(len(pool.members) for pool in world.pools_with_role("csm"))
+    return sum(len(pool.members) for pool in world.pools_with_role(CSM))
 
 
 def follow_csm_headcount(world: OrgRun) -> None:

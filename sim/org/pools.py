@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.core.calendar import WEEK_DAYS, YEAR_DAYS
-from sim.scenario.parts import Hiring, StaffDynamics, StaffPool
 from sim.scenario.schema import Scenario
+from sim.scenario.staff import Hiring, StaffDynamics, StaffPool
+from sim.scenario.vocabulary import Role
 
 Hours = dict[int, float]
 """Hours by staff member id."""
@@ -70,7 +71,7 @@ class Pool:
         return self.spec.name
 
     @property
-    def role(self) -> str:
+    def role(self) -> Role:
         """The pool's role."""
         return self.spec.role
 

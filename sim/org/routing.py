@@ -18,6 +18,7 @@ from sim.org.pools import Person, Pool
 from sim.org.run import OrgRun
 from sim.scenario.routes import NONE, Routes, build_routes
 from sim.scenario.schema import Scenario
+from sim.scenario.vocabulary import GENERALIST, POD
 
 
 def routes_by_model(scenario: Scenario) -> dict[str, Routes]:
@@ -29,7 +30,7 @@ def routes_by_model(scenario: Scenario) -> dict[str, Routes]:
     models = [scenario.org_model, *(rule.org_model for rule in scenario.strategies.rules
                                     if rule.org_model is not None)]
     if scenario.org.allow_pod_borrowing:
-        models.append("pod")
+        models.append(POD)
     return {model: build_routes(scenario, model) for model in dict.fromkeys(models)}
 
 
@@ -88,18 +89,18 @@ def renewals_shares(world: OrgRun, pool: Pool) -> np.ndarray:
     by_region = _shared_routes(world).renewals
     region_share = np.array([1.0 / len(pools) if pool.index in pools else 0.0
                              for pools in by_region])
-    specialist = np.array([model != "generalist" for model in world.profiles.org_models])
+    specialist = np.array([model != GENERALIST for model in world.profiles.org_models])
     return region_share[book.region] * specialist[book.profile]
 
 
 def csm_renews(world: OrgRun, customer: int) -> bool:
     """Whether the customer's CSM does its renewal work (the generalist model)."""
-    return org_model_of(world, customer) == "generalist"
+    return org_model_of(world, customer) == GENERALIST
 
 
 def preferred_csm(world: OrgRun, customer: int, onboarder: Person | None) -> Person | None:
     """The CSM a customer should go to at go-live: its onboarder in the generalist model."""
-    return onboarder if org_model_of(world, customer) == "generalist" else None
+    return onboarder if org_model_of(world, customer) == GENERALIST else None
 
 
 def handoff_kind(world: OrgRun, customer: int, onboarder: Person | None) -> int:
@@ -110,11 +111,11 @@ def handoff_kind(world: OrgRun, customer: int, onboarder: Person | None) -> int:
     pod; otherwise a handoff from a specialist (including a borrowed slot of another pod).
     """
     model = org_model_of(world, customer)
-    if model == "generalist" or onboarder is None or csm_pool_for(world, customer) is None:
+    if model == GENERALIST or onboarder is None or csm_pool_for(world, customer) is None:
         return NO_HANDOFF
     routes = _shared_routes(world)
     pod = routes.pod_of_tier[world.book.tier[customer]]
-    if model == "pod" and pod != NONE and routes.pod_of_pool[onboarder.pool.index] == pod:
+    if model == POD and pod != NONE and routes.pod_of_pool[onboarder.pool.index] == pod:
         return POD_HANDOFF
     return HANDOFF
 

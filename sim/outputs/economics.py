@@ -11,7 +11,7 @@ import numpy as np
 
 from sim.core.calendar import YEAR_DAYS
 from sim.org.costs import allocate_to_tiers
-from sim.scenario.organisation import served_tiers
+from sim.scenario.routes import served_tiers
 from sim.scenario.schema import Scenario
 
 

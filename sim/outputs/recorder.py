@@ -19,6 +19,7 @@ from sim.outputs.economics import allocate_staff_cost, costs_over_time, retentio
 from sim.outputs.series_columns import WORKFORCE_ORDER
 from sim.outputs.tables import ADDITIVE, SUMS, derive_timeseries, spread_weeks
 from sim.policies.run import PolicyRun
+from sim.scenario.vocabulary import CSM
 from sim.work.desks import onboarding_backlog_weeks
 
 
@@ -153,7 +154,7 @@ class Recorder:
         totals = np.zeros(len(world.scenario.tiers) + 1)
         for tier in range(len(totals) - 1):
             totals[tier] = sum(per_pool[pool.index] for pool in csm_pools_serving(world, tier))
-        totals[-1] = sum(per_pool[pool.index] for pool in world.pools_with_role("csm"))
+        totals[-1] = sum(per_pool[pool.index] for pool in world.pools_with_role(CSM))
         return totals
 
     def _csm_headcount(self) -> np.ndarray:

@@ -12,8 +12,9 @@ from sim.core.ledger import PoolWeek
 from sim.customers.book import STATE_NAMES, CustomerBook
 from sim.outputs.series_columns import TIMESERIES_ORDER
 from sim.outputs.stages import breaking_points, stage_series
-from sim.scenario.organisation import region_names
-from sim.scenario.schema import COMPLEXITIES, Scenario
+from sim.scenario.routes import region_names
+from sim.scenario.schema import Scenario
+from sim.scenario.vocabulary import COMPLEXITIES
 
 ADDITIVE = counters.names("tier", "count")
 """Whole-number counts and dollar flows per period that add up over tiers."""

@@ -88,3 +88,26 @@ def plausible_scale(low: float, high: float, source: str = "assumption") -> dict
     ``low x value .. high x value``.
     """
     return {"plausible_scale": [low, high], "source": source}
+
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+MAX_PLAN_STEPS = 240
+"""Most steps of a staffing plan or of the arrival schedule (one a month over the longest
+horizon)."""
+SHARE_TOLERANCE = 1e-6
+
+
+def check_unique(names: list[str], what: str) -> None:
+    """Raise ``ValueError`` at the first name that repeats an earlier one in ``what``."""
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise ValueError(f"{what}[{index}].name = {name!r}: duplicate name")
+        seen.add(name)
+
+
+def check_shares(shares: dict[str, float], what: str) -> None:
+    """Raise ``ValueError`` unless the shares sum to 1."""
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"{what} = {shares}: shares must sum to 1 (they sum to {total:g})")

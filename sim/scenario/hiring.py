@@ -2,20 +2,17 @@
 
 Hiring triggers (§7.1, §8) are per pool; which one applies follows from the pool's
 role. CS Ops productivity (§7.1, §9.1) and leadership layers from spans of control (§7.3) are
-scenario sections. Cross-field rules are in ``check_hiring``.
+scenario sections. The trigger fields of each role are in ``sim.scenario.roles``; cross-field
+rules in ``sim.scenario.rules``.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
 from sim.scenario.base import MAX_HEADCOUNT, Model, plausible
-
-if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
 
 CSM_TRIGGER_DEFAULTS: dict[str, float] = {"high": 12.0, "low": 60.0}
 """Accounts per CSM above which a CSM pool hires, by the touch model of its tiers: enterprise
@@ -32,20 +29,6 @@ TRIGGER_DEFAULTS: dict[str, float] = {
 }
 """Role defaults of the other triggers (§7.1, §8, §15.3; the derivation of the
 utilisation and breach defaults is in docs/hiring.md); see ``HiringTrigger``."""
-
-ROLE_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "csm": ("accounts_per_csm",),
-    "implementation": ("backlog_months",),
-    "support": ("target_utilisation", "tickets_per_engineer_day", "sla_breach_share",
-                "first_response_hours"),
-    "renewals": ("target_utilisation", "renewals_per_specialist"),
-    "cs_ops": ("first_cs_ops_at_csms", "csms_per_cs_ops"),
-    "leader": (),
-}
-"""The trigger fields that apply to each role; leader pools are never hired by a policy."""
-ROLE_TRIGGERS_ALL: tuple[str, ...] = tuple(dict.fromkeys(name for names in ROLE_TRIGGERS.values()
-                                                         for name in names))
-"""Every trigger field."""
 
 LAYERS: tuple[str, ...] = ("team_lead", "manager", "director", "vp")
 """Leadership layers, from the first line up (§7.3)."""
@@ -213,38 +196,3 @@ class Leadership(Model):
             return 0.0
         return sum(count * cost for count, cost in zip(self.counts(csms), self.costs(),
                                                         strict=True))
-
-
-def check_hiring(scenario: Scenario) -> None:
-    """Cross-field rules of the hiring triggers and leadership; ``ValueError`` on the first."""
-    for index, pool in enumerate(scenario.pools):
-        trigger = pool.hiring_trigger
-        own = ROLE_TRIGGERS[pool.role]
-        for name in ROLE_TRIGGERS_ALL:
-            value = getattr(trigger, name)
-            if value is not None and name not in own:
-                where = " or ".join(role for role, names in ROLE_TRIGGERS.items()
-                                    if name in names)
-                raise ValueError(f"pools[{index}].hiring_trigger.{name} = {value:g}: a "
-                                 f"{pool.role} pool has no such trigger (only {where} pools)")
-        limit = trigger.max_headcount
-        if limit is not None and pool.role == "leader":
-            raise ValueError(f"pools[{index}].hiring_trigger.max_headcount = {limit}: leader "
-                             "pools have no hiring trigger")
-        if limit is not None and limit < pool.headcount:
-            raise ValueError(f"pools[{index}].hiring_trigger.max_headcount = {limit}: below the "
-                             f"pool's starting headcount ({pool.headcount})")
-    _check_leadership(scenario)
-
-
-def _check_leadership(scenario: Scenario) -> None:
-    if not scenario.leadership.derive:
-        return
-    for index, pool in enumerate(scenario.pools):
-        if pool.role == "leader":
-            raise ValueError(f"pools[{index}].role = 'leader': with leadership.derive the "
-                             "leadership layers are derived; a leader pool would count them "
-                             "twice (remove it or set leadership.derive: false)")
-        if pool.name in LAYERS:
-            raise ValueError(f"pools[{index}].name = {pool.name!r}: the name of a derived "
-                             "leadership layer (workforce pool)")

@@ -2,20 +2,14 @@
 
 The organisation model itself is ``Scenario.org_model``; this section holds what the specialist,
 pod and geographic models need beyond the staff pools. Cross-field rules are in
-``sim.scenario.org_rules``.
+``sim.scenario.rules``; who serves whom in ``sim.scenario.routes``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import Field
 
-from sim.scenario.base import MAX_NAME_LENGTH, plausible
-from sim.scenario.parts import NAME_PATTERN, Model, StaffPool
-
-if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
+from sim.scenario.base import MAX_NAME_LENGTH, NAME_PATTERN, Model, plausible
 
 
 class Pod(Model):
@@ -82,40 +76,3 @@ class Organisation(Model):
     """Geographic model: customers under contract a region needs to justify a regional team;
     the time series counts regions with a regional team below it (§9.2: at least 50+ customers
     per region)."""
-
-
-def run_org_models(scenario: Scenario) -> tuple[str, ...]:
-    """The org models a run can use: the scenario's, then those its strategies change to."""
-    models = [scenario.org_model]
-    for rule in scenario.strategies.rules:
-        if rule.org_model is not None and rule.org_model not in models:
-            models.append(rule.org_model)
-    return tuple(models)
-
-
-def pod_of_pool(scenario: Scenario, pool_name: str) -> Pod | None:
-    """The pod a pool belongs to, if any."""
-    return next((pod for pod in scenario.org.pods if pool_name in pod.pools), None)
-
-
-def served_tiers(scenario: Scenario, pool: StaffPool) -> tuple[str, ...]:
-    """Tiers a pool serves, by name.
-
-    A csm pool's tiers; an implementation pool's own `tiers`, else its pod's; () for every other
-    pool and for an implementation pool serving every tier. A pod's implementation pools onboard
-    only in the pod model (see ``sim.scenario.routes.implementation_pools``).
-    """
-    if pool.role == "csm" or pool.tiers:
-        return pool.tiers
-    pod = pod_of_pool(scenario, pool.name) if pool.role == "implementation" else None
-    return pod.tiers if pod is not None else ()
-
-
-def region_scopes(scenario: Scenario) -> list[str | None]:
-    """The region of each region index: names, or one unnamed region (None) when there are none."""
-    return [region.name for region in scenario.org.regions] or [None]
-
-
-def region_names(scenario: Scenario) -> list[str]:
-    """Region names by region index, '' for the unnamed region (for output tables)."""
-    return [scope or "" for scope in region_scopes(scenario)]

@@ -14,11 +14,24 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.scenario.organisation import pod_of_pool, region_scopes, served_tiers
-from sim.scenario.schema import TICKET_LEVELS
+from sim.scenario.roles import ROLE_FACTS
+from sim.scenario.vocabulary import (
+    CSM,
+    GENERALIST,
+    IMPLEMENTATION,
+    POD,
+    RENEWALS,
+    SUPPORT,
+    TICKET_LEVELS,
+    OrgModel,
+    Role,
+    TicketLevel,
+)
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
+    from sim.scenario.organisation import Pod
+    from sim.scenario.sections import ScenarioFields
+    from sim.scenario.staff import StaffPool
 
 NONE = -1
 
@@ -47,7 +60,7 @@ class Routes:
     pod_of_pool: np.ndarray
 
 
-def build_routes(scenario: Scenario, model: str) -> Routes:
+def build_routes(scenario: ScenarioFields, model: str) -> Routes:
     """The routing tables of a scenario's pools under one organisation model."""
     scopes = region_scopes(scenario)
     tiers = [tier.name for tier in scenario.tiers]
@@ -72,7 +85,7 @@ def _pod_indices(names: list[str], pod_members: list[tuple[str, ...]]) -> np.nda
                           NONE) for name in names], dtype=np.int64)
 
 
-def _in_scope(scenario: Scenario, role: str, scope: str | None) -> list[int]:
+def _in_scope(scenario: ScenarioFields, role: Role, scope: str | None) -> list[int]:
     return [index for index, pool in enumerate(scenario.pools)
             if pool.role == role and pool.region == scope]
 
@@ -81,26 +94,26 @@ def _regional_first(scope: str | None) -> Sequence[str | None]:
     return (scope, None) if scope is not None else (None,)
 
 
-def csm_pool_index(scenario: Scenario, tier: str, scope: str | None) -> int:
+def csm_pool_index(scenario: ScenarioFields, tier: str, scope: str | None) -> int:
     """The CSM pool owning a tier's accounts in a region: the region's own, else the global."""
     for where in _regional_first(scope):
-        for index in _in_scope(scenario, "csm", where):
+        for index in _in_scope(scenario, CSM, where):
             if tier in scenario.pools[index].tiers:
                 return index
     return NONE
 
 
-def implementation_pools(scenario: Scenario, scope: str | None, model: str) -> list[int]:
+def implementation_pools(scenario: ScenarioFields, scope: str | None, model: str) -> list[int]:
     """Implementation pools of a region scope that onboard under a model.
 
     A pod's pools onboard only in the pod model: when a strategy moves to pods, the pods'
     pools wait for the change while the other pools serve.
     """
-    return [index for index in _in_scope(scenario, "implementation", scope)
-            if model == "pod" or pod_of_pool(scenario, scenario.pools[index].name) is None]
+    return [index for index in _in_scope(scenario, IMPLEMENTATION, scope)
+            if model == POD or pod_of_pool(scenario, scenario.pools[index].name) is None]
 
 
-def implementation_pool_index(scenario: Scenario, tier: str, scope: str | None,
+def implementation_pool_index(scenario: ScenarioFields, tier: str, scope: str | None,
                               model: str) -> int:
     """The implementation pool onboarding a tier in a region under a model.
 
@@ -117,40 +130,41 @@ def implementation_pool_index(scenario: Scenario, tier: str, scope: str | None,
     return NONE
 
 
-def onboarding_pool_index(scenario: Scenario, model: str, tier: str, scope: str | None) -> int:
+def onboarding_pool_index(scenario: ScenarioFields, model: str, tier: str,
+                          scope: str | None) -> int:
     """Who onboards a tier in a region under one organisation model.
 
     Its CSMs in the generalist model (if they have onboarding slots), else its implementation
     pool.
     """
-    if model == "generalist":
+    if model == GENERALIST:
         csm = csm_pool_index(scenario, tier, scope)
         if csm != NONE and scenario.pools[csm].slots_per_person > 0:
             return csm
     return implementation_pool_index(scenario, tier, scope, model)
 
 
-def renewals_pool_indices(scenario: Scenario, scope: str | None) -> tuple[int, ...]:
+def renewals_pool_indices(scenario: ScenarioFields, scope: str | None) -> tuple[int, ...]:
     """The renewals pools serving a region: its own, else the global ones."""
     for where in _regional_first(scope):
-        pools = _in_scope(scenario, "renewals", where)
+        pools = _in_scope(scenario, RENEWALS, where)
         if pools:
             return tuple(pools)
     return ()
 
 
-def support_pool_index(scenario: Scenario, level: str, scope: str | None) -> int:
+def support_pool_index(scenario: ScenarioFields, level: str, scope: str | None) -> int:
     """The least-skilled support pool able to answer a ticket level, the region's own first."""
     rank = TICKET_LEVELS.index(level)
     for where in _regional_first(scope):
-        able = [index for index in _in_scope(scenario, "support", where)
+        able = [index for index in _in_scope(scenario, SUPPORT, where)
                 if TICKET_LEVELS.index(scenario.pools[index].skill) >= rank]
         if able:
             return min(able, key=lambda index: TICKET_LEVELS.index(scenario.pools[index].skill))
     return NONE
 
 
-def _delayed(scenario: Scenario) -> np.ndarray:
+def _delayed(scenario: ScenarioFields) -> np.ndarray:
     """(regions, pools): tickets of the region answered by the pool wait for its hours."""
     regions = scenario.org.regions
     delayed = np.zeros((max(1, len(regions)), len(scenario.pools)), dtype=bool)
@@ -158,5 +172,77 @@ def _delayed(scenario: Scenario) -> np.ndarray:
         for column, pool in enumerate(scenario.pools):
             covered = pool.region == region.name or (pool.region is None
                                                      and region.global_hours_overlap)
-            delayed[row, column] = pool.role == "support" and not covered
+            delayed[row, column] = pool.role == SUPPORT and not covered
     return delayed
+
+
+def run_org_models(scenario: ScenarioFields) -> tuple[OrgModel, ...]:
+    """The org models a run can use: the scenario's, then those its strategies change to."""
+    models: list[OrgModel] = [scenario.org_model]
+    for rule in scenario.strategies.rules:
+        if rule.org_model is not None and rule.org_model not in models:
+            models.append(rule.org_model)
+    return tuple(models)
+
+
+def pod_of_pool(scenario: ScenarioFields, pool_name: str) -> Pod | None:
+    """The pod a pool belongs to, if any."""
+    return next((pod for pod in scenario.org.pods if pool_name in pod.pools), None)
+
+
+def served_tiers(scenario: ScenarioFields, pool: StaffPool) -> tuple[str, ...]:
+    """Tiers a pool serves, by name.
+
+    A csm pool's tiers; an implementation pool's own `tiers`, else its pod's; () for every other
+    pool and for an implementation pool serving every tier. A pod's implementation pools onboard
+    only in the pod model (see ``sim.scenario.routes.implementation_pools``).
+    """
+    share = ROLE_FACTS[pool.role].cost_share
+    if share == "own_tiers" or pool.tiers:
+        return pool.tiers
+    pod = pod_of_pool(scenario, pool.name) if share == "own_or_pod_tiers" else None
+    return pod.tiers if pod is not None else ()
+
+
+def region_scopes(scenario: ScenarioFields) -> list[str | None]:
+    """The region of each region index: names, or one unnamed region (None) when there are none."""
+    return [region.name for region in scenario.org.regions] or [None]
+
+
+def region_names(scenario: ScenarioFields) -> list[str]:
+    """Region names by region index, '' for the unnamed region (for output tables)."""
+    return [scope or "" for scope in region_scopes(scenario)]
+
+
+def tier_owners(scenario: ScenarioFields) -> dict[str, str]:
+    """Tier name -> name of a CSM pool that owns it (the last listed, with regional pools).
+
+    Each tier has at most one owner per region once ``_check_pools`` has passed; rules that use
+    this run after it.
+    """
+    return {tier: pool.name for pool in scenario.pools if pool.role == CSM for tier in pool.tiers}
+
+
+def onboarded_by_person(scenario: ScenarioFields, index: int) -> str | None:
+    """Why tier ``index`` may need a person to onboard it (``path = share``), or None.
+
+    Its own share, or the share a strategy's touch change gives the customers who sign after it
+    (a new touch model brings its own, ``TouchChange.human_onboarding_share``).
+    """
+    tier = scenario.tiers[index]
+    share = tier.human_onboarding_share or 0.0
+    if share > 0:
+        return f"tiers[{index}].human_onboarding_share = {share:g}"
+    for number, rule in enumerate(scenario.strategies.rules):
+        change = rule.touch_models.get(tier.name)
+        if change is not None and change.applied("human_onboarding_share", share) > 0:
+            return (f"strategies.rules[{number}].touch_models.{tier.name}.human_onboarding_share"
+                    f" = {change.applied('human_onboarding_share', share):g}")
+    return None
+
+
+def levels_opened(scenario: ScenarioFields) -> list[TicketLevel]:
+    """Ticket levels some tier opens."""
+    return [level for level in TICKET_LEVELS
+            if any(tier.tickets_per_month > 0 and getattr(tier.ticket_mix, level) > 0
+                   for tier in scenario.tiers)]

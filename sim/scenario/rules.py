@@ -1,64 +1,61 @@
-"""Cross-field rules of a scenario, checked once when it is validated.
+"""Every cross-field rule of a scenario, checked once when it is validated.
 
-Each rule raises ``ValueError`` with ``path = value: reason`` so that the CLI can print one line.
+A rule that reads more than one field of a section, or more than one section, is here; checks
+of one field stay on the field. Each rule raises ``ValueError`` with ``path = value: reason`` so
+that the CLI can print one line. What each role may hold is read from ``sim.scenario.roles``.
 """
 
 from __future__ import annotations
 
+from itertools import product
 from typing import TYPE_CHECKING
 
-from sim.scenario.hiring import check_hiring
-from sim.scenario.org_rules import check_organisation, onboarded_by_person
-from sim.scenario.parts import check_shares, check_unique
-from sim.scenario.schema import TICKET_LEVELS
-from sim.scenario.triggers import check_triggers
+from sim.scenario.base import check_shares, check_unique
+from sim.scenario.hiring import LAYERS
+from sim.scenario.roles import ROLE_FACTS
+from sim.scenario.routes import (
+    NONE,
+    csm_pool_index,
+    implementation_pools,
+    levels_opened,
+    onboarded_by_person,
+    onboarding_pool_index,
+    region_scopes,
+    renewals_pool_indices,
+    run_org_models,
+    served_tiers,
+    support_pool_index,
+    tier_owners,
+)
+from sim.scenario.sections import check_tier_bands
+from sim.scenario.vocabulary import (
+    CSM,
+    GENERALIST,
+    GEOGRAPHIC,
+    IMPLEMENTATION,
+    LEADER,
+    POD,
+    RENEWALS,
+    SPECIALIST,
+    SUPPORT,
+    TICKET_LEVELS,
+)
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
+    from sim.scenario.sections import ScenarioFields as Scenario
 
 
 def check_scenario(scenario: Scenario) -> None:
     """Run every cross-field rule; raise ``ValueError`` on the first broken one."""
-    _check_tiers(scenario)
+    check_tier_bands(scenario.tiers)
     _check_growth(scenario)
     _check_pools(scenario)
     _check_within_horizon(scenario)
     check_organisation(scenario)
     _check_support(scenario)
     _check_strategies(scenario)
-    check_hiring(scenario)
+    _check_leadership(scenario)
     check_triggers(scenario)
-
-
-def tier_owners(scenario: Scenario) -> dict[str, str]:
-    """Tier name -> name of a CSM pool that owns it (the last listed, with regional pools).
-
-    Each tier has at most one owner per region once ``_check_pools`` has passed; rules that use
-    this run after it.
-    """
-    return {tier: pool.name for pool in scenario.pools if pool.role == "csm" for tier in pool.tiers}
-
-
-def _check_tiers(scenario: Scenario) -> None:
-    check_unique([tier.name for tier in scenario.tiers], "tiers")
-    check_shares({tier.name: tier.mix for tier in scenario.tiers}, "tiers[*].mix")
-    order = sorted(range(len(scenario.tiers)), key=lambda i: scenario.tiers[i].acv_min)
-    for previous, current in zip(order, order[1:], strict=False):
-        upper = scenario.tiers[previous].acv_max
-        lower = scenario.tiers[current].acv_min
-        if upper is None or upper > lower:
-            raise ValueError(
-                f"tiers[{current}].acv_min = {lower:g}: overlaps the band of tier "
-                f"{scenario.tiers[previous].name!r} (acv_max "
-                f"{'null' if upper is None else format(upper, 'g')})")
-        if upper < lower:
-            raise ValueError(
-                f"tiers[{current}].acv_min = {lower:g}: leaves a gap after tier "
-                f"{scenario.tiers[previous].name!r} (acv_max {upper:g})")
-    top = scenario.tiers[order[-1]]
-    if top.acv_max is not None:
-        raise ValueError(f"tiers[{order[-1]}].acv_max = {top.acv_max:g}: the highest band must "
-                         "be open-ended (null)")
 
 
 def _check_growth(scenario: Scenario) -> None:
@@ -102,7 +99,7 @@ def _check_pools(scenario: Scenario) -> None:
             if served not in names:
                 raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: unknown tier "
                                  f"{served!r}")
-            if pool.role != "csm":
+            if pool.role != CSM:
                 continue
             if (served, pool.region) in owner:
                 raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: tier {served!r} "
@@ -111,22 +108,22 @@ def _check_pools(scenario: Scenario) -> None:
     owned = {served for served, _ in owner}
     for index, tier in enumerate(scenario.tiers):
         needs_owner = (tier.touch_hours or 0) > 0 or (
-            scenario.org_model == "generalist" and (tier.renewal_hours or 0) > 0)
+            scenario.org_model == GENERALIST and (tier.renewal_hours or 0) > 0)
         if needs_owner and tier.name not in owned:
             raise ValueError(f"tiers[{index}].name = {tier.name!r}: tier has CSM work "
                              "(touch_hours or renewal_hours > 0) but no csm pool serves it")
     roles = {pool.role for pool in scenario.pools}
     renewal_work = any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers)
-    if scenario.org_model != "generalist" and renewal_work and "renewals" not in roles:
+    if scenario.org_model != GENERALIST and renewal_work and RENEWALS not in roles:
         raise ValueError(f"org_model = {scenario.org_model!r}: renewal work needs a pool with "
-                         "role 'renewals'")
+                         f"role {RENEWALS!r}")
 
 
 def _check_support(scenario: Scenario) -> None:
-    skills = [pool.skill for pool in scenario.pools if pool.role == "support"]
-    places = [(pool.skill, pool.region) for pool in scenario.pools if pool.role == "support"]
+    skills = [pool.skill for pool in scenario.pools if pool.role == SUPPORT]
+    places = [(pool.skill, pool.region) for pool in scenario.pools if pool.role == SUPPORT]
     for index, pool in enumerate(scenario.pools):
-        if pool.role == "support" and places.count((pool.skill, pool.region)) > 1:
+        if pool.role == SUPPORT and places.count((pool.skill, pool.region)) > 1:
             raise ValueError(f"pools[{index}].skill = {pool.skill!r}: one support pool per skill"
                              + (f" in region {pool.region!r}" if pool.region else ""))
     best = max((TICKET_LEVELS.index(skill) for skill in skills if skill), default=-1)
@@ -172,20 +169,230 @@ def _check_transfers(scenario: Scenario, transfer: dict[str, dict[str, int]],
             path = f"{where}.transfer.{source}" + (f".{name}" if name != source else "")
             if name not in pools:
                 raise ValueError(f"{path}: unknown pool {name!r}")
-            if pools[name].role != "implementation":
+            if pools[name].role != IMPLEMENTATION:
                 raise ValueError(f"{path}: pool {name!r} has role {pools[name].role!r}; only "
                                  "implementation staff transfer between pools")
 
 
 def _check_org_change(scenario: Scenario, org_model: str | None, where: str) -> None:
     roles = {pool.role for pool in scenario.pools}
-    if org_model not in ("specialist", "pod"):
+    if org_model not in (SPECIALIST, POD):
         return
-    if "implementation" not in roles and any(onboarded_by_person(scenario, index)
+    if IMPLEMENTATION not in roles and any(onboarded_by_person(scenario, index)
                                              for index in range(len(scenario.tiers))):
         raise ValueError(f"{where}.org_model = {org_model!r}: human onboarding needs a pool "
-                         "with role 'implementation' (it may start with headcount 0 and be "
+                         f"with role {IMPLEMENTATION!r} (it may start with headcount 0 and be "
                          "hired)")
-    if "renewals" not in roles and any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers):
+    if RENEWALS not in roles and any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers):
         raise ValueError(f"{where}.org_model = {org_model!r}: renewal work needs a pool with "
-                         "role 'renewals' (it may start with headcount 0 and be hired)")
+                         f"role {RENEWALS!r} (it may start with headcount 0 and be hired)")
+
+
+def check_organisation(scenario: Scenario) -> None:
+    """Run every organisation rule; raise ``ValueError`` on the first broken one."""
+    _check_sections(scenario)
+    _check_regions(scenario)
+    _check_pods(scenario)
+    _check_implementation_pools(scenario)
+    _check_onboarding_cover(scenario)
+    _check_regional_cover(scenario)
+
+
+def _check_sections(scenario: Scenario) -> None:
+    """Pods belong to the pod model and regions to the geographic model, and they need them.
+
+    The pod model may be the scenario's or one a strategy changes to; regions exist only in a
+    scenario whose model is geographic.
+    """
+    model, org = scenario.org_model, scenario.org
+    models = run_org_models(scenario)
+    if POD in models and not org.pods:
+        where = ("org_model" if model == POD else
+                 next(f"strategies.rules[{index}].org_model"
+                      for index, rule in enumerate(scenario.strategies.rules)
+                      if rule.org_model == POD))
+        raise ValueError(f"{where} = {POD!r}: needs org.pods")
+    if org.pods and POD not in models:
+        raise ValueError(f"org.pods: used by the pod model only (org_model = {model!r} and no "
+                         f"strategy changes to {POD!r})")
+    if model == GEOGRAPHIC and not org.regions:
+        raise ValueError(f"org_model = {GEOGRAPHIC!r}: needs org.regions")
+    if org.regions and model != GEOGRAPHIC:
+        raise ValueError(f"org.regions: used by the geographic model only (org_model = "
+                         f"{model!r})")
+    if org.allow_pod_borrowing and POD not in models:
+        raise ValueError(f"org.allow_pod_borrowing = True: only the pod model has pods "
+                         f"(org_model = {model!r})")
+
+
+def _check_regions(scenario: Scenario) -> None:
+    regions = scenario.org.regions
+    names = [region.name for region in regions]
+    check_unique(names, "org.regions")
+    if regions:
+        check_shares({region.name: region.share for region in regions}, "org.regions[*].share")
+    for index, pool in enumerate(scenario.pools):
+        if pool.region is not None and pool.region not in names:
+            known = f"regions: {names}" if names else "no org.regions"
+            raise ValueError(f"pools[{index}].region = {pool.region!r}: unknown region ({known})")
+
+
+def _check_pods(scenario: Scenario) -> None:
+    pods = scenario.org.pods
+    tiers = {tier.name for tier in scenario.tiers}
+    pools = {pool.name: pool for pool in scenario.pools}
+    tier_pod: dict[str, str] = {}
+    pool_pod: dict[str, str] = {}
+    check_unique([pod.name for pod in pods], "org.pods")
+    for index, pod in enumerate(pods):
+        _claim(pod.tiers, tiers, tier_pod, pod.name, f"org.pods[{index}].tiers", "tier")
+        _claim(pod.pools, set(pools), pool_pod, pod.name, f"org.pods[{index}].pools", "pool")
+        for name in pod.pools:
+            if not ROLE_FACTS[pools[name].role].in_pods:
+                raise ValueError(
+                    f"org.pods[{index}].pools = {list(pod.pools)}: pool {name!r} has role "
+                    f"{pools[name].role!r}; a pod holds csm and implementation pools (renewals, "
+                    "support, CS Ops and leaders are shared services outside pods)")
+    for index, pool in enumerate(scenario.pools):
+        _check_pod_member(scenario, index, pool_pod.get(pool.name), tier_pod)
+
+
+def _claim(names: tuple[str, ...], known: set[str], owner: dict[str, str], pod: str, path: str,
+           what: str) -> None:
+    """Give each named tier or pool to a pod: it must exist and belong to no other pod."""
+    for name in names:
+        if name not in known:
+            raise ValueError(f"{path} = {list(names)}: unknown {what} {name!r}")
+        if name in owner:
+            raise ValueError(f"{path} = {list(names)}: {what} {name!r} is already in pod "
+                             f"{owner[name]!r}")
+        owner[name] = pod
+
+
+def _check_pod_member(scenario: Scenario, index: int, pod: str | None,
+                      tier_pod: dict[str, str]) -> None:
+    """A pod's pools serve its tiers; in the pod model every csm and implementation pool has a pod.
+
+    When a strategy changes to pods, pools outside them serve until the change.
+    """
+    pool = scenario.pools[index]
+    if not ROLE_FACTS[pool.role].in_pods:
+        return
+    if pod is None:
+        if scenario.org_model == POD:
+            raise ValueError(f"pools[{index}].name = {pool.name!r}: in the pod model every csm "
+                             "and implementation pool belongs to a pod (org.pods[*].pools)")
+        return
+    for tier in pool.tiers:
+        if tier_pod.get(tier) != pod:
+            raise ValueError(f"pools[{index}].tiers = {list(pool.tiers)}: pool {pool.name!r} is "
+                             f"in pod {pod!r}, which does not serve tier {tier!r}")
+
+
+def _check_implementation_pools(scenario: Scenario) -> None:
+    """Per region and model, one implementation pool names a tier and one serves all others."""
+    scopes = region_scopes(scenario) + ([None] if scenario.org.regions else [])
+    for model, scope in product(run_org_models(scenario), scopes):
+        named: dict[str, str] = {}
+        every: str | None = None
+        for index in implementation_pools(scenario, scope, model):
+            pool = scenario.pools[index]
+            served = served_tiers(scenario, pool)
+            if not served and every is not None:
+                raise ValueError(
+                    f"pools[{index}].role = {IMPLEMENTATION!r}: only one implementation pool "
+                    f"without `tiers` per region onboards every tier (pool {every!r} already "
+                    "does); name the tiers each pool onboards")
+            every = every if served else pool.name
+            for tier in served:
+                if tier in named:
+                    raise ValueError(f"pools[{index}].tiers = {list(served)}: tier {tier!r} is "
+                                     f"already onboarded by pool {named[tier]!r}")
+                named[tier] = pool.name
+
+
+def _check_onboarding_cover(scenario: Scenario) -> None:
+    """Every tier with human onboarding has an onboarding pool in every region."""
+    for index, tier in enumerate(scenario.tiers):
+        source = onboarded_by_person(scenario, index)
+        if source is None:
+            continue
+        for model, scope in product(run_org_models(scenario), region_scopes(scenario)):
+            if onboarding_pool_index(scenario, model, tier.name, scope) != NONE:
+                continue
+            where = f" in region {scope!r}" if scope else ""
+            under = f" under the {model} model" if model != scenario.org_model else ""
+            raise ValueError(
+                f"{source}: nobody onboards tier {tier.name!r}{where}{under} (no implementation "
+                "pool serves it" + (", no csm pool with onboarding slots" if model == GENERALIST
+                                    else "") + ")")
+
+
+def _check_regional_cover(scenario: Scenario) -> None:
+    """Every region has a csm pool per tier with CSM work, renewals staff and support skills."""
+    renewal_work = any((tier.renewal_hours or 0) > 0 for tier in scenario.tiers)
+    for row, region in enumerate(scenario.org.regions):
+        scope = region.name
+        path = f"org.regions[{row}].name = {scope!r}"
+        for tier in scenario.tiers:
+            if (tier.touch_hours or 0) > 0 and csm_pool_index(scenario, tier.name, scope) == NONE:
+                raise ValueError(f"{path}: no csm pool serves tier {tier.name!r} in this region "
+                                 "(add one with this region, or a global one)")
+        if renewal_work and not renewals_pool_indices(scenario, scope):
+            raise ValueError(f"{path}: no renewals pool serves this region (add one with this "
+                             "region, or a global one)")
+        for level in levels_opened(scenario):
+            if support_pool_index(scenario, level, scope) == NONE:
+                raise ValueError(f"{path}: no support pool of this region or global has skill "
+                                 f"{level} or higher")
+
+
+def _check_leadership(scenario: Scenario) -> None:
+    """Derived leadership layers and leader pools exclude each other."""
+    if not scenario.leadership.derive:
+        return
+    for index, pool in enumerate(scenario.pools):
+        if pool.role == LEADER:
+            raise ValueError(f"pools[{index}].role = {LEADER!r}: with leadership.derive the "
+                             "leadership layers are derived; a leader pool would count them "
+                             "twice (remove it or set leadership.derive: false)")
+        if pool.name in LAYERS:
+            raise ValueError(f"pools[{index}].name = {pool.name!r}: the name of a derived "
+                             "leadership layer (workforce pool)")
+
+
+def check_triggers(scenario: Scenario) -> None:
+    """Cross-field rules of overflow pools and the dedicated-CSM trigger."""
+    owner = tier_owners(scenario)
+    _check_overflow(scenario, owner)
+    triggers = scenario.triggers
+    if not (triggers.enabled and triggers.dedicated_csm.enabled):
+        return
+    threshold = triggers.dedicated_csm.acv_threshold
+    for tier in scenario.tiers:
+        reaches = tier.acv_max is None or tier.acv_max > threshold
+        if reaches and tier.name not in owner:
+            raise ValueError(
+                f"triggers.dedicated_csm.acv_threshold = {threshold:g}: tier {tier.name!r} "
+                "holds ACVs at or above it but no csm pool owns it, so nobody can be its "
+                f"dedicated CSM (list it in a csm pool's tiers, or raise the threshold)")
+
+
+def _check_overflow(scenario: Scenario, owner: dict[str, str]) -> None:
+    """Overflow tiers: of csm pools, known, without an owning pool, one pool each."""
+    names = {tier.name for tier in scenario.tiers}
+    overflow: dict[str, str] = {}
+    for index, pool in enumerate(scenario.pools):
+        where = f"pools[{index}].overflow_tiers = {list(pool.overflow_tiers)}"
+        if pool.overflow_tiers and pool.role != CSM:
+            raise ValueError(f"{where}: only csm pools take overflow work")
+        for tier in pool.overflow_tiers:
+            if tier not in names:
+                raise ValueError(f"{where}: unknown tier {tier!r}")
+            if tier in owner:
+                raise ValueError(f"{where}: tier {tier!r} is owned by pool {owner[tier]!r}; "
+                                 "overflow pools serve tiers without an owning csm pool")
+            if tier in overflow:
+                raise ValueError(f"{where}: tier {tier!r} already overflows to pool "
+                                 f"{overflow[tier]!r}")
+            overflow[tier] = pool.name

@@ -1,257 +1,28 @@
 """The scenario schema (a frozen pydantic model) and ``load_scenario(path)``.
 
-A scenario enters the simulator once, here; everything after trusts it.
+A scenario enters the simulator once, here; everything after trusts it. Its sections are in
+``sim.scenario.sections``, its cross-field rules in ``sim.scenario.rules``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
-from sim.core.calendar import START_DATE_PATTERN
-from sim.core.distributions import Distribution, Gamma
-from sim.scenario.base import MAX_NAME_LENGTH, plausible, plausible_scale
-from sim.scenario.hiring import CsOps, Leadership
-from sim.scenario.organisation import Organisation
-from sim.scenario.parts import (
-    MAX_PLAN_STEPS,
-    NAME_PATTERN,
-    Hiring,
-    Model,
-    StaffDynamics,
-    StaffPool,
-    TicketLevel,
-    Tier,
-)
-from sim.scenario.strategies import Strategies
-from sim.scenario.triggers import Triggers
-
-Complexity = Literal["low", "medium", "high"]
-TICKET_LEVELS: tuple[TicketLevel, ...] = ("T1", "T2", "T3")
-COMPLEXITIES: tuple[Complexity, ...] = ("low", "medium", "high")
-MAX_CUSTOMERS = 1_000_000
-"""Most initial customers (and most waiting for onboarding) of one tier."""
-MAX_ARRIVALS_PER_MONTH = 100_000.0
-"""Highest arrival rate of new customers per month."""
-MAX_TIERS = 50
-"""Most customer tiers."""
-MAX_POOLS = 200
-"""Most staff pools."""
-MAX_COMPLEXITY_MULTIPLIER = 10.0
-"""Largest ticket-rate multiplier of a complexity."""
+from sim.scenario.base import NAME_PATTERN
+from sim.scenario.rules import check_scenario
+from sim.scenario.sections import ArrivalStep, ScenarioFields
+from sim.scenario.vocabulary import COMPLEXITIES, TICKET_LEVELS, Complexity
 
 
-class ArrivalStep(Model):
-    """One piece of the growth plan: from this month on, new customers arrive at this rate."""
-
-    from_month: float = Field(ge=0)
-    """Month (from the start of the run) at which this rate starts."""
-    customers_per_month: float = Field(ge=0, le=MAX_ARRIVALS_PER_MONTH)
-    """Mean new customers per month (Poisson arrivals)."""
-    mix: dict[str, float] | None = None
-    """Optional tier mix for this piece, overriding each tier's `mix`."""
-
-
-class Growth(Model):
-    """The book at the start and the arrival schedule of new customers."""
-
-    initial_customers: dict[str, Annotated[int, Field(ge=0, le=MAX_CUSTOMERS)]] = {}
-    """Live, onboarded customers per tier at day 0; renewal dates spread over the year."""
-    initial_backlog: dict[str, Annotated[int, Field(ge=0, le=MAX_CUSTOMERS)]] = {}
-    """Signed customers per tier waiting for onboarding at day 0."""
-    initial_tenure_years_max: int = Field(3, ge=0)
-    """Initial customers have survived 0..this many renewals (uniform); their θ is drawn from
-    the posterior Beta(α, β + renewals survived)."""
-    arrivals: tuple[ArrivalStep, ...] = Field((), max_length=MAX_PLAN_STEPS)
-    """Piecewise-constant schedule of new-customer arrivals."""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Growth:
-        months = [step.from_month for step in self.arrivals]
-        if months != sorted(set(months)):
-            raise ValueError(f"arrivals from_month = {months}: must be strictly increasing")
-        for where, counts in (("initial_customers", self.initial_customers),
-                              ("initial_backlog", self.initial_backlog)):
-            for tier, count in counts.items():
-                if count < 0:
-                    raise ValueError(f"growth.{where}.{tier} = {count}: must be >= 0")
-        return self
-
-
-class OnboardingDurations(Model):
-    """Onboarding work duration at full productivity, by complexity (§7.1: 4-8 weeks average)."""
-
-    low: Distribution = Gamma(mean=14.0, cv=0.5)
-    """Low complexity, days."""
-    medium: Distribution = Gamma(mean=42.0, cv=0.5)
-    """Medium complexity, days."""
-    high: Distribution = Gamma(mean=84.0, cv=0.5)
-    """High complexity (weeks to months), days."""
-
-
-class Abandonment(Model):
-    """Churn before go-live: patience ~ Weibull(shape, scale); hazard grows with wait if shape > 1.
-
-    The sources say a 3+ month backlog makes customers churn before they are onboarded (§7.1);
-    the functional form is an assumption.
-    """
-
-    enabled: bool = True
-    """Whether waiting customers can abandon."""
-    shape: float = Field(2.0, gt=0, json_schema_extra=plausible(1.2, 3.0))
-    """Weibull shape; above 1 the hazard grows with the wait."""
-    scale_days: float = Field(240.0, gt=0, json_schema_extra=plausible(120.0, 400.0))
-    """Weibull scale in days (with shape 2: 13% abandon by 90 days of waiting)."""
-
-
-class Onboarding(Model):
-    """How customers get from signature to go-live."""
-
-    durations: OnboardingDurations = OnboardingDurations()
-    """Work duration by complexity; stretched by 1 / productivity of the person doing it."""
-    hours_per_week: float = Field(2.9, ge=0, json_schema_extra=plausible(2.0, 4.0))
-    """Hours of the onboarder's week one onboarding takes (assumption: 10 full slots x 2.9 h =
-    29 h, 85% of a 40-hour week after 15% admin)."""
-    abandonment: Abandonment = Abandonment()
-    """Abandonment while waiting in the queue."""
-
-
-class Support(Model):
-    """Support ticket handling (§6.7: route by ticket complexity, not account value)."""
-
-    hours_per_ticket: dict[TicketLevel, float] = Field(
-        {"T1": 0.5, "T2": 2.0, "T3": 6.0}, json_schema_extra=plausible_scale(0.5, 2.0))
-    """Engineer hours per ticket by level (assumption)."""
-    complexity_multiplier: dict[Literal["low", "medium", "high"],
-                                Annotated[float, Field(le=MAX_COMPLEXITY_MULTIPLIER)]] = {
-        "low": 0.5, "medium": 1.0, "high": 2.0}
-    """Ticket-rate multiplier by customer complexity (assumption)."""
-    backlog_clear_weeks: float = Field(2.0, gt=0, json_schema_extra=plausible(1.0, 4.0))
-    """Weekly pressure on engineers counts the new work plus the backlog at the start of the
-    week spread over this many weeks (assumption)."""
-
-    @model_validator(mode="after")
-    def _complete(self) -> Support:
-        for key, values, names in (("hours_per_ticket", self.hours_per_ticket, TICKET_LEVELS),
-                                   ("complexity_multiplier", self.complexity_multiplier,
-                                    COMPLEXITIES)):
-            missing = [name for name in names if name not in values]
-            if missing:
-                raise ValueError(f"support.{key} = {values}: missing {missing}")
-            if any(value <= 0 for value in values.values()):
-                raise ValueError(f"support.{key} = {values}: values must be > 0")
-        return self
-
-
-class Renewals(Model):
-    """Renewal work."""
-
-    window_days: float = Field(90.0, gt=0, json_schema_extra=plausible(60.0, 120.0))
-    """Renewal work can be done in this many days before the renewal date (assumption)."""
-    new_hire_share: float = Field(0.5, ge=0, le=1, allow_inf_nan=False)
-    """A renewals specialist who joins takes over open renewal work from the most loaded
-    colleagues of the pool (their latest dates first) until holding this share of the pool's
-    open renewal hours per person (0: only new work; 1: an equal share; assumption: half,
-    while ramping up)."""
-    rebalance_threshold: float | None = Field(1.0, gt=0, allow_inf_nan=False)
-    """Each week a renewals specialist whose renewal work due at pace exceeds this multiple of
-    their hours available hands their latest-dated tasks to the colleague of the pool with the
-    most room below the same limit (null: work stays with its holder; assumption: the team
-    lead moves what cannot be done on time)."""
-
-
-class ServiceEffects(Model):
-    """Multipliers on a customer's churn odds at renewal; 1 = neutral (all assumptions, §13, §15.1).
-
-    Churn probability = θF / (1 − θ + θF) with F the product of the factors below, so with all
-    factors 1 the model is exactly shifted-beta-geometric.
-    """
-
-    onboarding_wait_per_month: float = Field(1.15, gt=0,
-                                            json_schema_extra=plausible(1.0, 1.3))
-    """First renewal only: odds x this ** (months waited for a human onboarding; 0 for
-    self-serve)."""
-    missed_touches: float = Field(2.0, gt=0, json_schema_extra=plausible(1.2, 3.0))
-    """Odds x this ** (share of due touches missed since the last renewal)."""
-    sla_breaches: float = Field(1.5, gt=0, json_schema_extra=plausible(1.1, 2.5))
-    """Odds x this ** (share of tickets that breached SLA since the last renewal)."""
-    csm_change: float = Field(1.2, gt=0, json_schema_extra=plausible(1.0, 1.5))
-    """Odds x this ** (changes of CSM since the last renewal)."""
-    missed_renewal: float = Field(2.0, gt=0, json_schema_extra=plausible(1.2, 3.0))
-    """Odds x this when the renewal work was not done before the date."""
-
-
-class Costs(Model):
-    """Non-staff costs (§3.1)."""
-
-    shared_cost_per_account: float = Field(0.0, ge=0)
-    """Shared-resource allocation per account per year not modelled as staff, USD (§3.1 uses
-    $600 when onboarding and support are not modelled separately)."""
-
-
-class Scenario(Model):
+class Scenario(ScenarioFields):
     """A CS organisation over time: customers, tiers, growth plan, team and costs."""
-
-    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
-    """Scenario name (lower-case identifier), used for output folders."""
-    description: str = ""
-    """Free text."""
-    horizon_months: int = Field(gt=0, le=240)
-    """Simulated months."""
-    start_date: str | None = Field(None, pattern=START_DATE_PATTERN)
-    """Calendar month of day 0, ``YYYY-MM`` (e.g. ``2025-01``): the period tables gain a
-    ``month`` column and reports label periods by calendar month; null: periods are labelled
-    month 1, month 2, ... (no effect on the simulation)."""
-    output_period: Literal["monthly", "weekly"] = "monthly"
-    """Granularity of the time series."""
-    org_model: Literal["generalist", "specialist", "pod", "geographic"] = "generalist"
-    """generalist: CSMs onboard and renew their own accounts; specialist: implementation team
-    onboards then hands off, renewals specialists renew; pod: the specialist roles grouped in
-    pods by tier, with shared renewals and support; geographic: the specialist roles by region
-    (§9; see `org`)."""
-    tiers: tuple[Tier, ...] = Field(min_length=1, max_length=MAX_TIERS)
-    """Customer tiers; ACV bands must be contiguous, without gaps or overlaps."""
-    growth: Growth
-    """Initial book and arrivals."""
-    pools: tuple[StaffPool, ...] = Field(min_length=1, max_length=MAX_POOLS)
-    """Staff pools."""
-    hiring: Hiring = Hiring()
-    """Lead time, ramp and backfill."""
-    staff: StaffDynamics = StaffDynamics()
-    """Burnout and attrition."""
-    onboarding: Onboarding = Onboarding()
-    """Onboarding durations, effort and abandonment."""
-    support: Support = Support()
-    """Ticket effort and rates."""
-    renewals: Renewals = Renewals()
-    """Renewal work window."""
-    service_effects: ServiceEffects = ServiceEffects()
-    """Service quality effects on churn."""
-    costs: Costs = Costs()
-    """Non-staff costs."""
-    strategies: Strategies = Strategies()
-    """Rules that change the org model or touch models during the run (none by default)."""
-    cs_ops: CsOps = CsOps()
-    """CS Ops productivity gain on CSMs (§7.1)."""
-    leadership: Leadership = Leadership()
-    """Leadership layers derived from spans of control (§7.3)."""
-    triggers: Triggers = Triggers()
-    """Usage signal and trigger-based interventions (off by default)."""
-    org: Organisation = Organisation()
-    """Handoffs, pods and regions of the organisation models."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        from sim.scenario.rules import check_scenario
-
         check_scenario(self)
         return self
-
-    def tier_index(self, name: str) -> int:
-        """Position of a tier by name."""
-        return [tier.name for tier in self.tiers].index(name)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -296,4 +67,5 @@ def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
         raise ScenarioError(format_validation_error(error, source)) from error
 
 
-__all__ = ["NAME_PATTERN", "Scenario", "load_scenario", "parse_scenario"]
+__all__ = ["COMPLEXITIES", "NAME_PATTERN", "TICKET_LEVELS", "ArrivalStep", "Complexity", "Scenario",
+           "load_scenario", "parse_scenario"]

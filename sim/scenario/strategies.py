@@ -12,12 +12,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import MAX_HEADCOUNT, MAX_NAME_LENGTH, MIN_INTERVAL_DAYS
-from sim.scenario.parts import NAME_PATTERN, TOUCH_DEFAULTS, Model
+from sim.scenario.base import MAX_HEADCOUNT, MAX_NAME_LENGTH, MIN_INTERVAL_DAYS, NAME_PATTERN, Model
+from sim.scenario.tiers import TOUCH_DEFAULTS
+from sim.scenario.vocabulary import ChangeableOrgModel, TouchModel
 
 StrategyMetric = Literal["customers", "backlog_weeks", "missed_renewals", "cs_cost_pct_arr",
                          "accounts_per_csm"]
-OrgModel = Literal["generalist", "specialist", "pod"]
 
 
 class Condition(Model):
@@ -57,7 +57,7 @@ class TouchChange(Model):
     old model. Without a new touch model, unset fields keep the tier's current value.
     """
 
-    touch_model: Literal["high", "medium", "low", "tech"] | None = None
+    touch_model: TouchModel | None = None
     """New touch model of the tier."""
     coverage: Literal["dedicated", "pooled"] | None = None
     """New coverage (dedicated or pooled CSMs)."""
@@ -114,7 +114,7 @@ class StrategyRule(Model):
     """Rule name, used in the outputs."""
     when: Condition
     """The condition that triggers the change."""
-    org_model: OrgModel | None = None
+    org_model: ChangeableOrgModel | None = None
     """New org model (None: unchanged)."""
     touch_models: dict[str, TouchChange] = {}
     """New service model per tier name."""

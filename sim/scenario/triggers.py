@@ -9,14 +9,9 @@ The engine is off by default, so scenarios without a ``triggers`` section are un
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import Field, model_validator
 
-from sim.scenario.parts import Model
-
-if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
+from sim.scenario.base import Model
 
 
 class UsageSignal(Model):
@@ -159,42 +154,3 @@ class Triggers(Model):
     """An overflow task its holder has no hours for this week is done by the colleague of the
     overflow pool with the most hours left, if it fits (false: it waits for its holder while
     they are on staff; assumption: the team shares an unowned queue)."""
-
-
-def check_triggers(scenario: Scenario) -> None:
-    """Cross-field rules of overflow pools and the dedicated-CSM trigger."""
-    from sim.scenario.rules import tier_owners
-
-    owner = tier_owners(scenario)
-    _check_overflow(scenario, owner)
-    triggers = scenario.triggers
-    if not (triggers.enabled and triggers.dedicated_csm.enabled):
-        return
-    threshold = triggers.dedicated_csm.acv_threshold
-    for tier in scenario.tiers:
-        reaches = tier.acv_max is None or tier.acv_max > threshold
-        if reaches and tier.name not in owner:
-            raise ValueError(
-                f"triggers.dedicated_csm.acv_threshold = {threshold:g}: tier {tier.name!r} "
-                "holds ACVs at or above it but no csm pool owns it, so nobody can be its "
-                f"dedicated CSM (list it in a csm pool's tiers, or raise the threshold)")
-
-
-def _check_overflow(scenario: Scenario, owner: dict[str, str]) -> None:
-    """Overflow tiers: of csm pools, known, without an owning pool, one pool each."""
-    names = {tier.name for tier in scenario.tiers}
-    overflow: dict[str, str] = {}
-    for index, pool in enumerate(scenario.pools):
-        where = f"pools[{index}].overflow_tiers = {list(pool.overflow_tiers)}"
-        if pool.overflow_tiers and pool.role != "csm":
-            raise ValueError(f"{where}: only csm pools take overflow work")
-        for tier in pool.overflow_tiers:
-            if tier not in names:
-                raise ValueError(f"{where}: unknown tier {tier!r}")
-            if tier in owner:
-                raise ValueError(f"{where}: tier {tier!r} is owned by pool {owner[tier]!r}; "
-                                 "overflow pools serve tiers without an owning csm pool")
-            if tier in overflow:
-                raise ValueError(f"{where}: tier {tier!r} already overflows to pool "
-                                 f"{overflow[tier]!r}")
-            overflow[tier] = pool.name

@@ -16,6 +16,7 @@ from typing import cast
 from sim.org.pools import Person
 from sim.org.routing import routes_for
 from sim.scenario.routes import NONE
+from sim.scenario.vocabulary import IMPLEMENTATION, POD
 from sim.work.desks import desk_for
 from sim.work.onboarding import OnboardingDesk
 from sim.work.run import WorkRun
@@ -25,8 +26,8 @@ def enable_borrowing(world: WorkRun) -> None:
     """Let the pods' onboarding queues lend free slots, if the scenario allows it."""
     if not world.scenario.org.allow_pod_borrowing:
         return
-    pod_of_pool = routes_for(world, "pod").pod_of_pool
-    desks = [desk_for(world, pool) for pool in world.pools_with_role("implementation")
+    pod_of_pool = routes_for(world, POD).pod_of_pool
+    desks = [desk_for(world, pool) for pool in world.pools_with_role(IMPLEMENTATION)
              if pod_of_pool[pool.index] != NONE]
     for desk in desks:
         desk.after_dispatch = partial(lend_slots, world, desks)
@@ -40,7 +41,7 @@ def lend_slots(world: WorkRun, desks: list[OnboardingDesk]) -> None:
 
 def _lend_one(world: WorkRun, desks: list[OnboardingDesk]) -> bool:
     """Lend one free slot, if some full queue and some idle queue of another pod exist."""
-    pod_of_pool = routes_for(world, "pod").pod_of_pool
+    pod_of_pool = routes_for(world, POD).pod_of_pool
     freest = {desk: desk.freest() for desk in desks}
     free = {desk: person.free_slots() if person is not None else 0
             for desk, person in freest.items()}

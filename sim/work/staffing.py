@@ -17,6 +17,7 @@ from sim.core.calendar import MONTH_DAYS
 from sim.org.budget import within_budget
 from sim.org.headcount import add_member, new_person, remove_member
 from sim.org.pools import Person, Pool
+from sim.scenario.vocabulary import CSM, RENEWALS
 from sim.work.desks import desk_for
 from sim.work.renewals import adopt_orphan_tasks, hand_task, renewal_holder_for, take_share
 from sim.work.run import WorkRun
@@ -43,10 +44,10 @@ def join(world: WorkRun, pool: Pool, hired_day: float, announce: bool = True) ->
     if announce:
         world.pool_counters.add("hires", pool.index)
         world.record("hire", staff=person.id, pool=pool.index)
-    if pool.role == "csm":
+    if pool.role == CSM:
         adopt_orphans(world, pool)
         take_accounts(world, person)
-    if pool.role == "renewals":
+    if pool.role == RENEWALS:
         adopt_orphan_tasks(world)
         take_share(world, person)
     _dispatch(world, pool)

@@ -26,7 +26,8 @@ from sim.customers.book import ACTIVE
 from sim.org.pools import Person, Pool
 from sim.org.routing import earliest_answers, support_routes
 from sim.org.run import OrgRun
-from sim.scenario.schema import COMPLEXITIES, TICKET_LEVELS, Scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.vocabulary import COMPLEXITIES, SUPPORT, TICKET_LEVELS
 
 
 @dataclass
@@ -146,7 +147,7 @@ class SupportDesk:
         self.level_edges = np.cumsum(mix, axis=1)[:, :-1]
         self.hours = np.array([scenario.support.hours_per_ticket[level]
                                for level in TICKET_LEVELS])
-        self.pools = world.pools_with_role("support")
+        self.pools = world.pools_with_role(SUPPORT)
         self.queues = {pool.index: TicketQueue() for pool in self.pools}
         self.route = support_routes(world)
         """(region, level): the least-skilled pool able to answer, the region's own first."""

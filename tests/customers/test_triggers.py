@@ -32,7 +32,7 @@ from sim.customers.triggers import (
 from sim.model import build, simulate
 from sim.outputs.tables import events_table
 from sim.policies.run import PolicyRun
-from sim.scenario.parts import RenewalChange
+from sim.scenario.tiers import RenewalChange
 from sim.scenario.triggers import ExpansionTrigger
 from sim.work.interventions import held_tasks, trigger_week
 from sim.work.staffing import depart

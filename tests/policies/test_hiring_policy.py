@@ -18,7 +18,7 @@ import pytest
 from sim import parse_scenario, run
 from sim.core.calendar import MONTH_DAYS
 from sim.outputs.results import RunResult
-from sim.scenario.parts import Tier
+from sim.scenario.tiers import Tier
 
 TABLES = ("timeseries", "workforce", "events", "customers", "summary")
 

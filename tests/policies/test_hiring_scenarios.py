@@ -24,7 +24,8 @@ from sim import load_scenario, parse_scenario, run
 from sim.core.calendar import MONTH_DAYS, WEEK_DAYS
 from sim.outputs.results import RunResult
 from sim.scenario.hiring import TRIGGER_DEFAULTS
-from sim.scenario.schema import TICKET_LEVELS, Scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.vocabulary import TICKET_LEVELS
 
 STRATEGIES = Path(__file__).resolve().parents[2] / "scenarios" / "strategies"
 SEEDS = (1, 2, 3)

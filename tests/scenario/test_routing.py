@@ -24,8 +24,7 @@ from sim.core.errors import ScenarioError
 from sim.customers.book import HANDOFF, NO_HANDOFF, POD_HANDOFF
 from sim.model import build
 from sim.org.routing import csm_renews, handoff_kind
-from sim.scenario.organisation import run_org_models, served_tiers
-from sim.scenario.routes import NONE, build_routes
+from sim.scenario.routes import NONE, build_routes, run_org_models, served_tiers
 from sim.scenario.schema import Scenario
 from sim.work.desks import onboarding_desk_for, onboarding_desks_serving
 

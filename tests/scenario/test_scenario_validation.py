@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from sim.cli import main
 from sim.core.errors import ScenarioError
-from sim.scenario.parts import ComplexityMix
 from sim.scenario.schema import load_scenario, parse_scenario
+from sim.scenario.tiers import ComplexityMix
 
 DELETE = object()
 

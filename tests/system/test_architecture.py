@@ -11,8 +11,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 SIM = ROOT / "sim"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
@@ -124,8 +122,6 @@ def test_no_import_cycle_in_the_engine() -> None:
     assert cycles(engine_graph(skip=("sim.scenario",))) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the scenario schema modules still import each other "
-                   "(issue 10); remove this mark once they do not")
 def test_no_import_cycle_in_the_scenario_schema() -> None:
     assert cycles(engine_graph()) == []
 

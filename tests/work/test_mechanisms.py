@@ -12,7 +12,7 @@ from sim import parse_scenario, run
 from sim.core.calendar import MONTH_DAYS
 from sim.model import build
 from sim.org.pools import update_burnout, weekly_quit_probability
-from sim.scenario.parts import StaffDynamics
+from sim.scenario.staff import StaffDynamics
 
 NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
            "csm_change": 1.0, "missed_renewal": 1.0}

@@ -22,8 +22,8 @@ from sim.core.errors import ScenarioError
 from sim.customers.profiles import ServiceProfiles
 from sim.experiments import read_replicates
 from sim.experiments.api import sweep_plans
-from sim.scenario.parts import TOUCH_DEFAULTS
 from sim.scenario.strategies import TouchChange
+from sim.scenario.tiers import TOUCH_DEFAULTS
 
 TECH = TOUCH_DEFAULTS["tech"]
 

@@ -1,4 +1,4 @@
-"""Building blocks of the scenario schema: tiers, staff pools and behavioural parameters.
+"""The customer side of a scenario: tiers, their mixes, churn and renewal changes.
 
 Every field carries a docstring; pydantic turns it into the JSON-schema description, so
 ``cssim schema`` documents the file format. Defaults that the domain sources leave open are
@@ -13,40 +13,18 @@ from pydantic import Field, model_validator
 
 from sim.core.distributions import Distribution, Fixed
 from sim.scenario.base import (
-    MAX_HEADCOUNT,
     MAX_NAME_LENGTH,
     MIN_INTERVAL_DAYS,
+    NAME_PATTERN,
+    SHARE_TOLERANCE,
     Model,
-    plausible,
+    check_shares,
     plausible_scale,
 )
-from sim.scenario.hiring import HiringTrigger
+from sim.scenario.vocabulary import TouchModel
 
-NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 MAX_TICKETS_PER_MONTH = 100.0
 """Most support tickets per customer per month a tier may raise."""
-MAX_PLAN_STEPS = 240
-"""Most steps of a staffing plan or of the arrival schedule (one a month over the longest
-horizon)."""
-TicketLevel = Literal["T1", "T2", "T3"]
-"""Support ticket levels, simplest first (§6.7)."""
-SHARE_TOLERANCE = 1e-6
-
-
-def check_unique(names: list[str], what: str) -> None:
-    """Raise ``ValueError`` at the first name that repeats an earlier one in ``what``."""
-    seen: set[str] = set()
-    for index, name in enumerate(names):
-        if name in seen:
-            raise ValueError(f"{what}[{index}].name = {name!r}: duplicate name")
-        seen.add(name)
-
-
-def check_shares(shares: dict[str, float], what: str) -> None:
-    """Raise ``ValueError`` unless the shares sum to 1."""
-    total = sum(shares.values())
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        raise ValueError(f"{what} = {shares}: shares must sum to 1 (they sum to {total:g})")
 
 
 class Shares(Model):
@@ -166,7 +144,7 @@ class Tier(Model):
     """ACV upper bound, exclusive; null for the top tier (unbounded)."""
     acv: Distribution
     """ACV distribution of new customers in this tier; draws are clipped into the band."""
-    touch_model: Literal["high", "medium", "low", "tech"]
+    touch_model: TouchModel
     """high = weekly/biweekly 1:1 CSM (§2.1), medium = monthly check-ins and QBRs (§4.2
     $50-100K), low = monthly/quarterly (§2.2), tech = automated, no scheduled human touch (§2.3).
     Sets the defaults of the fields that follow it: accounts_per_csm, touch_interval_days,
@@ -231,142 +209,3 @@ class Tier(Model):
     def contains(self, acv: float) -> bool:
         """Whether an ACV falls in this tier's band."""
         return self.acv_min <= acv and (self.acv_max is None or acv < self.acv_max)
-
-
-ONBOARDING_SLOTS_DEFAULT = {"implementation": 10, "csm": 3}
-"""Concurrent onboardings per person when a pool does not say: implementation specialists 10
-(8-15, §7.1); generalist CSMs 3 (assumption)."""
-
-
-class PlanStep(Model):
-    """A step of a staffing plan: from this month on, hire up to this headcount."""
-
-    month: float = Field(ge=0)
-    """Month (from the start of the run) at which requisitions are opened."""
-    headcount: int = Field(ge=0, le=MAX_HEADCOUNT)
-    """Target headcount; hires arrive after the hiring lead time and then ramp up."""
-
-
-class StaffPool(Model):
-    """A pool of staff in one role (e.g. the CSMs serving the enterprise tier)."""
-
-    name: str = Field(pattern=NAME_PATTERN, max_length=MAX_NAME_LENGTH)
-    """Pool name (lower-case identifier), used as `pool` in the workforce table."""
-    role: Literal["csm", "implementation", "support", "renewals", "cs_ops", "leader"]
-    """What the pool does (§7)."""
-    tiers: tuple[str, ...] = ()
-    """CSM pools: tiers whose accounts this pool owns. Implementation pools (optional): tiers
-    whose customers this pool onboards; without it, every tier no other implementation pool
-    names (in a pod: the pod's tiers)."""
-    skill: TicketLevel | None = None
-    """Support pools only: the highest ticket level the pool handles."""
-    annual_cost: float = Field(gt=0)
-    """Fully-loaded cost per person per year, USD (CSM $100K-$180K, §2; other roles assumed)."""
-    weekly_hours: float = Field(40.0, gt=0)
-    """Contracted hours per person per week."""
-    admin_share: float = Field(0.15, ge=0, lt=1)
-    """Share of hours taken by meetings and admin (assumption)."""
-    headcount: int = Field(ge=0, le=MAX_HEADCOUNT)
-    """Headcount at the start of the run (fully ramped)."""
-    onboarding_slots: int | None = Field(None, ge=0, le=1000)
-    """Concurrent onboardings per person: implementation default 10 (8-15, §7.1), must be > 0;
-    CSMs in the generalist model default 3 (assumption), 0 = they leave onboarding to an
-    implementation pool."""
-    fixed_load: float = Field(0.85, ge=0)
-    """cs_ops and leader pools: share of available hours demanded by work not modelled here."""
-    staffing_plan: tuple[PlanStep, ...] = Field((), max_length=MAX_PLAN_STEPS)
-    """Headcount targets by month; requisitions open at the step's month."""
-    hiring_trigger: HiringTrigger = HiringTrigger()
-    """When a hiring policy (`hiring.policy`) adds to this pool; defaults by role (§7.1, §8)."""
-    overflow_tiers: tuple[str, ...] = ()
-    """CSM pools only: tiers without an owning CSM pool (tech-touch) whose at-risk trigger work
-    this pool takes (§2.3: overflow CSMs for at-risk accounts); see `triggers`."""
-    region: str | None = None
-    """Geographic model: the region this pool serves (one of `org.regions`); null = global,
-    serving the regions that have no pool of their own for the work (§9.2)."""
-
-    @model_validator(mode="after")
-    def _role_fields(self) -> StaffPool:
-        if self.tiers and self.role not in ("csm", "implementation"):
-            raise ValueError(f"tiers = {list(self.tiers)}: only csm and implementation pools "
-                             "name tiers")
-        if self.role == "csm" and not self.tiers and not self.overflow_tiers:
-            raise ValueError("tiers = []: a csm pool must name the tiers it serves")
-        if self.skill is not None and self.role != "support":
-            raise ValueError(f"skill = {self.skill}: only support pools have a skill")
-        if self.role == "support" and self.skill is None:
-            raise ValueError("skill = None: a support pool needs a skill (T1, T2 or T3)")
-        if self.role == "implementation" and self.onboarding_slots == 0:
-            raise ValueError("onboarding_slots = 0: an implementation pool needs slots (> 0)")
-        months = [step.month for step in self.staffing_plan]
-        if months != sorted(set(months)):
-            raise ValueError(f"staffing_plan months = {months}: must be strictly increasing")
-        return self
-
-    @property
-    def slots_per_person(self) -> int:
-        """Concurrent onboardings per person (0 for roles that do not onboard)."""
-        if self.onboarding_slots is not None:
-            return self.onboarding_slots
-        return ONBOARDING_SLOTS_DEFAULT.get(self.role, 0)
-
-
-class Hiring(Model):
-    """How hires arrive and what opens requisitions (§8; lead time, ramp: assumptions)."""
-
-    lead_time_days: float = Field(60.0, ge=0, json_schema_extra=plausible(30.0, 120.0))
-    """Days from opening a requisition to the hire's first day."""
-    ramp_days: float = Field(90.0, ge=0, json_schema_extra=plausible(45.0, 180.0))
-    """Days for a new hire to reach full productivity."""
-    ramp_start_productivity: float = Field(0.3, gt=0, le=1,
-                                          json_schema_extra=plausible(0.2, 0.5))
-    """Productivity on the first day; rises linearly to 1 over `ramp_days`."""
-    backfill: bool = True
-    """Whether each departure opens a requisition for a replacement."""
-    csm_book_share: float = Field(0.0, ge=0, le=1, allow_inf_nan=False)
-    """A CSM who joins takes over accounts from the CSMs of the pool owning the most (their most
-    recently live first) until owning this share of the pool's accounts per CSM; each move is a
-    change of CSM (0: a hire's book fills with new and unowned accounts only; 1: an equal book;
-    assumption: 0, books stay with their CSM)."""
-    policy: Literal["fixed", "proactive", "reactive"] = "fixed"
-    """fixed: only staffing plans and backfill open requisitions; proactive: a review every
-    `review_days` hires when a pool's trigger metric, forecast one lead time ahead, exceeds its
-    threshold; reactive: hires once the current metric has exceeded it for
-    `reactive_delay_days` (§8: "hire proactively, not reactively")."""
-    review_days: float = Field(7.0, ge=MIN_INTERVAL_DAYS)
-    """Days between hiring reviews of the proactive and reactive policies (assumption)."""
-    trend_window_days: float = Field(90.0, gt=0)
-    """proactive: the trend of a trigger's load is measured over the reviews of this many past
-    days, and only once the trigger has been read for that long (before: no trend; plausible
-    60-180; assumption: a quarter)."""
-    rate_window_days: float = Field(28.0, gt=0)
-    """Rates a trigger reads (support: tickets and their hours routed to the pool, SLA
-    breaches, first responses) are counted over the reviews of this many past days; no reading
-    before the run has lasted that long (plausible 14-91; assumption: four weeks smooth the
-    day-to-day noise of ticket arrivals)."""
-    reactive_delay_days: float = Field(60.0, ge=0)
-    """reactive: days a trigger metric must stay above its threshold before a hire decision
-    (assumption; §8 "by the time a CSM is drowning, accounts are already lost")."""
-    budget_cap_pct_arr: float | None = Field(None, gt=0)
-    """No requisition (plan, backfill or policy) opens if the annualised CS cost including it
-    would exceed this % of current ARR (null: no cap; §3.2, §15.3 target 5-15%)."""
-
-
-class StaffDynamics(Model):
-    """Burnout and attrition (assumptions; the sources only flag the 70-hour week, §10.1)."""
-
-    overload_threshold: float = Field(1.0, gt=0, json_schema_extra=plausible(0.9, 1.2))
-    """Pressure (hours demanded / hours available) above which burnout builds."""
-    burnout_gain_per_week: float = Field(0.3, ge=0, json_schema_extra=plausible(0.1, 0.6))
-    """Burnout added per week per unit of pressure above the threshold (burnout is 0..1)."""
-    recovery_per_week: float = Field(0.04, ge=0, json_schema_extra=plausible(0.02, 0.1))
-    """Burnout shed per week at or below the threshold."""
-    productivity_loss: float = Field(0.3, ge=0, le=1,
-                                    json_schema_extra=plausible(0.1, 0.5))
-    """Share of productivity lost at burnout 1 (linear in burnout)."""
-    base_attrition_per_year: float = Field(0.13, ge=0,
-                                          json_schema_extra=plausible(0.08, 0.25))
-    """Annual quit hazard of a person with no burnout."""
-    burnout_attrition_multiplier: float = Field(3.0, ge=0,
-                                               json_schema_extra=plausible(1.0, 5.0))
-    """Quit hazard = base x (1 + multiplier x burnout)."""
