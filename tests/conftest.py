@@ -1,16 +1,17 @@
-"""Shared fixtures: a small valid scenario, a way to write variants of it, a fake run result."""
+"""Shared fixtures: a small valid scenario, a way to write variants of it, a real run of it."""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 import yaml
 
+from sim import parse_scenario, run
 from sim.outputs.results import RunResult
 
 ScenarioFactory = Callable[[], dict]
@@ -70,54 +71,33 @@ def write_yaml(tmp_path: Path) -> Callable[[dict, str], Path]:
     return write
 
 
+@functools.cache
+def _real_run(name: str, seed: int) -> RunResult:
+    data = _base_scenario()
+    data["name"] = name
+    return run(parse_scenario(data), seed)
+
+
 def make_run_result(name: str = "base", seed: int = 7) -> RunResult:
-    """A tiny, hand-made result with the engine's columns, for I/O, report and CLI tests."""
-    workforce = pd.DataFrame({
-        "period": [0, 0, 1, 1], "day": [0.0, 0.0, 30.0, 30.0],
-        "pool": ["csm_mid", "support", "csm_mid", "support"],
-        "role": ["csm", "support", "csm", "support"],
-        "headcount": [1, 1, 2, 1], "hires": [0, 0, 1, 0], "departures": [0, 0, 0, 1],
-        "utilisation_mean": [0.8, 0.5, 0.95, 0.6], "utilisation_max": [0.8, 0.5, 1.1, 0.6],
-        "burnout_mean": [0.0, 0.0, 0.25, 0.1], "burnout_max": [0.0, 0.0, 0.5, 0.1],
-        "hours_demanded": [120.0, 80.0, 150.0, 90.0],
-        "hours_available": [150.0, 150.0, 160.0, 150.0],
-        "hours_worked": [120.0, 80.0, 150.0, 90.0], "cost": [10000.0, 7500.0, 20000.0, 7500.0],
-        "open_requisitions": [1, 0, 0, 1],
-    })
-    summary = pd.DataFrame([{
-        "customers_start": 50, "customers_end": 57, "arr_start": 1_250_000.0,
-        "arr_end": 1_410_500.0, "grr_ttm_last": 0.913, "nrr_ttm_last": np.nan,
-        "onboarding_backlog_weeks_peak": 6.5, "onboarding_backlog_peak": 12,
-        "utilisation_peak": 1.1, "burnout_peak": 0.5, "departures": 1, "hires": 1,
-        "cs_cost_pct_arr_ttm": 12.4, "total_cs_cost": 45000.0, "churned_customers": 3,
-        "abandoned_customers": 1, "missed_renewals": 0, "touches_missed_share": 0.05,
-        "sla_breach_share": 0.02,
-    }])
-    return RunResult(
-        timeseries=pd.DataFrame({"period": [0, 0, 1, 1], "tier": ["smb", "all", "smb", "all"],
-                                 "customers": [40, 50, 44, 57],
-                                 "arr": [320000.0, 1.25e6, 350000.0, 1.41e6]}),
-        workforce=workforce,
-        events=pd.DataFrame({"time": [1.5, 3.25], "kind": ["signed", "churned"],
-                             "customer": [51, 7], "staff": [pd.NA, pd.NA], "tier": ["mid", "smb"],
-                             "acv": [45000.0, np.nan]}).astype({"staff": "Int64"}),
-        customers=pd.DataFrame({"customer": [7, 51], "tier": ["smb", "mid"],
-                                "status": ["churned", "onboarding"], "acv": [9000.0, 45000.0]}),
-        summary=summary,
-        manifest={"scenario": {"name": name, "horizon_months": 6}, "seed": seed,
-                  "version": "0.1.0", "run_id": f"{name}-{seed}"},
-    )
+    """A real run of the small base scenario (six months), for I/O, report and CLI tests.
+
+    Each call returns its own copy of the tables, so a test may change them.
+    """
+    result = _real_run(name, seed)
+    return dataclasses.replace(
+        result, **{name: frame.copy() for name, frame in result.tables().items()},
+        manifest=copy.deepcopy(result.manifest))
 
 
 @pytest.fixture
 def run_result_factory() -> Callable[..., RunResult]:
-    """Build tiny fake run results: ``factory(name="base", seed=7)``."""
+    """Real run results of the base scenario: ``factory(name="base", seed=7)``."""
     return make_run_result
 
 
 @pytest.fixture
 def run_result() -> RunResult:
-    """A tiny fake run result."""
+    """A real run result of the base scenario."""
     return make_run_result()
 
 
