@@ -17,7 +17,7 @@ from sim.outputs.results import RunResult
 from sim.scenario.schema import Scenario
 
 ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1
-ISHIGAMI_PATHS = ("service_effects.missed_touches", "service_effects.sla_breaches",
+ISHIGAMI_PATHS = ("service_effects.under_service", "service_effects.sla_breaches",
                   "service_effects.csm_change", "service_effects.missed_renewal")
 """x1, x2, x3 of the Ishigami function (each field = 1 + pi + x), then a field it never reads."""
 ISHIGAMI_RANGE = [1.0, 1.0 + 2 * math.pi]
@@ -53,14 +53,14 @@ def ishigami_variances() -> dict[str, float]:
 
 def _inputs(scenario: Scenario) -> list[float]:
     effects = scenario.service_effects
-    return [value - 1.0 - math.pi for value in (effects.missed_touches, effects.sla_breaches,
+    return [value - 1.0 - math.pi for value in (effects.under_service, effects.sla_breaches,
                                                effects.csm_change)]
 
 
 def _point_key(scenario: Scenario) -> list[int]:
     """The four fields of the point as integers: a key for noise independent between points."""
     effects = scenario.service_effects
-    return [int(value * 1e9) for value in (effects.missed_touches, effects.sla_breaches,
+    return [int(value * 1e9) for value in (effects.under_service, effects.sla_breaches,
                                            effects.csm_change, effects.missed_renewal)]
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
-NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
-           "csm_change": 1.0, "missed_renewal": 1.0}
+from sim.scenario.service import NEUTRAL_EFFECTS
+
+NEUTRAL = dict(NEUTRAL_EFFECTS)
 STEADY_STAFF = {"burnout_gain_per_week": 0.0, "base_attrition_per_year": 0.0}
 
 

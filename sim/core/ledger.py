@@ -1,4 +1,4 @@
-"""What a run writes down as it goes: the event log, counters, level monitors, costs, pool weeks.
+"""What a run writes down as it goes: events, counters, level monitors, costs, pool weeks, hours.
 
 The ledger knows no domain types: counters and levels are indexed by tier or pool number, events
 are plain tuples (``sim.core.events`` names their kinds and value columns), and the tables in
@@ -8,6 +8,8 @@ are plain tuples (``sim.core.events`` names their kinds and value columns), and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from sim.core.counters import POOL_COUNTERS, TIER_COUNTERS
 from sim.core.monitors import Counters, LevelMonitor
@@ -41,6 +43,9 @@ class Ledger:
     """Customers under contract, by tier."""
     headcount_level: LevelMonitor
     """People on staff, by pool."""
+    work_hours: np.ndarray
+    """Hours each pool (row) worked for each tier's customers (column) in the current output
+    period (``sim.work.activity``)."""
     events: list[tuple] = field(default_factory=list)
     """(day, kind, customer, staff, tier, pool, {value column: value}), in the order they
     happened."""
@@ -55,4 +60,5 @@ class Ledger:
         return cls(tier_counters=Counters(TIER_COUNTERS, n_tiers),
                    pool_counters=Counters(POOL_COUNTERS, n_pools),
                    waiting_level=LevelMonitor(n_tiers), paying_level=LevelMonitor(n_tiers),
-                   headcount_level=LevelMonitor(n_pools))
+                   headcount_level=LevelMonitor(n_pools),
+                   work_hours=np.zeros((n_pools, n_tiers)))

@@ -95,6 +95,9 @@ class CustomerBook:
     """Day a handed-off account reaches its CSM (NaN without a handoff, ``sim.work.handoff``)."""
     handoff_kind: np.ndarray = field(init=False)
     """Kind of the account's handoff at go-live (``sim.org.routing.NO_HANDOFF`` and the others)."""
+    cycle_human_hours: np.ndarray = field(init=False)
+    """CSM hours of touches and answered interventions delivered since the last renewal
+    (``sim.customers.coverage``)."""
 
     def __post_init__(self) -> None:
         n = len(self.arrival_day)
@@ -108,6 +111,7 @@ class CustomerBook:
         self.profile = np.zeros(n, dtype=np.int64)
         self.human = np.zeros(n, dtype=bool)
         self.handoff_kind = np.zeros(n, dtype=np.int8)
+        self.cycle_human_hours = np.zeros(n)
 
     @property
     def size(self) -> int:
@@ -125,6 +129,7 @@ class CustomerBook:
         self.cycle_tickets[customer] = 0
         self.cycle_breaches[customer] = 0
         self.cycle_csm_changes[customer] = 0
+        self.cycle_human_hours[customer] = 0.0
 
 
 def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:

@@ -1,10 +1,12 @@
 """The churn odds at each contract anniversary, and the size of a contract change.
 
 On the date the customer churns with probability θF / (1 + θ(F − 1)), where θ ~ Beta(α, β) is its
-latent churn probability and F the product of the service-effect factors: with every factor 1,
-this is exactly the shifted-beta-geometric model. A customer that stays may expand or contract,
-which can move it to another tier; the decision itself is taken in ``sim.work.contracts``. The
-work before the date is in ``sim.work.renewals``.
+latent churn probability and F the product of the service-effect factors, the first of them its
+coverage against its tier's need (``sim.customers.coverage``): with every factor 1, this is
+exactly the shifted-beta-geometric model. A customer that stays may expand or contract (more
+likely and larger with coverage and CSM engagement), which can move it to another tier; the
+decision itself is taken in ``sim.work.contracts``. The work before the date is in
+``sim.work.renewals``.
 """
 
 from __future__ import annotations
@@ -15,19 +17,20 @@ import numpy as np
 
 from sim.core.calendar import MONTH_DAYS
 from sim.customers.book import HANDOFF, POD_HANDOFF, WAITING
+from sim.customers.coverage import Coverage, coverage_odds, customer_coverage
 from sim.customers.run import CustomerRun
 
 
-def churn_factor(world: CustomerRun, customer: int, missed_renewal: bool) -> float:
+def churn_factor(world: CustomerRun, customer: int, missed_renewal: bool,
+                 coverage: Coverage | None = None) -> float:
     """Product of the service-effect multipliers on the customer's churn odds."""
     book, effects = world.book, world.scenario.service_effects
-    factor = 1.0
+    if coverage is None:
+        coverage = customer_coverage(world, customer)
+    factor = coverage_odds(effects, coverage)
     if book.renewals_done[customer] == 0 and not book.initial_live[customer]:
         factor *= effects.onboarding_wait_per_month ** (_wait_experienced(world, customer)
                                                         / MONTH_DAYS)
-    due = book.cycle_touches_due[customer]
-    if due > 0:
-        factor *= effects.missed_touches ** (book.cycle_touches_missed[customer] / due)
     tickets = book.cycle_tickets[customer]
     if tickets > 0:
         # a ticket opened before the last renewal can breach after it: a share is at most 1

@@ -6,7 +6,7 @@ Behavioural fields of the schema declare a plausible range next to their default
 the path language of ``--vary`` (``tiers.smb.tickets_per_month``). A parameters file names the
 paths to vary, each with its own range or ``null`` for the schema's::
 
-    service_effects.missed_touches: [1.2, 3.0]
+    service_effects.under_service: [1.5, 4.0]
     hiring.ramp_days: 60:150
     staff.burnout_gain_per_week: null
 """

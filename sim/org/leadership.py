@@ -45,8 +45,8 @@ class LeadershipLevels:
                 self.level.change(index, after - before, now)
 
     def close(self, now: float, period: int,
-              customer_days: np.ndarray) -> tuple[np.ndarray, list[dict]]:
-        """A period's leadership cost by tier and its workforce rows; then start afresh."""
+              weights: np.ndarray) -> tuple[np.ndarray, list[dict]]:
+        """A period's leadership cost by tier (shared by ``weights``) and its workforce rows."""
         person_days = self.level.take_area(now)
         costs = np.array(self.spec.costs()) * person_days / YEAR_DAYS
         rows = [dict(period=period, day=now, pool=layer, role="leadership",
@@ -54,4 +54,4 @@ class LeadershipLevels:
                      transfers_out=0, burnout_mean=np.nan, burnout_max=np.nan,
                      cost=float(cost), open_requisitions=0, productivity_gain=0.0)
                 for layer, count, cost in zip(LAYERS, self.counts, costs, strict=True)]
-        return allocate_to_tiers(float(costs.sum()), customer_days), rows
+        return allocate_to_tiers(float(costs.sum()), weights), rows

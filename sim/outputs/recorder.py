@@ -15,11 +15,13 @@ from sim.customers.book import ACTIVE, ONBOARDING, WAITING
 from sim.org.costs import other_costs
 from sim.org.cs_ops import csm_productivity_gain
 from sim.org.routing import csm_pool_indices, csm_pools_serving
-from sim.outputs.economics import allocate_staff_cost, costs_over_time, retention
+from sim.outputs.activity_cost import allocate_by_activity, leadership_weights
+from sim.outputs.economics import costs_over_time, retention
 from sim.outputs.series_columns import WORKFORCE_ORDER
 from sim.outputs.tables import ADDITIVE, SUMS, derive_timeseries, spread_weeks
 from sim.policies.run import PolicyRun
 from sim.scenario.vocabulary import CSM
+from sim.work.activity import take_hours
 from sim.work.desks import onboarding_backlog_weeks
 
 
@@ -38,6 +40,7 @@ class Recorder:
         self.pool_rows: list[dict] = []
         self.snapshots: list[tuple[np.ndarray, np.ndarray]] = []
         self.previous_arr = np.zeros(len(world.scenario.tiers))
+        self.hours_to_date = np.zeros((len(world.scenario.pools), len(world.scenario.tiers)))
         staffed = {pool.region for pool in world.scenario.pools}
         self.regional_teams = np.array([region.name in staffed
                                         for region in world.scenario.org.regions], dtype=bool)
@@ -75,12 +78,15 @@ class Recorder:
         person_days = world.headcount_level.take_area(world.now)
         strategy_cost = costs_over_time(world.costs_over_time, world.now - length, world.now,
                                         customer_days)
-        cost = allocate_staff_cost(world.scenario, person_days, customer_days) + other_costs(
+        hours = take_hours(world.ledger)
+        self.hours_to_date += hours
+        cost = allocate_by_activity(world.scenario, person_days, customer_days, hours,
+                                    self.hours_to_date) + other_costs(
             world.scenario, customer_days, length) + strategy_cost
         leadership_rows: list[dict] = []
         if world.leadership.derived:
-            leadership_cost, leadership_rows = world.leadership.close(world.now, period,
-                                                                      customer_days)
+            leadership_cost, leadership_rows = world.leadership.close(
+                world.now, period, leadership_weights(hours, self.hours_to_date, customer_days))
             cost = cost + leadership_cost
         grr, nrr = self._retention(period, snapshot)
         self._tier_rows(period, length, counters, arr_by_tier, backlog_area, cost, grr, nrr)

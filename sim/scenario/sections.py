@@ -24,6 +24,7 @@ from sim.scenario.base import (
 )
 from sim.scenario.hiring import CsOps, Leadership
 from sim.scenario.organisation import Organisation
+from sim.scenario.service import ServiceEffects, WorkPriority, direction
 from sim.scenario.staff import Hiring, StaffDynamics, StaffPool
 from sim.scenario.strategies import Strategies
 from sim.scenario.tiers import Tier
@@ -161,32 +162,17 @@ class Renewals(Model):
     colleagues of the pool (their latest dates first) until holding this share of the pool's
     open renewal hours per person (0: only new work; 1: an equal share; assumption: half,
     while ramping up)."""
+    specialist_hours_share: float = Field(0.75, gt=0, le=1,
+                                          json_schema_extra=direction(0.5, 1.0, "§9.1"))
+    """Hours a renewals specialist needs for a renewal, as a share of the tier's
+    ``renewal_hours`` (those of a CSM): §9.1, specialists "refine their stage week after week;
+    generalists start over with each customer", and 120 renewals by one specialist cost less
+    than three CSMs doing 40 each (the share itself is an assumption)."""
     rebalance_threshold: float | None = Field(1.0, gt=0, allow_inf_nan=False)
     """Each week a renewals specialist whose renewal work due at pace exceeds this multiple of
     their hours available hands their latest-dated tasks to the colleague of the pool with the
     most room below the same limit (null: work stays with its holder; assumption: the team
     lead moves what cannot be done on time)."""
-
-
-class ServiceEffects(Model):
-    """Multipliers on a customer's churn odds at renewal; 1 = neutral (all assumptions, §13, §15.1).
-
-    Churn probability = θF / (1 − θ + θF) with F the product of the factors below, so with all
-    factors 1 the model is exactly shifted-beta-geometric.
-    """
-
-    onboarding_wait_per_month: float = Field(1.15, gt=0,
-                                            json_schema_extra=plausible(1.0, 1.3))
-    """First renewal only: odds x this ** (months waited for a human onboarding; 0 for
-    self-serve)."""
-    missed_touches: float = Field(2.0, gt=0, json_schema_extra=plausible(1.2, 3.0))
-    """Odds x this ** (share of due touches missed since the last renewal)."""
-    sla_breaches: float = Field(1.5, gt=0, json_schema_extra=plausible(1.1, 2.5))
-    """Odds x this ** (share of tickets that breached SLA since the last renewal)."""
-    csm_change: float = Field(1.2, gt=0, json_schema_extra=plausible(1.0, 1.5))
-    """Odds x this ** (changes of CSM since the last renewal)."""
-    missed_renewal: float = Field(2.0, gt=0, json_schema_extra=plausible(1.2, 3.0))
-    """Odds x this when the renewal work was not done before the date."""
 
 
 class Costs(Model):
@@ -234,7 +220,9 @@ class ScenarioFields(Model):
     renewals: Renewals = Renewals()
     """Renewal work window."""
     service_effects: ServiceEffects = ServiceEffects()
-    """Service quality effects on churn."""
+    """Service delivered against need: effects on churn, expansion and contraction."""
+    work_priority: WorkPriority = WorkPriority()
+    """Order of the work a pool cannot all do."""
     costs: Costs = Costs()
     """Non-staff costs."""
     strategies: Strategies = Strategies()

@@ -26,6 +26,7 @@ from sim.scenario.roles import (
     roles_where,
     roles_with_trigger,
 )
+from sim.scenario.service import TouchPriority
 from sim.scenario.vocabulary import TICKET_LEVELS, Role, TicketLevel
 
 
@@ -51,6 +52,8 @@ class StaffPool(Model):
     names (in a pod: the pod's tiers)."""
     skill: TicketLevel | None = None
     """Support pools only: the highest ticket level the pool handles."""
+    touch_priority: TouchPriority | None = None
+    """CSM pools only: order of the touches due (null: ``work_priority.touches``)."""
     annual_cost: float = Field(gt=0)
     """Fully-loaded cost per person per year, USD (CSM $100K-$180K, §2; other roles assumed)."""
     weekly_hours: float = Field(40.0, gt=0)

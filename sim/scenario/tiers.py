@@ -16,11 +16,11 @@ from sim.scenario.base import (
     MAX_NAME_LENGTH,
     MIN_INTERVAL_DAYS,
     NAME_PATTERN,
-    SHARE_TOLERANCE,
     Model,
     check_shares,
     plausible_scale,
 )
+from sim.scenario.service import RenewalChange, ServiceNeed, default_change, default_need
 from sim.scenario.vocabulary import TouchModel
 
 MAX_TICKETS_PER_MONTH = 100.0
@@ -77,38 +77,6 @@ class Churn(Model):
     """β of the Beta distribution of θ (assumption, calibrated per scenario)."""
 
 
-class RenewalChange(Model):
-    """What a renewing customer does to its contract value (assumption; not in the sources).
-
-    Sizes are log-normal with the given mean and coefficient of variation, so that one
-    pre-drawn normal variate per renewal serves whichever tier the customer is in then.
-    """
-
-    expansion_probability: float = Field(0.25, ge=0, le=1)
-    """Probability that a renewing customer expands."""
-    expansion_mean: float = Field(0.25, gt=0)
-    """Mean relative ACV increase on expansion (0.25 = +25%)."""
-    expansion_cv: float = Field(0.6, ge=0)
-    """Coefficient of variation of the expansion size."""
-    contraction_probability: float = Field(0.08, ge=0, le=1)
-    """Probability that a renewing customer contracts."""
-    contraction_mean: float = Field(0.2, gt=0, lt=1)
-    """Mean relative ACV decrease on contraction."""
-    contraction_cv: float = Field(0.5, ge=0)
-    """Coefficient of variation of the contraction size."""
-    max_contraction: float = Field(0.9, gt=0, lt=1)
-    """Largest relative decrease one contraction can make."""
-
-    @model_validator(mode="after")
-    def _probabilities(self) -> RenewalChange:
-        total = self.expansion_probability + self.contraction_probability
-        if total > 1 + SHARE_TOLERANCE:
-            raise ValueError(
-                f"expansion_probability + contraction_probability = {total:g}: must be at most 1"
-            )
-        return self
-
-
 TOUCH_DEFAULTS: dict[str, dict[str, float]] = {
     # Cadence: high-touch weekly/biweekly (§2.1, §5.2), low-touch monthly/quarterly
     # (§2.2); medium-touch (the $50-100K "dedicated" tier of §4.2, 1 CSM per 30-50 accounts) with
@@ -152,7 +120,7 @@ class Tier(Model):
     coverage: Literal["dedicated", "pooled"] = "dedicated"
     """dedicated: each account has its own CSM; when that CSM leaves the account changes CSM
     (a CSM change, see service_effects.csm_change). pooled: the pool shares the tier's touches
-    (the least recently touched account first, on the pool's combined hours, §2.2 "assignment
+    (in the pool's touch priority, on the pool's combined hours, §2.2 "assignment
     is dynamic by need") and a departure is no change of CSM for the account."""
     mix: float = Field(ge=0, le=1)
     """Share of new customers that sign in this tier; shares over tiers sum to 1."""
@@ -170,15 +138,20 @@ class Tier(Model):
     """Owner hours needed before a renewal date (default 16 / 8 / 4 / 0; assumption)."""
     churn: Churn
     """Latent churn distribution (shifted-beta-geometric)."""
-    renewal_change: RenewalChange = RenewalChange()
-    """Expansion and contraction at renewal."""
+    renewal_change: RenewalChange | None = None
+    """Expansion and contraction at renewal of a fully served customer (null: the default for
+    the tier's mean ACV, ``sim.scenario.service.CHANGE_BANDS``)."""
     tickets_per_month: float = Field(0.5, ge=0, le=MAX_TICKETS_PER_MONTH,
                                      json_schema_extra=plausible_scale(0.5, 2.0))
     """Support tickets per live customer per month at medium complexity (assumption)."""
     ticket_mix: TicketMix = TicketMix()
     """Complexity mix of this tier's tickets."""
     sla_response_hours: float = Field(24.0, gt=0)
-    """First-response SLA target for this tier's tickets, in calendar hours."""
+    """First-response SLA target for this tier's tickets, in calendar hours: the support
+    response its customers expect."""
+    need: ServiceNeed | None = None
+    """Service the tier's customers need whatever the touch model (null: the need of the model
+    the sources recommend at the tier's mean ACV, ``sim.scenario.service.NEED_BANDS``)."""
     tooling_cost_per_account: float = Field(200.0, ge=0)
     """Technology cost per account per year, USD (§3.1: $200)."""
     fixed_cost_per_month: float = Field(0.0, ge=0)
@@ -205,6 +178,16 @@ class Tier(Model):
         if self.acv_max is not None and self.acv_max <= self.acv_min:
             raise ValueError(f"acv_max = {self.acv_max:g}: must exceed acv_min ({self.acv_min:g})")
         return self
+
+    def service_need(self) -> ServiceNeed:
+        """The tier's stated need, or the default for its mean ACV."""
+        return self.need if self.need is not None else default_need(self.acv.mean)
+
+    def contract_change(self) -> RenewalChange:
+        """The tier's stated expansion and contraction, or the default for its mean ACV."""
+        if self.renewal_change is not None:
+            return self.renewal_change
+        return default_change(self.acv.mean)
 
     def contains(self, acv: float) -> bool:
         """Whether an ACV falls in this tier's band."""

@@ -1,14 +1,16 @@
 """The renewal date and the end of a contract: the decision, contract changes, migrations, churn.
 
 On the date the customer churns with the probability of ``sim.customers.renewal`` (its churn odds
-and the service-effect factors); a customer that stays may expand or contract, which can move it
-to another tier (and CSM pool). A customer also leaves before go-live when it abandons the
+and the service-effect factors, coverage of its need first); a customer that stays may expand or
+contract, as its coverage allows (``sim.customers.coverage``), which can move it to another tier
+(and CSM pool). A customer also leaves before go-live when it abandons the
 onboarding queue.
 """
 
 from __future__ import annotations
 
 from sim.customers.book import ACTIVE, CHURNED, WAITING
+from sim.customers.coverage import Coverage, customer_coverage, served_change
 from sim.customers.renewal import churn_factor, churn_probability, lognormal
 from sim.customers.triggers import lifted_expansion
 from sim.org.routing import csm_pool_for
@@ -50,12 +52,13 @@ def renew(world: WorkRun, customer: int) -> bool:
         book.renewals_missed[customer] += 1
         world.record("renewal_missed", customer, tier=tier)
     slot = int(book.renewals_done[customer])
-    factor = churn_factor(world, customer, missed)
+    coverage = customer_coverage(world, customer)
+    factor = churn_factor(world, customer, missed, coverage)
     lift = world.triggers.settle(customer)
     if book.renewal_u[customer, slot] < churn_probability(float(book.theta[customer]), factor):
         churn(world, customer, "churn")
         return False
-    _change_contract(world, customer, slot, lift)
+    _change_contract(world, customer, slot, lift, coverage)
     book.renewals_done[customer] += 1
     book.reset_cycle(customer)
     world.record("renewal", customer, tier=int(book.tier[customer]),
@@ -63,10 +66,12 @@ def renew(world: WorkRun, customer: int) -> bool:
     return True
 
 
-def _change_contract(world: WorkRun, customer: int, slot: int, lift: float) -> None:
+def _change_contract(world: WorkRun, customer: int, slot: int, lift: float,
+                     coverage: Coverage) -> None:
     book = world.book
     tier = int(book.tier[customer])
-    change = world.scenario.tiers[tier].renewal_change
+    change = served_change(world.scenario.service_effects,
+                           world.scenario.tiers[tier].contract_change(), coverage)
     draw, z = float(book.change_u[customer, slot]), float(book.change_z[customer, slot])
     old = int(book.acv[customer])
     if draw < change.expansion_probability or lifted_expansion(draw, change, lift):

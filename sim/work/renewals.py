@@ -18,6 +18,7 @@ import math
 from sim.core.calendar import WEEK_DAYS
 from sim.org.pools import Hours, Person
 from sim.org.routing import csm_renews, renewal_pools_for
+from sim.work.activity import log_customer_hours
 from sim.work.run import RenewalTask, WorkRun
 
 __all__ = ["RenewalTask", "adopt_orphan_tasks", "close_task", "hand_task", "open_task",
@@ -143,6 +144,17 @@ def renewal_pace(task: RenewalTask, week_start: float) -> float:
     return task.remaining_hours / weeks_left
 
 
+def specialist_share(world: WorkRun, person: Person) -> float:
+    """Hours this person needs per hour of renewal work as a CSM does it.
+
+    ``renewals.specialist_hours_share`` for a renewals specialist, 1 for anyone else. A task's
+    hours are counted as a CSM would need them.
+    """
+    if person.pool.role == "renewals":
+        return world.scenario.renewals.specialist_hours_share
+    return 1.0
+
+
 def work_on_renewals(world: WorkRun, person: Person, hours: float, week_start: float,
                      paced: bool) -> tuple[float, float]:
     """Spend up to ``hours`` on a person's renewal work, earliest date first.
@@ -159,12 +171,14 @@ def work_on_renewals(world: WorkRun, person: Person, hours: float, week_start: f
     """
     tasks = sorted((world.renewal_tasks[customer] for customer in person.renewal_tasks),
                    key=lambda task: (task.due_day, task.customer))
-    paces = [renewal_pace(task, week_start) for task in tasks]
+    share = specialist_share(world, person)
+    paces = [renewal_pace(task, week_start) * share for task in tasks]
     worked = 0.0
     for task, pace in zip(tasks, paces, strict=True):
-        step = min(pace if paced else task.remaining_hours, hours - worked)
+        step = min(pace if paced else task.remaining_hours * share, hours - worked)
         if step <= 0:
             continue
-        task.remaining_hours -= step
+        task.remaining_hours -= step / share
         worked += step
+        log_customer_hours(world.ledger, world.book, person.pool.index, (task.customer,), step)
     return sum(paces), worked

@@ -14,6 +14,7 @@ from a region whose hours the pool does not cover, no less than the uncovered-re
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Generator
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from sim.org.routing import earliest_answers, support_routes
 from sim.org.run import OrgRun
 from sim.scenario.schema import Scenario
 from sim.scenario.vocabulary import COMPLEXITIES, SUPPORT, TICKET_LEVELS
+from sim.work.activity import log_hours
 
 
 @dataclass
@@ -122,6 +124,11 @@ class TicketQueue:
         self.hours, self.breached = self.hours[count:], self.breached[count:]
         return taken
 
+    def reorder(self, order: np.ndarray) -> None:
+        """Put the tickets in this order (a permutation of the queue)."""
+        for name in ("open_day", "customer", "hours", "breached"):
+            setattr(self, name, getattr(self, name)[order])
+
     def outstanding_hours(self) -> float:
         """Hours of work queued or in progress."""
         return float(self.hours.sum()) + self.carry_hours
@@ -190,15 +197,20 @@ class SupportDesk:
         rate = self._rate(pool, day_start)
         served = 0
         if rate > 0 and len(queue.hours):
-            before = np.cumsum(queue.hours) - queue.hours
-            offset = before / rate
-            free_at = day_start + queue.carry_hours / rate
-            start = offset + np.maximum(free_at, np.maximum.accumulate(queue.open_day - offset))
+            if self.world.scenario.work_priority.support == "tier":
+                start = self._by_tier(queue, rate, day_start, day_end)
+            else:
+                before = np.cumsum(queue.hours) - queue.hours
+                offset = before / rate
+                free_at = day_start + queue.carry_hours / rate
+                start = offset + np.maximum(free_at,
+                                            np.maximum.accumulate(queue.open_day - offset))
             served = int(np.searchsorted(start, day_end, side="left"))
         if served:
             finish = start[served - 1] + queue.hours[served - 1] / rate
             new_carry = max(0.0, finish - day_end) * rate
             opened, customer, hours, flagged = queue.pop(served)
+            log_hours(self.world.ledger, pool.index, self.world.book.tier[customer], hours)
             queue.week_worked += queue.carry_hours + float(hours.sum()) - new_carry
             queue.carry_hours = new_carry
             answered = earliest_answers(self.world, pool, customer, opened, start[:served])
@@ -208,6 +220,40 @@ class SupportDesk:
             queue.week_worked += done
             queue.carry_hours -= done
         self._flag_overdue(queue, day_end)
+
+    def _by_tier(self, queue: TicketQueue, rate: float, day_start: float,
+                 day_end: float) -> np.ndarray:
+        """Serve the day by tier priority: the tightest SLA first, then the oldest ticket.
+
+        Whenever the desk is free, the open ticket whose tier has the tightest SLA goes next.
+        Reorders the queue: the tickets started today first, in the order they were started,
+        then the rest in order of opening. Returns the start of work of each ticket (infinite
+        for those not started today).
+        """
+        rank = self.world.tiers.sla_hours[self.world.book.tier[queue.customer]]
+        now = day_start + queue.carry_hours / rate
+        ready: list[tuple[float, float, int]] = []
+        order: list[int] = []
+        starts: list[float] = []
+        following = 0
+        while now < day_end:
+            while following < len(rank) and queue.open_day[following] <= now:
+                heapq.heappush(ready, (rank[following], queue.open_day[following], following))
+                following += 1
+            if not ready:
+                if following == len(rank):
+                    break
+                now = float(queue.open_day[following])
+                continue
+            ticket = heapq.heappop(ready)[2]
+            order.append(ticket)
+            starts.append(now)
+            now += queue.hours[ticket] / rate
+        started = np.zeros(len(rank), dtype=bool)
+        started[order] = True
+        queue.reorder(np.concatenate([np.array(order, dtype=np.int64),
+                                      np.flatnonzero(~started)]))
+        return np.concatenate([np.array(starts), np.full(len(rank) - len(order), np.inf)])
 
     def _rate(self, pool: Pool, day: float) -> float:
         """Productive hours per day of the pool as of the start of the week.

@@ -3,8 +3,9 @@
 A live customer in a tier with human touches belongs to one CSM of its pool (least-loaded
 assignment; the pool of its tier, pod or region, see ``sim.org.routing``), from go-live or from the
 end of its handoff. Touches fall due every ``touch_interval_days``. Each week every CSM spends
-the hours left after onboarding and renewal work on the touches due, the least recently touched
-accounts first; touches that do not fit are missed.
+the hours left after onboarding and renewal work on the touches due, in the order of the pool's
+touch priority (``work_priority``: highest ACV, largest coverage deficit or least recently
+touched first; ties to the least recently touched); touches that do not fit are missed.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import numpy as np
 
 from sim.core.calendar import WEEK_DAYS
 from sim.customers.book import ACTIVE
+from sim.customers.coverage import coverage_deficit
 from sim.org.pools import Person, Pool
 from sim.org.routing import csm_pool_for, csm_pool_indices, csm_renews
+from sim.work.activity import log_hours
 from sim.work.renewals import hand_task
 from sim.work.run import WorkRun
 
@@ -130,13 +133,17 @@ def touches_week(world: WorkRun, pool: Pool, week_end: float,
     hours = count * profiles.hours[profile, tier]
     pooled = profiles.pooled[profile, tier]
     owners = np.where(pooled, -1, book.owner[due])
-    served = _serve(owners, book.last_touch[due], hours, capacity)
+    first = touch_order(world, pool, due)
+    served = _serve(owners, book.last_touch[due], hours, capacity, first)
     demanded = _sum_by_owner(owners, hours)
     worked = _sum_by_owner(owners[served], hours[served])
     if pooled.any():
         served[pooled] = _serve_pooled(book.last_touch[due[pooled]], hours[pooled], capacity,
-                                       demanded, worked)
+                                       demanded, worked,
+                                       None if first is None else first[pooled])
     _count_touches(world, due, tier, count, served, week_end)
+    book.cycle_human_hours[due[served]] += hours[served]
+    log_hours(world.ledger, pool.index, tier[served], hours[served])
     return demanded, worked
 
 
@@ -153,17 +160,31 @@ def _due_accounts(world: WorkRun, pool: Pool, week_end: float) -> np.ndarray:
     return touched[csm_pool_indices(world, touched) == pool.index]
 
 
+def touch_order(world: WorkRun, pool: Pool, due: np.ndarray) -> np.ndarray | None:
+    """Sort key of the due accounts by the pool's touch priority, smallest first.
+
+    None for ``least_recent`` (the last touch alone decides).
+    """
+    priority = pool.spec.touch_priority or world.scenario.work_priority.touches
+    if priority == "value":
+        return -world.book.acv[due].astype(float)
+    if priority == "risk":
+        return -coverage_deficit(world, due)
+    return None
+
+
 def _serve_pooled(last_touch: np.ndarray, hours: np.ndarray, capacity: dict[int, float],
-                  demanded: dict[int, float], worked: dict[int, float]) -> np.ndarray:
+                  demanded: dict[int, float], worked: dict[int, float],
+                  first: np.ndarray | None) -> np.ndarray:
     """Serve pooled accounts on the hours the pool's members have left.
 
-    The least recently touched accounts go first; hours demanded and worked are shared among
+    In priority order (``touch_order``); hours demanded and worked are shared among
     members in proportion to the hours they had left.
     """
     left = {member: max(0.0, hours_free - worked.get(member, 0.0))
             for member, hours_free in capacity.items()}
     total = sum(left.values())
-    served = _serve(np.zeros(len(hours), dtype=np.int64), last_touch, hours, {0: total})
+    served = _serve(np.zeros(len(hours), dtype=np.int64), last_touch, hours, {0: total}, first)
     if total <= 0:
         share = {member: 1.0 / len(left) for member in left} if left else {}
     else:
@@ -175,9 +196,13 @@ def _serve_pooled(last_touch: np.ndarray, hours: np.ndarray, capacity: dict[int,
 
 
 def _serve(owners: np.ndarray, last_touch: np.ndarray, hours: np.ndarray,
-           capacity: dict[int, float]) -> np.ndarray:
-    """Which due accounts get their touches: per owner, least recently touched first."""
-    order = np.lexsort((np.nan_to_num(last_touch, nan=-np.inf), owners))
+           capacity: dict[int, float], first: np.ndarray | None = None) -> np.ndarray:
+    """Which due accounts get their touches.
+
+    Per owner, the smallest ``first`` key first (if given), then the least recently touched.
+    """
+    recency = np.nan_to_num(last_touch, nan=-np.inf)
+    order = np.lexsort((recency, owners) if first is None else (recency, first, owners))
     sorted_owners = owners[order]
     cumulative = np.cumsum(hours[order])
     starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])

@@ -17,6 +17,7 @@ from sim.core.calendar import WEEK_DAYS
 from sim.core.ledger import PoolWeek
 from sim.org.cs_ops import csm_productivity_gain
 from sim.org.pools import Hours, Person, Pool, update_burnout, weekly_quit_probability
+from sim.work.activity import log_customer_hours
 from sim.work.interventions import trigger_week
 from sim.work.renewals import rebalance, work_on_renewals
 from sim.work.run import WorkRun
@@ -157,6 +158,8 @@ def _first_duties(world: WorkRun, person: Person, available: float, start: float
                   first: float) -> tuple[float, float]:
     """A first duty of ``first`` hours, then renewal work at pace."""
     done = min(first, available)
+    log_customer_hours(world.ledger, world.book, person.pool.index, sorted(person.onboardings),
+                       done)
     renewal_demand, renewal_done = work_on_renewals(world, person, available - done, start,
                                                     paced=True)
     return first + renewal_demand, done + renewal_done

@@ -16,7 +16,7 @@ from sim.customers.renewal import churn_factor
 from sim.model import build
 from sim.policies.run import PolicyRun
 
-EFFECTS = {"onboarding_wait_per_month": 1.15, "missed_touches": 2.0, "sla_breaches": 1.5,
+EFFECTS = {"onboarding_wait_per_month": 1.15, "under_service": 2.0, "sla_breaches": 1.5,
            "csm_change": 1.0, "missed_renewal": 1.0}
 
 

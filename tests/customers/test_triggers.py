@@ -32,14 +32,14 @@ from sim.customers.triggers import (
 from sim.model import build, simulate
 from sim.outputs.tables import events_table
 from sim.policies.run import PolicyRun
+from sim.scenario.service import NEUTRAL_EFFECTS
 from sim.scenario.tiers import RenewalChange
 from sim.scenario.triggers import ExpansionTrigger
 from sim.work.interventions import held_tasks, trigger_week
 from sim.work.staffing import depart
 
 ROOT = Path(__file__).resolve().parents[2]
-NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
-           "csm_change": 1.0, "missed_renewal": 1.0}
+NEUTRAL = dict(NEUTRAL_EFFECTS)
 RISK_KINDS = ("usage_drop", "inactivity")
 ADDED = ["triggers_usage_drop", "triggers_inactivity", "triggers_dedicated_csm",
          "triggers_expansion", "reengaged_automated", "outreach_done", "outreach_unanswered",

@@ -42,7 +42,7 @@ def _bonferroni_factor(checks: int, family: float = 0.99) -> float:
 def test_schema_declares_ranges_that_hold_the_defaults(base_scenario: dict) -> None:
     scenario = _scenario(base_scenario)
     parameters = {item.path: item for item in schema_parameters(scenario)}
-    for path in ("hiring.ramp_days", "hiring.lead_time_days", "service_effects.missed_touches",
+    for path in ("hiring.ramp_days", "hiring.lead_time_days", "service_effects.under_service",
                  "staff.burnout_gain_per_week", "onboarding.abandonment.scale_days",
                  "cs_ops.gain_at_full_coverage", "tiers.mid.tickets_per_month",
                  "support.hours_per_ticket.T2"):

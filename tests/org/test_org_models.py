@@ -23,10 +23,10 @@ from sim.core.clock import LAST, OrderedTimeout
 from sim.customers.book import ACTIVE, HANDOFF, POD_HANDOFF
 from sim.model import build, simulate, tabulate
 from sim.policies.run import PolicyRun
+from sim.scenario.service import NEUTRAL_EFFECTS
 
 ROOT = Path(__file__).resolve().parents[2]
-NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
-           "csm_change": 1.0, "missed_renewal": 1.0}
+NEUTRAL = dict(NEUTRAL_EFFECTS)
 TIERS = ("tech", "mid", "ent")
 
 

@@ -24,12 +24,12 @@ import pandas as pd
 import pytest
 
 from sim import RunResult, parse_scenario, run
+from sim.scenario.service import NEUTRAL_EFFECTS
 
 SEEDS = (1, 2, 3, 4, 5)
 SPECIALISTS = (1, 2, 3, 4)
 CSMS = (6, 5, 4, 3, 2)
-NEUTRAL_EFFECTS = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0,
-                   "sla_breaches": 1.0, "csm_change": 1.0, "missed_renewal": 1.0}
+
 LEVEL_TOLERANCE = 1e-9
 """Customer-days: the same backlog integrated over differently placed events can differ in the
 last bits; anything larger is a real increase."""

@@ -12,10 +12,10 @@ from sim import parse_scenario, run
 from sim.core.calendar import MONTH_DAYS
 from sim.model import build
 from sim.org.pools import update_burnout, weekly_quit_probability
+from sim.scenario.service import NEUTRAL_EFFECTS
 from sim.scenario.staff import StaffDynamics
 
-NEUTRAL = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
-           "csm_change": 1.0, "missed_renewal": 1.0}
+NEUTRAL = dict(NEUTRAL_EFFECTS)
 
 
 def test_burnout_builds_above_the_threshold_and_recovers_below() -> None:
@@ -135,7 +135,7 @@ def test_service_effects_only_ever_raise_churn_under_common_random_numbers() -> 
     data["pools"][0]["headcount"] = 0
     neutral = run(parse_scenario({**data, "service_effects": NEUTRAL}), seed=6).customers
     harsh = run(parse_scenario({**data, "service_effects": {**NEUTRAL,
-                                                           "missed_touches": 3.0}}),
+                                                           "under_service": 3.0}}),
                 seed=6).customers
     churned_neutral = set(neutral.customer[neutral.state == "churned"])
     churned_harsh = set(harsh.customer[harsh.state == "churned"])

@@ -103,7 +103,8 @@ def test_a_burnt_out_holders_work_goes_to_a_colleague_with_room() -> None:
     capacity = HOURS_PER_WEEK * (1 + 0.1)
     assert weekly_demand(data) < 0.75 * capacity
     for threshold, expect_missed in ((1.0, False), (None, True)):
-        data["renewals"] = {"rebalance_threshold": threshold}
+        # specialists need the tier's full renewal hours here, as the capacity check assumes
+        data["renewals"] = {"rebalance_threshold": threshold, "specialist_hours_share": 1.0}
         world = build(parse_scenario(data), seed=2)
         burnt_out = world.pools[0].members[0]
         burnt_out.burnout = 1.0
