@@ -23,6 +23,7 @@ def new_person(world: OrgRun, pool: Pool, hired_day: float) -> Person:
 def add_member(world: OrgRun, pool: Pool, person: Person) -> None:
     """Put a person on a pool's staff: members, headcount level and the derived leaders."""
     pool.members.append(person)
+    pool.track(person)
     pool.changes += 1
     world.headcount_level.change(pool.index, +1, world.now)
     if pool.role == CSM:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,7 +52,58 @@ class Person:
 
     def free_slots(self) -> int:
         """Onboarding slots not in use."""
-        return self.pool.spec.slots_per_person - len(self.onboardings)
+        return self.pool.slots - len(self.onboardings)
+
+
+class LoadIndex:
+    """A pool's members by a whole-number load, least loaded first (ties: lowest id).
+
+    Answers in O(log n) instead of a scan of the members (the lowest id is the earliest hire).
+
+    ``moved(person)`` must be called whenever a member's load changes or a person joins the
+    pool. Entries of people who left, or whose load changed since, are dropped or re-filed
+    when they reach the top; the heap is rebuilt from the members when stale entries pile up.
+
+    Args:
+        pool: the pool whose members are indexed.
+        load: the load of a person.
+    """
+
+    def __init__(self, pool: Pool, load: Callable[[Person], int]) -> None:
+        self.pool = pool
+        self.load = load
+        self.heap: list[tuple[int, int, Person]] = []
+
+    def moved(self, person: Person) -> None:
+        """File a person under their current load."""
+        heap = self.heap
+        if len(heap) > 2 * len(self.pool.members) + 16:
+            heap[:] = [(self.load(member), member.id, member) for member in self.pool.members]
+            heapq.heapify(heap)
+            return
+        heapq.heappush(heap, (self.load(person), person.id, person))
+
+    def least(self) -> Person | None:
+        """The member with the least load (ties: lowest id); None if nobody is on staff."""
+        heap, pool, load = self.heap, self.pool, self.load
+        while heap:
+            filed, _, person = heap[0]
+            if person.pool is not pool or not person.active:
+                heapq.heappop(heap)
+                continue
+            current = load(person)
+            if current == filed:
+                return person
+            heapq.heapreplace(heap, (current, person.id, person))
+        return None
+
+
+def _onboardings_held(person: Person) -> int:
+    return len(person.onboardings)
+
+
+def _accounts_owned(person: Person) -> int:
+    return person.accounts
 
 
 @dataclass(eq=False)
@@ -64,6 +117,17 @@ class Pool:
     open_requisitions: int = 0
     changes: int = 0
     """Count of joins, departures and transfers (lets derived figures know when to refresh)."""
+    slots: int = field(init=False)
+    """Onboarding slots per person (``StaffPool.slots_per_person``)."""
+    by_onboardings: LoadIndex = field(init=False, repr=False)
+    """Members by onboardings held: the first has the most free slots."""
+    by_accounts: LoadIndex = field(init=False, repr=False)
+    """Members by accounts owned."""
+
+    def __post_init__(self) -> None:
+        self.slots = self.spec.slots_per_person
+        self.by_onboardings = LoadIndex(self, _onboardings_held)
+        self.by_accounts = LoadIndex(self, _accounts_owned)
 
     @property
     def name(self) -> str:
@@ -77,7 +141,16 @@ class Pool:
 
     def least_loaded(self) -> Person | None:
         """The member with the fewest accounts (ties: earliest hire); None if nobody is on staff."""
-        return min(self.members, key=lambda person: (person.accounts, person.id), default=None)
+        return self.by_accounts.least()
+
+    def freest(self) -> Person | None:
+        """The member with the most free onboarding slots (ties: earliest hire), or None."""
+        return self.by_onboardings.least()
+
+    def track(self, person: Person) -> None:
+        """File a person who joined, or whose onboardings or accounts changed, in the indexes."""
+        self.by_onboardings.moved(person)
+        self.by_accounts.moved(person)
 
 
 def update_burnout(burnout: float, pressure: float, dynamics: StaffDynamics) -> float:

@@ -11,7 +11,7 @@ When that person leaves, the remaining work goes back to the front of the queue.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from typing import cast
 
 import simpy
@@ -19,6 +19,60 @@ import simpy
 from sim.customers.book import CHURNED, ONBOARDING, WAITING
 from sim.customers.run import CustomerRun
 from sim.org.pools import Person, Pool
+
+Entry = tuple[int, simpy.Event]
+"""A waiting customer and the event that fires with its onboarder."""
+
+
+class WaitingLine:
+    """Waiting customers in order, with any customer's removal in O(1).
+
+    A removed customer's entry stays in the deque, marked by its absence from ``live``, until it
+    reaches the front.
+    """
+
+    def __init__(self) -> None:
+        self.line: deque[Entry] = deque()
+        self.live: dict[int, Entry] = {}
+
+    def append(self, entry: Entry) -> None:
+        """Join at the back."""
+        self.line.append(entry)
+        self.live[entry[0]] = entry
+
+    def appendleft(self, entry: Entry) -> None:
+        """Join at the front."""
+        self.line.appendleft(entry)
+        self.live[entry[0]] = entry
+
+    def popleft(self) -> Entry:
+        """Take the first waiting customer off the line."""
+        self._drop_removed()
+        entry = self.line.popleft()
+        del self.live[entry[0]]
+        return entry
+
+    def remove(self, customer: int) -> bool:
+        """Take a customer off the line; False if it is not waiting."""
+        return self.live.pop(customer, None) is not None
+
+    def __getitem__(self, index: int) -> Entry:
+        if index != 0:
+            raise IndexError("only the first waiting customer can be read")
+        self._drop_removed()
+        return self.line[0]
+
+    def __len__(self) -> int:
+        return len(self.live)
+
+    def __iter__(self) -> Iterator[Entry]:
+        live = self.live
+        return (entry for entry in self.line if live.get(entry[0]) is entry)
+
+    def _drop_removed(self) -> None:
+        line, live = self.line, self.live
+        while line and live.get(line[0][0]) is not line[0]:
+            line.popleft()
 
 
 class OnboardingDesk:
@@ -34,7 +88,7 @@ class OnboardingDesk:
         self.world = world
         self.pool = pool
         self.desks = desks
-        self.waiting: deque[tuple[int, simpy.Event]] = deque()
+        self.waiting = WaitingLine()
         self.after_dispatch: Callable[[], None] | None = None
         """Called after each dispatch (pods that lend free slots, ``sim.work.borrowing``)."""
         self._dispatched: simpy.Event | None = None
@@ -54,11 +108,8 @@ class OnboardingDesk:
 
     def withdraw(self, customer: int) -> None:
         """Leave the queue without being served."""
-        for entry in self.waiting:
-            if entry[0] == customer:
-                self.waiting.remove(entry)
-                self._set_waiting(customer, -1)
-                return
+        if self.waiting.remove(customer):
+            self._set_waiting(customer, -1)
 
     def dispatch(self) -> None:
         """Hand waiting customers to free slots, first come first served."""
@@ -85,8 +136,7 @@ class OnboardingDesk:
 
     def freest(self) -> Person | None:
         """The member with the most free slots (ties: earliest hire); None if nobody."""
-        return max(self.pool.members, default=None,
-                   key=lambda member: (member.free_slots(), -member.id))
+        return self.pool.freest()
 
     def grant_next(self, person: Person) -> int | None:
         """Hand the first waiting customer to a person's free slot.
@@ -100,12 +150,14 @@ class OnboardingDesk:
             return None
         self.world.book.state[customer] = ONBOARDING
         person.onboardings.add(customer)
+        person.pool.by_onboardings.moved(person)
         granted.succeed(person)
         return customer
 
     def finish(self, person: Person, customer: int) -> None:
         """Free the slot a customer used (a lent slot goes back to its own pool's queue)."""
         person.onboardings.discard(customer)
+        person.pool.by_onboardings.moved(person)
         self.dispatch()
         home = self.desks[person.pool.index]
         if home is not self:
@@ -118,7 +170,7 @@ class OnboardingDesk:
 
     def total_slots(self) -> int:
         """Slots of everyone currently on staff."""
-        return self.pool.spec.slots_per_person * len(self.pool.members)
+        return self.pool.slots * len(self.pool.members)
 
     def _set_waiting(self, customer: int, delta: int) -> None:
         tier = int(self.world.book.tier[customer])

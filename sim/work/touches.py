@@ -37,6 +37,7 @@ def assign_owner(world: WorkRun, customer: int, preferred: Person | None = None)
         return
     book.owner[customer] = person.id
     person.accounts += 1
+    person.pool.by_accounts.moved(person)
     task = world.renewal_tasks.get(customer)
     if task is not None and csm_renews(world, customer):
         hand_task(world, customer, person)
@@ -98,6 +99,7 @@ def release_owner(world: WorkRun, customer: int) -> None:
     if owner >= 0:
         person = world.people[owner]
         person.accounts -= 1
+        person.pool.by_accounts.moved(person)
         world.book.owner[customer] = -1
 
 
