@@ -25,6 +25,11 @@ from sim.work.activity import take_hours
 from sim.work.desks import onboarding_backlog_weeks
 
 
+def _with_totals(by_tier: np.ndarray) -> np.ndarray:
+    """A (figure, tier) array with a last column of totals over the tiers."""
+    return np.column_stack([by_tier, by_tier.sum(axis=1)])
+
+
 class Recorder:
     """Closes output periods and keeps their rows.
 
@@ -132,24 +137,33 @@ class Recorder:
         small_regions = self._regions_below_min_scale()
         tickets_open = world.support.open_tickets()
         outreach_open = world.triggers.open_outreach()
+        counted = (*ADDITIVE, *SUMS)
+        summed = {"customers_active": states[ACTIVE], "customers_onboarding": states[ONBOARDING],
+                  "onboarding_backlog": states[WAITING], "onboarding_backlog_mean": backlog_area,
+                  "arr_start": self.previous_arr, "arr": arr, "tickets_open": tickets_open,
+                  "cs_cost": cost, "outreach_open": outreach_open}
+        # Every per-tier figure and its total over tiers, in one reduction per kind.
+        counts = _with_totals(np.array([counters[name] for name in counted], dtype=float))
+        figures = _with_totals(np.array([np.asarray(values, dtype=float)
+                                         for values in summed.values()]))
+        totals = dict(zip(summed, figures.tolist(), strict=True))
         for tier in range(size + 1):
             pick = slice(None) if tier == size else tier
-            row: dict[str, object] = {name: float(np.sum(counters[name][pick]))
-                                      for name in (*ADDITIVE, *SUMS)}
+            row: dict[str, object] = dict(zip(counted, counts[:, tier].tolist(), strict=True))
             row.update(
                 period=period, day=world.now,
                 tier="all" if tier == size else world.scenario.tiers[tier].name,
-                customers_active=int(np.sum(states[ACTIVE][pick])),
-                customers_onboarding=int(np.sum(states[ONBOARDING][pick])),
-                onboarding_backlog=int(np.sum(states[WAITING][pick])),
-                onboarding_backlog_mean=float(np.sum(backlog_area[pick])) / length,
+                customers_active=int(totals["customers_active"][tier]),
+                customers_onboarding=int(totals["customers_onboarding"][tier]),
+                onboarding_backlog=int(totals["onboarding_backlog"][tier]),
+                onboarding_backlog_mean=float(totals["onboarding_backlog_mean"][tier]) / length,
                 onboarding_backlog_weeks=float(np.max(backlog_weeks[pick])),
-                arr_start=float(np.sum(self.previous_arr[pick])), arr=float(np.sum(arr[pick])),
+                arr_start=float(totals["arr_start"][tier]), arr=float(totals["arr"][tier]),
                 grr_ttm=float(grr[tier]), nrr_ttm=float(nrr[tier]),
                 csm_headcount=float(csms[tier]), csm_accounts=float(accounts[tier]),
-                tickets_open=int(np.sum(tickets_open[pick])),
-                cs_cost=float(np.sum(cost[pick])), period_days=length,
-                outreach_open=int(np.sum(outreach_open[pick])),
+                tickets_open=int(totals["tickets_open"][tier]),
+                cs_cost=float(totals["cs_cost"][tier]), period_days=length,
+                outreach_open=int(totals["outreach_open"][tier]),
                 regions_below_min_scale=small_regions,
             )
             self.tier_rows.append(row)

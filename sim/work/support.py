@@ -84,29 +84,72 @@ class SupportTallies:
                               self.breaches - earlier.breaches)
 
 
+COLUMNS = (("open_day", np.float64), ("customer", np.int64), ("hours", np.float64),
+           ("breached", np.bool_))
+"""The columns of a ticket queue and their types."""
+
+
 @dataclass
 class TicketQueue:
-    """Waiting tickets of one support pool, oldest first, and its week's tallies."""
+    """Waiting tickets of one support pool, oldest first, and its week's tallies.
 
-    open_day: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    customer: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    breached: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    The tickets live in preallocated columns (doubled when full); ``open_day``, ``customer``,
+    ``hours`` and ``breached`` are views of the waiting ones.
+    """
+
     carry_hours: float = 0.0
     week_arrived: float = 0.0
     week_worked: float = 0.0
     week_backlog: float = 0.0
     tallies: SupportTallies = SupportTallies()
     """Running totals since the start of the run."""
+    buffers: dict[str, np.ndarray] = field(default_factory=lambda: {
+        name: np.zeros(16, dtype=kind) for name, kind in COLUMNS})
+    head: int = 0
+    tail: int = 0
+
+    @property
+    def open_day(self) -> np.ndarray:
+        """Opening day of each waiting ticket."""
+        return self.buffers["open_day"][self.head:self.tail]
+
+    @property
+    def customer(self) -> np.ndarray:
+        """Customer of each waiting ticket."""
+        return self.buffers["customer"][self.head:self.tail]
+
+    @property
+    def hours(self) -> np.ndarray:
+        """Hours of work of each waiting ticket."""
+        return self.buffers["hours"][self.head:self.tail]
+
+    @property
+    def breached(self) -> np.ndarray:
+        """Whether each waiting ticket has already been counted as an SLA breach."""
+        return self.buffers["breached"][self.head:self.tail]
 
     def push(self, open_day: np.ndarray, customer: np.ndarray, hours: np.ndarray) -> None:
         """Add newly opened tickets at the back."""
-        self.open_day = np.concatenate([self.open_day, open_day])
-        self.customer = np.concatenate([self.customer, customer])
-        self.hours = np.concatenate([self.hours, hours])
-        self.breached = np.concatenate([self.breached, np.zeros(len(open_day), dtype=bool)])
-        self.week_arrived += float(hours.sum())
-        self.count(tickets=len(open_day), hours=float(hours.sum()))
+        added = len(open_day)
+        if self.head == self.tail:
+            self.head = self.tail = 0
+        if self.tail + added > len(self.buffers["hours"]):
+            waiting = self.tail - self.head
+            size = max(16, 2 * (waiting + added))
+            for name, kind in COLUMNS:
+                grown = np.zeros(size, dtype=kind)
+                grown[:waiting] = self.buffers[name][self.head:self.tail]
+                self.buffers[name] = grown
+            self.head, self.tail = 0, waiting
+        new = slice(self.tail, self.tail + added)
+        self.buffers["open_day"][new] = open_day
+        self.buffers["customer"][new] = customer
+        self.buffers["hours"][new] = hours
+        self.buffers["breached"][new] = False
+        self.tail += added
+        arrived = float(hours.sum())
+        self.week_arrived += arrived
+        self.count(tickets=added, hours=arrived)
 
     def count(self, tickets: int = 0, hours: float = 0.0, answered: int = 0,
               response_hours: float = 0.0, breaches: int = 0) -> None:
@@ -120,18 +163,41 @@ class TicketQueue:
         """Take the ``count`` oldest tickets off the queue."""
         taken = (self.open_day[:count], self.customer[:count], self.hours[:count],
                  self.breached[:count])
-        self.open_day, self.customer = self.open_day[count:], self.customer[count:]
-        self.hours, self.breached = self.hours[count:], self.breached[count:]
+        self.head += count
         return taken
 
     def reorder(self, order: np.ndarray) -> None:
         """Put the tickets in this order (a permutation of the queue)."""
-        for name in ("open_day", "customer", "hours", "breached"):
-            setattr(self, name, getattr(self, name)[order])
+        waiting = slice(self.head, self.tail)
+        for name, _ in COLUMNS:
+            column = self.buffers[name]
+            column[waiting] = column[waiting][order]
 
     def outstanding_hours(self) -> float:
         """Hours of work queued or in progress."""
         return float(self.hours.sum()) + self.carry_hours
+
+
+def _started(queue: TicketQueue, rate: float, day_start: float,
+             day_end: float) -> tuple[int, np.ndarray]:
+    """Tickets whose work starts before ``day_end``, and the start of each ticket looked at.
+
+    Starts never decrease along the queue, so only its head is looked at: a window that grows
+    until it holds a ticket starting after the day (a prefix of a running sum or maximum is the
+    running sum or maximum of the prefix, so the figures equal those over the whole queue).
+    """
+    waiting = len(queue.hours)
+    size = min(waiting, 64)
+    while True:
+        hours, open_day = queue.hours[:size], queue.open_day[:size]
+        before = np.cumsum(hours) - hours
+        offset = before / rate
+        free_at = day_start + queue.carry_hours / rate
+        start = offset + np.maximum(free_at, np.maximum.accumulate(open_day - offset))
+        served = int(np.searchsorted(start, day_end, side="left"))
+        if served < size or size == waiting:
+            return served, start
+        size = min(waiting, 4 * size)
 
 
 class SupportDesk:
@@ -175,6 +241,8 @@ class SupportDesk:
         stop = int(np.searchsorted(candidates.day, day_end, side="left"))
         window = slice(self.next_candidate, stop)
         self.next_candidate = stop
+        if stop == window.start:
+            return
         customer = candidates.customer[window]
         tier = book.tier[customer]
         keep = (book.state[customer] == ACTIVE) & (
@@ -199,13 +267,9 @@ class SupportDesk:
         if rate > 0 and len(queue.hours):
             if self.world.scenario.work_priority.support == "tier":
                 start = self._by_tier(queue, rate, day_start, day_end)
+                served = int(np.searchsorted(start, day_end, side="left"))
             else:
-                before = np.cumsum(queue.hours) - queue.hours
-                offset = before / rate
-                free_at = day_start + queue.carry_hours / rate
-                start = offset + np.maximum(free_at,
-                                            np.maximum.accumulate(queue.open_day - offset))
-            served = int(np.searchsorted(start, day_end, side="left"))
+                served, start = _started(queue, rate, day_start, day_end)
         if served:
             finish = start[served - 1] + queue.hours[served - 1] / rate
             new_carry = max(0.0, finish - day_end) * rate
@@ -295,7 +359,8 @@ class SupportDesk:
         tier = self.world.book.tier[queue.customer]
         overdue = ~queue.breached & (
             queue.open_day + self.world.tiers.sla_hours[tier] / DAY_HOURS < day_end)
-        queue.breached |= overdue
+        flagged = queue.breached
+        flagged |= overdue
         queue.count(breaches=int(np.count_nonzero(overdue)))
         self._breach(queue.customer[overdue], tier[overdue])
 
