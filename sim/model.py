@@ -20,6 +20,7 @@ from sim.customers.usage_events import start_triggers, with_trigger_columns
 from sim.org.leadership import LeadershipLevels
 from sim.org.pools import pools_of
 from sim.org.routing import routes_by_model
+from sim.outputs.headline import Headline, headline
 from sim.outputs.recorder import Recorder
 from sim.outputs.results import RunResult
 from sim.outputs.tables import customers_table, events_table, summary_table, with_month
@@ -48,6 +49,16 @@ def run(scenario: Scenario, seed: int = 0) -> RunResult:
     """
     world = build(scenario, seed)
     return tabulate(world, simulate(world), seed)
+
+
+def run_headline(scenario: Scenario, seed: int = 0) -> Headline:
+    """Simulate one replication and compute only what a sweep keeps (no tables).
+
+    The figures equal those read from ``run(scenario, seed)``'s tables (``sim.outputs.headline``).
+    """
+    with _collector_paused():
+        world = build(scenario, seed)
+        return headline(world, simulate(world))
 
 
 def simulate(world: PolicyRun) -> Recorder:

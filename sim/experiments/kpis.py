@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from sim.outputs.headline import Headline
 from sim.outputs.results import RunResult
 
 KPIS: dict[str, str] = {
@@ -86,4 +87,21 @@ def period_frame(result: RunResult, replicate: int) -> pd.DataFrame:
     staff = staff.reindex(everyone.index)
     for name in WORKFORCE_KPIS:
         frame[name] = staff[name].to_numpy(dtype=float)
+    return frame
+
+
+def headline_values(figures: Headline) -> dict[str, float]:
+    """The recorded KPIs of a run computed without its tables (``sim.model.run_headline``)."""
+    return {name: figures.summary[column] for name, column in RECORDED_KPIS.items()}
+
+
+def headline_frame(figures: Headline, replicate: int) -> pd.DataFrame:
+    """``period_frame`` of a run computed without its tables."""
+    periods = figures.periods
+    frame = pd.DataFrame({"replicate": replicate, "period": periods["period"],
+                          "day": periods["day"]})
+    for name, column in PERIOD_KPIS.items():
+        frame[name] = periods[column]
+    for name in WORKFORCE_KPIS:
+        frame[name] = periods[name]
     return frame

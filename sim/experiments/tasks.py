@@ -15,8 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.experiments.kpis import PERIOD_SCHEMA, RECORDED_KPIS, kpi_values, period_frame
+from sim.experiments.kpis import (
+    PERIOD_SCHEMA,
+    RECORDED_KPIS,
+    headline_frame,
+    headline_values,
+    kpi_values,
+    period_frame,
+)
 from sim.experiments.seeding import replicate_seed
+from sim.outputs.headline import Headline
 from sim.outputs.results import RunResult
 from sim.scenario.schema import Scenario
 
@@ -36,7 +44,8 @@ class Batch:
         scenario: the plan's validated scenario.
         replicates: replicate numbers, ascending.
         base_seed: the sweep's base seed.
-        engine: the function run for each replicate; None means ``sim.run``. It must be
+        engine: the function run for each replicate; None means ``sim.run`` in its KPI-only
+            form (``sim.model.run_headline``: the same KPIs, no tables). It must be
             importable by the workers (a module-level function); tests pass one that fails on
             chosen replicates.
     """
@@ -71,14 +80,18 @@ class BatchResult:
 
 def run_batch(batch: Batch) -> BatchResult:
     """Run every replicate of a batch; failures are recorded, not raised."""
-    engine = batch.engine or _default_engine()
     rows, frames = [], []
     for replicate in batch.replicates:
         seed = replicate_seed(batch.base_seed, replicate)
         try:
-            result = engine(batch.scenario, seed)
-            kpis = kpi_values(result)
-            frames.append(period_frame(result, replicate))
+            if batch.engine is None:
+                figures = _headline_engine()(batch.scenario, seed)
+                kpis = headline_values(figures)
+                frames.append(headline_frame(figures, replicate))
+            else:
+                result = batch.engine(batch.scenario, seed)
+                kpis = kpi_values(result)
+                frames.append(period_frame(result, replicate))
         except Exception as error:
             rows.append(_failure_row(replicate, seed, error))
         else:
@@ -108,7 +121,7 @@ def _empty_periods() -> pd.DataFrame:
     return PERIOD_SCHEMA.empty_table().to_pandas()
 
 
-def _default_engine() -> Engine:
-    from sim.model import run
+def _headline_engine() -> Callable[[Scenario, int], Headline]:
+    from sim.model import run_headline
 
-    return run
+    return run_headline
