@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Generator
 
 import numpy as np
@@ -43,7 +44,9 @@ class Recorder:
         self.lookback = periods_per_year(world.scenario.output_period)
         self.tier_rows: list[dict] = []
         self.pool_rows: list[dict] = []
-        self.snapshots: list[tuple[np.ndarray, np.ndarray]] = []
+        self.snapshots: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=self.lookback + 1)
+        """Book snapshots (ARR and tier per customer) of the last ``lookback`` period ends and
+        the current one: the oldest is the base of the trailing-year retention."""
         self.previous_arr = np.zeros(len(world.scenario.tiers))
         self.hours_to_date = np.zeros((len(world.scenario.pools), len(world.scenario.tiers)))
         staffed = {pool.region for pool in world.scenario.pools}
@@ -121,7 +124,7 @@ class Recorder:
         size = len(self.world.scenario.tiers) + 1
         if period < self.lookback:
             return np.full(size, np.nan), np.full(size, np.nan)
-        base_arr, base_tier = self.snapshots[period - self.lookback]
+        base_arr, base_tier = self.snapshots[0]  # taken ``lookback`` periods ago
         return retention(base_arr, base_tier, snapshot[0], size - 1)
 
     def _tier_rows(self, period: int, length: float, counters: dict, arr: np.ndarray,
