@@ -59,7 +59,7 @@ def run_headline(scenario: Scenario, seed: int = 0) -> Headline:
     """
     with _collector_paused():
         world = build(scenario, seed)
-        world.events = Discarded()
+        world.ledger.events = Discarded()
         return headline(world, simulate(world))
 
 

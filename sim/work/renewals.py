@@ -14,6 +14,7 @@ cannot keep the pace hands tasks to a colleague with room (``renewals.rebalance_
 from __future__ import annotations
 
 import math
+from operator import attrgetter
 
 from sim.core.calendar import WEEK_DAYS
 from sim.org.pools import Hours, Person
@@ -155,6 +156,9 @@ def specialist_share(world: WorkRun, person: Person) -> float:
     return 1.0
 
 
+_BY_DATE = attrgetter("due_day", "customer")
+
+
 def work_on_renewals(world: WorkRun, person: Person, hours: float, week_start: float,
                      paced: bool) -> tuple[float, float]:
     """Spend up to ``hours`` on a person's renewal work, earliest date first.
@@ -169,10 +173,14 @@ def work_on_renewals(world: WorkRun, person: Person, hours: float, week_start: f
     Returns:
         Hours demanded (the weekly pace of all open renewal work) and hours worked.
     """
-    tasks = sorted((world.renewal_tasks[customer] for customer in person.renewal_tasks),
-                   key=lambda task: (task.due_day, task.customer))
+    if not person.renewal_tasks:
+        return 0.0, 0.0
+    tasks = sorted(map(world.renewal_tasks.__getitem__, person.renewal_tasks), key=_BY_DATE)
     share = specialist_share(world, person)
-    paces = [renewal_pace(task, week_start) * share for task in tasks]
+    # renewal_pace inlined: this runs for every person holding renewal work, every week
+    paces = [task.remaining_hours / (1 + max(0, math.floor((task.due_day - week_start)
+                                                          / WEEK_DAYS))) * share
+             for task in tasks]
     worked = 0.0
     for task, pace in zip(tasks, paces, strict=True):
         step = min(pace if paced else task.remaining_hours * share, hours - worked)
