@@ -248,6 +248,8 @@ class SupportDesk:
         keep = (book.state[customer] == ACTIVE) & (
             candidates.accept_u[window] < self.accept_share[tier])
         customer, tier = customer[keep], tier[keep]
+        if not len(customer):
+            return
         level_u = candidates.level_u[window][keep]
         level = (level_u[:, None] >= self.level_edges[tier]).sum(axis=1)
         opened = candidates.day[window][keep]
@@ -359,12 +361,16 @@ class SupportDesk:
         tier = self.world.book.tier[queue.customer]
         overdue = ~queue.breached & (
             queue.open_day + self.world.tiers.sla_hours[tier] / DAY_HOURS < day_end)
+        if not overdue.any():
+            return
         flagged = queue.breached
         flagged |= overdue
         queue.count(breaches=int(np.count_nonzero(overdue)))
         self._breach(queue.customer[overdue], tier[overdue])
 
     def _breach(self, customer: np.ndarray, tier: np.ndarray) -> None:
+        if not len(customer):
+            return
         book = self.world.book
         np.add.at(book.breaches, customer, 1)
         np.add.at(book.cycle_breaches, customer, 1)
