@@ -14,9 +14,11 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, run
+from sim.work.run import WorkRun
 from sim.org.pools import Person, Pool
 from sim.scenario.parts import StaffPool
 from sim.work.onboarding import WaitingLine
+from sim.work.support import TicketQueue, _started
 
 
 def _pools() -> list[Pool]:
@@ -133,3 +135,60 @@ def test_indexes_agree_with_the_scan_throughout_real_runs(
         scenario = load_scenario(f"scenarios/{name}.yaml")
         run(scenario.model_copy(update={"horizon_months": 18}), 1)
     assert checked["freest"] > 1000 and checked["least_loaded"] > 500
+
+
+def test_the_days_starts_from_the_queue_head_equal_those_over_the_whole_queue() -> None:
+    """Long and short queues, slow and fast servers: the tickets started in the day and their
+    start times, computed on a growing head of the queue, equal the scan of the whole queue."""
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        queue = TicketQueue()
+        waiting = int(rng.integers(1, 2000))
+        queue.push(np.sort(rng.uniform(0.0, 5.0, waiting)), np.arange(waiting),
+                   rng.choice([0.5, 2.0, 6.0], waiting))
+        queue.carry_hours = float(rng.uniform(0.0, 3.0))
+        rate = float(rng.choice([0.5, 8.0, 200.0, 5000.0]))
+        before = np.cumsum(queue.hours) - queue.hours
+        offset = before / rate
+        free_at = 5.0 + queue.carry_hours / rate
+        start = offset + np.maximum(free_at, np.maximum.accumulate(queue.open_day - offset))
+        served = int(np.searchsorted(start, 6.0, side="left"))
+        got, head = _started(queue, rate, 5.0, 6.0)
+        assert got == served
+        assert np.array_equal(head[:served], start[:served])
+
+
+def test_cached_renewal_loads_equal_a_fresh_sum_throughout_real_runs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every renewal load read while specialists and CSMs hand on, close and work renewal tasks
+    equals the sum over the tasks held at that moment, to the last bit."""
+    checked = [0]
+    held = WorkRun.renewal_hours_held
+
+    def checked_held(world: WorkRun, person: Person) -> float:
+        checked[0] += 1
+        value = held(world, person)
+        assert value == sum(world.renewal_tasks[customer].remaining_hours
+                            for customer in person.renewal_tasks)
+        return value
+
+    monkeypatch.setattr(WorkRun, "renewal_hours_held", checked_held)
+    for name in ("stage3_scaled_ops", "strategies/specialise_at_150"):
+        scenario = load_scenario(f"scenarios/{name}.yaml")
+        run(scenario.model_copy(update={"horizon_months": 18}), 1)
+    assert checked[0] > 1000
+
+
+def test_a_customer_who_left_is_owed_no_renewal_work() -> None:
+    """Customers who abandon the onboarding queue or churn keep no open renewal task, and no
+    one holds work for them (the renewal cycle stops with the customer)."""
+    from sim.customers.book import CHURNED
+    from sim.model import build, simulate
+
+    for name, seed in (("growth_100_to_500", 1), ("stage3_scaled_ops", 2)):
+        world = build(load_scenario(f"scenarios/{name}.yaml"), seed)
+        simulate(world)
+        left = set(np.flatnonzero(world.book.state == CHURNED).tolist())
+        assert len(left) > 10
+        assert not left & set(world.renewal_tasks)
+        assert not any(left & person.renewal_tasks for person in world.people.values())

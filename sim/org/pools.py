@@ -31,6 +31,9 @@ class Person:
     accounts: int = 0
     onboardings: set[int] = field(default_factory=set)
     renewal_tasks: set[int] = field(default_factory=set)
+    held_hours: float | None = None
+    """Open renewal hours of ``renewal_tasks`` as last summed (``World.renewal_hours_held``);
+    None once a task is handed on, closed or worked on."""
 
     def ramp(self, day: float, hiring: Hiring) -> float:
         """Ramp-up factor: from `ramp_start_productivity` on the first day to 1 after ramp."""

@@ -1,15 +1,17 @@
 """A customer's life: signature, onboarding (or self-serve), go-live, renewals, churn.
 
-Each customer runs two SimPy processes: the journey to go-live and the renewal cycle. Both sleep
-until the customer's next real event; nothing wakes per customer per day.
+Each customer runs a SimPy process to go-live (its journey) and a renewal cycle driven by its own
+timeouts' callbacks; both sleep until the customer's next real event, nothing wakes per customer
+per day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy
+from simpy.core import URGENT
 
 from sim.core.calendar import YEAR_DAYS
 from sim.customers.book import ACTIVE, CHURNED, ONBOARDING, WAITING
@@ -46,7 +48,7 @@ def _start_live(world: WorkRun, customer: int) -> None:
     world.paying_level.change(int(world.book.tier[customer]), +1, world.now)
     _activate(world, customer)
     assign_owner(world, customer)
-    world.env.process(renewal_cycle(world, customer))
+    renewal_cycle(world, customer)
 
 
 def _sign(world: WorkRun, customer: int) -> None:
@@ -61,7 +63,7 @@ def _sign(world: WorkRun, customer: int) -> None:
         world.tier_counters.add("arr_new", tier, float(book.acv[customer]))
         world.record("arrival", customer, tier=tier, acv=float(book.acv[customer]))
     world.journeys[customer] = world.env.process(journey(world, customer))
-    world.env.process(renewal_cycle(world, customer))
+    renewal_cycle(world, customer)
 
 
 def journey(world: WorkRun, customer: int) -> Generator[simpy.Event, object, None]:
@@ -107,25 +109,76 @@ def _activate(world: WorkRun, customer: int) -> None:
     book.last_touch[customer] = world.now
 
 
-def renewal_cycle(world: WorkRun, customer: int) -> Generator[simpy.Event, None, None]:
+def renewal_cycle(world: WorkRun, customer: int) -> None:
+    """Start a customer's renewal cycle (``RenewalCycle``) at this instant."""
+    RenewalCycle(world, customer)
+
+
+class _Start(simpy.Event):
+    """An event triggered at once, handled before ordinary events at this instant.
+
+    As SimPy's start of a process.
+    """
+
+    def __init__(self, env: simpy.Environment, callback: Callable[[simpy.Event], None]) -> None:
+        self.env = env
+        self.callbacks = [callback]
+        self._value = None
+        self._ok = True
+        env.schedule(self, URGENT)
+
+
+class RenewalCycle:
     """Open the renewal work ahead of each anniversary and decide the renewal on the date.
 
     The work of a renewal whose window opens before the horizon is opened even if its date
     falls after it, so the last months of a run carry the renewal work they really would.
+
+    Driven by the callbacks of its own timeouts rather than a SimPy process: a customer's
+    cycle keeps no generator, and every step and event comes at the same instant and in the
+    same order as a process would give them.
     """
-    book, env = world.book, world.env
-    due = float(book.first_renewal_day[customer])
-    window = world.scenario.renewals.window_days
-    while due - window < world.horizon:
-        if world.renewal_hours(customer) > 0:
-            if due - window > env.now:
-                yield env.timeout(due - window - env.now)
-            if book.state[customer] == CHURNED:
-                return
-            open_task(world, customer, due)
-        if due >= world.horizon:
+
+    __slots__ = ("world", "customer", "due", "window")
+
+    def __init__(self, world: WorkRun, customer: int) -> None:
+        self.world = world
+        self.customer = customer
+        self.due = 0.0
+        self.window = 0.0
+        _Start(world.env, self._begin)
+
+    def _begin(self, _: simpy.Event) -> None:
+        self.due = float(self.world.book.first_renewal_day[self.customer])
+        self.window = self.world.scenario.renewals.window_days
+        self._next_year()
+
+    def _next_year(self) -> None:
+        world, opens = self.world, self.due - self.window
+        if opens >= world.horizon:
             return
-        yield env.timeout(due - env.now)
-        if book.state[customer] == CHURNED or not renew(world, customer):
+        if world.renewal_hours(self.customer) <= 0:
+            self._await_date()
+        elif opens > world.env.now:
+            world.env.timeout(opens - world.env.now).callbacks.append(self._window_opens)
+        else:
+            self._window_opens(None)
+
+    def _window_opens(self, _: simpy.Event | None) -> None:
+        if self.world.book.state[self.customer] == CHURNED:
             return
-        due += YEAR_DAYS
+        open_task(self.world, self.customer, self.due)
+        self._await_date()
+
+    def _await_date(self) -> None:
+        world = self.world
+        if self.due >= world.horizon:
+            return
+        world.env.timeout(self.due - world.env.now).callbacks.append(self._renewal_date)
+
+    def _renewal_date(self, _: simpy.Event) -> None:
+        if self.world.book.state[self.customer] == CHURNED or not renew(self.world,
+                                                                      self.customer):
+            return
+        self.due += YEAR_DAYS
+        self._next_year()

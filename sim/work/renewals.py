@@ -50,6 +50,9 @@ def open_task(world: WorkRun, customer: int, due_day: float) -> None:
         # The initial book's work before day 0 was done on pace: only the rest remains.
         hours *= min(1.0, due_day / world.scenario.renewals.window_days)
     task = RenewalTask(customer, due_day, hours)
+    previous = world.renewal_tasks.get(customer)
+    if previous is not None and previous.holder is not None:
+        previous.holder.held_hours = None
     world.renewal_tasks[customer] = task
     hand_task(world, customer, renewal_holder_for(world, customer))
 
@@ -61,9 +64,11 @@ def hand_task(world: WorkRun, customer: int, person: Person | None) -> None:
         return
     if task.holder is not None:
         task.holder.renewal_tasks.discard(customer)
+        task.holder.held_hours = None
     task.holder = person
     if person is not None:
         person.renewal_tasks.add(customer)
+        person.held_hours = None
 
 
 def close_task(world: WorkRun, customer: int) -> RenewalTask | None:
@@ -71,6 +76,7 @@ def close_task(world: WorkRun, customer: int) -> RenewalTask | None:
     task = world.renewal_tasks.pop(customer, None)
     if task is not None and task.holder is not None:
         task.holder.renewal_tasks.discard(customer)
+        task.holder.held_hours = None
     return task
 
 
@@ -189,4 +195,6 @@ def work_on_renewals(world: WorkRun, person: Person, hours: float, week_start: f
         task.remaining_hours -= step / share
         worked += step
         log_customer_hours(world.ledger, world.book, person.pool.index, (task.customer,), step)
+    if worked:
+        person.held_hours = None
     return sum(paces), worked

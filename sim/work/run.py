@@ -48,5 +48,8 @@ class WorkRun(OrgRun):
 
     def renewal_hours_held(self, person: Person) -> float:
         """Hours of renewal work a person holds and has still to do (their renewal load)."""
-        return sum(self.renewal_tasks[customer].remaining_hours
-                   for customer in person.renewal_tasks)
+        held = person.held_hours
+        if held is None:
+            held = person.held_hours = sum(self.renewal_tasks[customer].remaining_hours
+                                           for customer in person.renewal_tasks)
+        return held
