@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from sim import load_scenario, run
-from sim.work.run import WorkRun
 from sim.org.pools import Person, Pool
 from sim.scenario.parts import StaffPool
 from sim.work.onboarding import WaitingLine
+from sim.work.run import WorkRun
 from sim.work.support import TicketQueue, _started
 
 
