@@ -14,7 +14,7 @@ on a shared machine inflates it less than wall time; medians over ``--repeats`` 
    imports, over the customers in the book).
 3. cssim against Ciw (``pip install ciw``, the ``bench`` extra; skipped with a message if it is
    not installed) on the same M/M/4 onboarding queue at utilisation 0.8 (the queue of
-   ``tests/test_theory.py``): CPU time per simulated customer.
+   ``tests/system/test_theory.py``): CPU time per simulated customer.
 4. The cost of one replicate of ``growth_100_to_500`` inside a sweep (``run_batch``, one process)
    with the KPI-only run (the default) and with full tables (``engine=sim.run``).
 
@@ -177,8 +177,8 @@ def floor(customers: int, seed: int) -> dict[str, np.ndarray]:
 
 
 def cssim_mmc(kpi_only: int, seed: int) -> dict:
-    """cssim on the M/M/4 onboarding queue of tests/test_theory.py (full or KPI-only run)."""
-    from test_theory import onboarding_only
+    """cssim on the M/M/4 onboarding queue of tests/system/test_theory.py (full or KPI-only)."""
+    from theory_support import onboarding_only
 
     from sim.model import run, run_headline
     from sim.scenario.schema import parse_scenario

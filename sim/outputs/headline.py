@@ -4,7 +4,7 @@ Sweeps, optimisation and sensitivity keep only the summary KPIs and a few figure
 tier per period (``sim.experiments.kpis``). ``headline`` computes exactly those, with the same
 arithmetic as ``derive_timeseries``, ``summary_table`` and ``spread_weeks`` (whole-number
 columns rounded first, sums in the same order), so they equal the figures read from the full
-tables; ``tests/test_headline.py`` checks that on real runs.
+tables; ``tests/outputs/test_headline.py`` checks that on real runs.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import pytest
 
 from sim import load_scenario, run
 from sim.org.pools import Person, Pool
-from sim.scenario.parts import StaffPool
+from sim.scenario.staff import StaffPool
 from sim.work.onboarding import WaitingLine
 from sim.work.run import WorkRun
 from sim.work.support import TicketQueue, _started
