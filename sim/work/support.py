@@ -182,9 +182,8 @@ def _started(queue: TicketQueue, rate: float, day_start: float,
              day_end: float) -> tuple[int, np.ndarray]:
     """Tickets whose work starts before ``day_end``, and the start of each ticket looked at.
 
-    Starts never decrease along the queue, so only its head is looked at: a window that grows
-    until it holds a ticket starting after the day (a prefix of a running sum or maximum is the
-    running sum or maximum of the prefix, so the figures equal those over the whole queue).
+    Starts never decrease along the queue, so only a head that grows until it holds a ticket
+    starting after the day is looked at (the same figures as over the whole queue).
     """
     waiting = len(queue.hours)
     size = min(waiting, 64)
