@@ -23,6 +23,7 @@ from sim.cli_errors import (
     reported_errors,
     silence_stdout,
 )
+from sim.history.commands import fit_group, init_command
 from sim.outputs.io import write_run
 from sim.outputs.text_report import print_summary
 from sim.scenario.schema import Scenario, load_scenario
@@ -123,7 +124,7 @@ def run(ctx: click.Context, file: Path, seed: int, out_dir: Path | None, wait: b
     with reported_errors(ctx):
         scenario = load_scenario(file)
         check_work(scenario, str(file), allow_large)
-        out = out_dir or default_out_dir(scenario.name, seed)
+        out = out_dir or Path("results") / scenario.name / f"seed-{seed}"
         with output_lock(out, wait, _say):
             check_replaceable(out)
             simulate = engine()
@@ -360,11 +361,6 @@ def optimise(ctx: click.Context, scenario_file: Path, **values: Any) -> None:
         optimise_command(scenario, scenario_file, values)
 
 
-def default_out_dir(scenario_name: str, seed: int) -> Path:
-    """Where ``cssim run`` writes by default, relative to the working directory."""
-    return Path("results") / scenario_name / f"seed-{seed}"
-
-
 @main.command()
 @click.option("--scenario", "scenario_file", type=click.Path(path_type=Path),
               help="Derive ACV, complexity, segment and growth stage from this scenario "
@@ -394,6 +390,9 @@ def advise(ctx: click.Context, scenario_file: Path | None, output_format: str,
         text = render(advice)
     click.echo(text.rstrip("\n"))
 
+
+for _command in (fit_group, init_command):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -15,6 +15,7 @@ from typing import NoReturn
 
 import click
 
+from sim.core.errors import InputError
 from sim.outputs.results import RunResult
 from sim.scenario.schema import Scenario
 
@@ -63,6 +64,9 @@ def reported_errors(ctx: click.Context) -> Iterator[None]:
         raise
     except KeyboardInterrupt:
         fail(ctx, "interrupted", EXIT_INTERRUPTED, debug)
+    except InputError as error:
+        lines = (" ".join(line.split()) for line in error.lines)
+        fail(ctx, "\nerror: ".join(lines), EXIT_BAD_INPUT, debug)
     except (ValueError, OSError) as error:  # ScenarioError is a ValueError
         fail(ctx, one_line(error), EXIT_BAD_INPUT, debug)
     except EngineMissingError as error:

@@ -18,6 +18,14 @@ class ScenarioError(ValueError):
     """A scenario file or value is invalid. The message is one line: file, field path, value."""
 
 
+class InputError(ScenarioError):
+    """Several problems found in one input, reported together: one line each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+
+
 def _path(loc: tuple) -> str:
     text = ""
     for part in loc:

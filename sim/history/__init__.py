@@ -1,0 +1,1 @@
+"""Estimating scenario parameters from a company's own history (retention, the initial book)."""

@@ -1,0 +1,53 @@
+"""The commands that start a scenario from a company's own data: ``fit retention``, ``init``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from sim.cli_errors import OneLineUsage, reported_errors
+
+
+@click.group(name="fit")
+def fit_group() -> None:
+    """Estimate scenario parameters from your own history."""
+
+
+@fit_group.command(name="retention", cls=OneLineUsage)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--tier-column", metavar="NAME",
+              help="Fit each tier separately, by this column  [default: 'tier' if present]")
+@click.option("--as-of", metavar="YYYY-MM-DD",
+              help="Account history: the date the still-active accounts were seen  "
+                   "[default: the latest date in the file]")
+@click.option("--project", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Add the fitted survival for this many renewals beyond the data.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead.")
+@click.pass_context
+def retention(ctx: click.Context, file: Path, tier_column: str | None, as_of: str | None,
+              project: int, as_json: bool) -> None:
+    """Fit the sBG churn (alpha, beta) to a cohort table or account history FILE."""
+    from sim.history.retention_data import read_lifetimes
+    from sim.history.retention_report import fit_record, fits_json, fits_text
+    from sim.history.sbg import fit
+
+    with reported_errors(ctx):
+        groups = read_lifetimes(file, tier_column, as_of)
+        records = {}
+        for group, data in groups.items():
+            try:
+                records[group] = fit_record(fit(data), data, project)
+            except ValueError as error:
+                raise ValueError(f"{file}: {'' if group == 'all' else f'tier {group}: '}"
+                                 f"{error}") from None
+    if as_json:
+        click.echo(json.dumps(fits_json(records), indent=2, allow_nan=False))
+    else:
+        click.echo(fits_text(records, str(file)))
+
+
+@click.command(name="init", cls=OneLineUsage)
+def init_command() -> None:
+    """Write a complete, commented scenario to start from."""
