@@ -20,6 +20,7 @@ from sim.scenario.base import (
     check_shares,
     plausible_scale,
 )
+from sim.scenario.churn import Churn
 from sim.scenario.service import RenewalChange, ServiceNeed, default_change, default_need
 from sim.scenario.vocabulary import TouchModel
 
@@ -64,17 +65,6 @@ class TicketMix(Shares):
     """Solutions engineering: custom implementation, architecture."""
 
 
-class Churn(Model):
-    """Shifted-beta-geometric churn: a customer's churn probability per renewal is θ ~ Beta(α, β).
-
-    With every service effect neutral the surviving share after t renewals is
-    S(t) = B(α, β + t) / B(α, β) (Fader & Hardie 2007). Mean first-renewal churn is α / (α + β).
-    """
-
-    alpha: float = Field(gt=0)
-    """α of the Beta distribution of θ (assumption, calibrated per scenario)."""
-    beta: float = Field(gt=0)
-    """β of the Beta distribution of θ (assumption, calibrated per scenario)."""
 
 
 TOUCH_DEFAULTS: dict[str, dict[str, float]] = {
