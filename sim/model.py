@@ -27,6 +27,7 @@ from sim.outputs.tables import customers_table, events_table, summary_table, wit
 from sim.policies.hiring import hiring_review
 from sim.policies.run import PolicyRun
 from sim.policies.strategy import review
+from sim.scenario.book_file import load_book
 from sim.scenario.schema import Scenario
 from sim.version import __version__
 from sim.work.borrowing import enable_borrowing
@@ -166,8 +167,12 @@ def wire(world: PolicyRun) -> None:
 
 def manifest(scenario: Scenario, seed: int) -> dict:
     """What produced a run: the normalised scenario, the seed and the package version."""
-    return {
+    record = {
         "scenario": scenario.model_dump(mode="json"),
         "seed": seed,
         "version": __version__,
     }
+    initial = load_book(scenario)
+    if initial is not None:
+        record["initial_book_sha256"] = initial.digest
+    return record

@@ -127,10 +127,3 @@ def _as_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
-
-
-def epoch_day(date: str) -> float:
-    """Days since 1970-01-01 of an ISO date (``YYYY-MM-DD`` or ``YYYY-MM``, the 1st)."""
-    if len(date) == 7:
-        date += "-01"
-    return float((dt.date.fromisoformat(date) - dt.date(1970, 1, 1)).days)

@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.core.calendar import MONTH_DAYS, YEAR_DAYS
 from sim.core.streams import Streams
+from sim.scenario.book_file import STATUS_ONBOARDING, InitialBook, load_book
 from sim.scenario.schema import Scenario
 from sim.scenario.vocabulary import COMPLEXITIES
 
@@ -98,6 +99,10 @@ class CustomerBook:
     cycle_human_hours: np.ndarray = field(init=False)
     """CSM hours of touches and answered interventions delivered since the last renewal
     (``sim.customers.coverage``)."""
+    account_id: np.ndarray | None = None
+    """Account ids of a real initial book (``growth.initial_book``; '' for later signings)."""
+    owner_name: np.ndarray | None = None
+    """The CSM each account of a real initial book names as its owner ('' for none)."""
 
     def __post_init__(self) -> None:
         n = len(self.arrival_day)
@@ -134,12 +139,15 @@ class CustomerBook:
 
 def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
     """Draw every customer of the run: the initial book, the initial backlog and all arrivals."""
-    signings = _draw_signings(scenario, streams["arrivals"])
+    initial = load_book(scenario)
+    signings = _draw_signings(scenario, streams["arrivals"], initial)
     n = len(signings.arrival_day)
     horizon = scenario.horizon_months * MONTH_DAYS
     renewal_slots = math.ceil(horizon / YEAR_DAYS) + 1
     complexity = _draw_complexity(scenario, signings.tier, streams["arrivals"])
     acv = _draw_acv(scenario, signings.tier, streams["acv"])
+    if initial is not None:
+        _book_columns(initial, complexity, acv)
     onboarding_rng, churn_rng, renewal_rng = (streams[name] for name in
                                               ("onboarding", "churn", "renewal"))
     work, patience, onboarding_u, self_serve = _draw_onboarding(scenario, signings.tier,
@@ -147,7 +155,7 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
     first_renewal = signings.arrival_day + YEAR_DAYS
     live = signings.initial_live
     first_renewal[live] = churn_rng.uniform(0.0, YEAR_DAYS, live.sum()) + 1e-9
-    return CustomerBook(
+    book = CustomerBook(
         arrival_day=signings.arrival_day, initial_live=live, tier=signings.tier.copy(),
         initial_tier=signings.tier, acv=acv.copy(), initial_acv=acv, complexity=complexity,
         theta=_draw_theta(scenario, signings, churn_rng), onboarding_work=work,
@@ -159,6 +167,9 @@ def draw_book(scenario: Scenario, streams: Streams) -> CustomerBook:
         change_z=renewal_rng.standard_normal((n, renewal_slots)),
         region=draw_regions(scenario, n, streams["region"]),
     )
+    if initial is not None:
+        _book_timing(initial, book)
+    return book
 
 
 def draw_regions(scenario: Scenario, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -174,15 +185,21 @@ def draw_regions(scenario: Scenario, n: int, rng: np.random.Generator) -> np.nda
     return np.searchsorted(edges, rng.uniform(0.0, 1.0, n), side="right").astype(np.int64)
 
 
-def _draw_signings(scenario: Scenario, rng: np.random.Generator) -> Signings:
+def _draw_signings(scenario: Scenario, rng: np.random.Generator,
+                   initial: InitialBook | None) -> Signings:
     growth = scenario.growth
     names = [tier.name for tier in scenario.tiers]
     tier_indices = np.arange(len(names))
     live = np.repeat(tier_indices, [growth.initial_customers.get(name, 0) for name in names])
     backlog = np.repeat(tier_indices, [growth.initial_backlog.get(name, 0) for name in names])
+    if initial is not None:
+        live, backlog = initial.tier[initial.live], initial.tier[~initial.live]
     days, tiers = _draw_arrivals(scenario, rng)
     tenure = np.zeros(len(live) + len(backlog) + len(days), dtype=np.int64)
-    tenure[: len(live)] = rng.integers(0, growth.initial_tenure_years_max + 1, len(live))
+    if initial is None:
+        tenure[: len(live)] = rng.integers(0, growth.initial_tenure_years_max + 1, len(live))
+    else:
+        tenure[: len(live)] = initial.renewals_survived[initial.live]
     return Signings(
         arrival_day=np.concatenate([np.zeros(len(live) + len(backlog)), days]),
         tier=np.concatenate([live, backlog, tiers]).astype(np.int64),
@@ -262,3 +279,33 @@ def _draw_onboarding(scenario: Scenario, tiers: np.ndarray, complexity: np.ndarr
         members = np.flatnonzero(tiers == index)
         self_serve[members] = tier.self_serve_onboarding_days.sample(rng, len(members))
     return work, patience, onboarding_u, self_serve
+
+
+def _book_columns(initial: InitialBook, complexity: np.ndarray, acv: np.ndarray) -> None:
+    """Put the book's complexity (where given) and ACV in place of the drawn ones."""
+    count = initial.size
+    given = initial.complexity >= 0
+    complexity[:count][given] = initial.complexity[given]
+    acv[:count] = initial.acv
+
+
+def _book_timing(initial: InitialBook, book: CustomerBook) -> None:
+    """The book's renewal dates, regions, work done, account ids and owners.
+
+    An onboarding under way has the days since it began taken off its work; θ comes from the
+    posterior Beta(α, β + renewals survived) (``_draw_theta``).
+    """
+    count = initial.size
+    book.initial_acv[:count] = initial.acv
+    book.acv[:count] = initial.acv
+    book.first_renewal_day[:count] = initial.renewal_day
+    given = initial.region >= 0
+    book.region[:count][given] = initial.region[given]
+    started = initial.status == STATUS_ONBOARDING
+    work = book.onboarding_work[:count]
+    work[started] = np.maximum(work[started] - initial.work_done_days[started], 0.0)
+    n = book.size
+    book.account_id = np.full(n, "", dtype=object)
+    book.account_id[:count] = initial.account_id
+    book.owner_name = np.full(n, "", dtype=object)
+    book.owner_name[:count] = initial.owner

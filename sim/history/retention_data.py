@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.core.dates import anniversaries
 from sim.core.table_input import Problems, read_table
 from sim.history.sbg import Lifetimes
 
@@ -136,17 +137,6 @@ def _accounts(problems: Problems, tier_column: str | None,
         groups[str(group)] = Lifetimes.of(dict(enumerate(lost.astype(float))),
                                           dict(enumerate(active.astype(float))))
     return groups
-
-
-def anniversaries(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Anniversaries of each start date on or before each end (days since 1970-01-01).
-
-    0 if the end comes first.
-    """
-    first = pd.DatetimeIndex(pd.to_datetime(start, unit="D"))
-    last = pd.DatetimeIndex(pd.to_datetime(end, unit="D"))
-    before = (last.month < first.month) | ((last.month == first.month) & (last.day < first.day))
-    return np.maximum(0, (last.year - first.year).to_numpy() - before.astype(int))
 
 
 def _as_of_day(as_of: str) -> float:

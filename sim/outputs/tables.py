@@ -129,6 +129,8 @@ def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
                  "csm_changes", "renewals_missed", "owner"):
         columns[name] = getattr(book, name)[signed]
     columns["region"] = np.array(region_names(scenario))[book.region[signed]]
+    if book.account_id is not None:
+        columns = {"customer": signed, "account_id": book.account_id[signed], **columns}
     return pd.DataFrame(columns).rename(columns={"breaches": "sla_breaches",
                                                  "renewals_done": "renewals"})
 

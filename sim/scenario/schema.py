@@ -33,13 +33,25 @@ def load_scenario(path: str | Path) -> Scenario:
             the field path and the value.
     """
     from sim.core.errors import ScenarioError
+    from sim.scenario.book_file import load_book
 
     data = read_yaml(path)
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         raise ScenarioError(f"{path}: the file must hold a mapping of scenario fields, "
                             f"found {found}")
-    return parse_scenario(data, source=str(path))
+    scenario = _book_path_resolved(parse_scenario(data, source=str(path)), Path(path).parent)
+    load_book(scenario)  # every bad row of the book now, before anything runs
+    return scenario
+
+
+def _book_path_resolved(scenario: Scenario, folder: Path) -> Scenario:
+    """The scenario with its ``initial_book`` path made absolute against ``folder``."""
+    path = scenario.growth.initial_book
+    if path is None or Path(path).is_absolute():
+        return scenario
+    growth = scenario.growth.model_copy(update={"initial_book": str((folder / path).resolve())})
+    return scenario.model_copy(update={"growth": growth})
 
 
 def read_yaml(path: str | Path) -> object:

@@ -68,6 +68,11 @@ class Growth(Model):
     """Live, onboarded customers per tier at day 0; renewal dates spread over the year."""
     initial_backlog: dict[str, Annotated[int, Field(ge=0, le=MAX_CUSTOMERS)]] = {}
     """Signed customers per tier waiting for onboarding at day 0."""
+    initial_book: str | None = Field(None, min_length=1, max_length=4096)
+    """A file of the real accounts at day 0 (CSV or parquet; a path relative to the scenario
+    file), instead of ``initial_customers`` and ``initial_backlog``; needs ``start_date``.
+    Columns: account_id, acv, start_date, optional renewal_date, tier, owner, region, status,
+    complexity, onboarding_started (docs/initial_book.md)."""
     initial_tenure_years_max: int = Field(3, ge=0)
     """Initial customers have survived 0..this many renewals (uniform); their θ is drawn from
     the posterior Beta(α, β + renewals survived)."""

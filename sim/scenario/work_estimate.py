@@ -47,6 +47,10 @@ def estimate(scenario: Scenario) -> WorkEstimate:
     horizon = float(scenario.horizon_months)
     growth = scenario.growth
     initial = sum(growth.initial_customers.values()) + sum(growth.initial_backlog.values())
+    if growth.initial_book is not None:
+        from sim.scenario.book_file import load_book
+
+        initial = getattr(load_book(scenario), "size", 0)
     arrivals, arrival_months = 0.0, 0.0
     steps = growth.arrivals
     for index, step in enumerate(steps):

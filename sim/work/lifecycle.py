@@ -16,6 +16,7 @@ from simpy.core import URGENT
 from sim.core.calendar import YEAR_DAYS
 from sim.customers.book import ACTIVE, CHURNED, ONBOARDING, WAITING
 from sim.org.pools import Person
+from sim.org.routing import csm_pool_for
 from sim.work.contracts import churn, renew
 from sim.work.desks import onboarding_desk_for
 from sim.work.handoff import hand_to_csm
@@ -28,11 +29,37 @@ from sim.work.touches import assign_owner
 def open_book(world: WorkRun) -> None:
     """Day 0: the initial book goes live and the initial backlog joins the onboarding queues."""
     book = world.book
+    owners = _named_owners(world)
     for customer in np.flatnonzero(book.arrival_day <= 0):
         if book.initial_live[customer]:
-            _start_live(world, int(customer))
+            _start_live(world, int(customer), owners.get(int(customer)))
         else:
             _sign(world, int(customer))
+
+
+def _named_owners(world: WorkRun) -> dict[int, Person]:
+    """The CSM each live account of a real initial book names, where that person exists.
+
+    The k-th name seen among the accounts of a CSM pool is the pool's k-th person; names
+    beyond the pool's headcount, and accounts without an owner, go to the least-loaded CSM.
+    """
+    book = world.book
+    if book.owner_name is None:
+        return {}
+    people: dict[int, Person] = {}
+    slots: dict[tuple[int, str], int] = {}
+    taken: dict[int, int] = {}
+    for customer in np.flatnonzero(book.initial_live & (book.owner_name != "")):
+        pool = csm_pool_for(world, int(customer))
+        if pool is None:
+            continue
+        key = (pool.index, str(book.owner_name[customer]))
+        if key not in slots:
+            slots[key] = taken.get(pool.index, 0)
+            taken[pool.index] = slots[key] + 1
+        if slots[key] < len(pool.members):
+            people[int(customer)] = pool.members[slots[key]]
+    return people
 
 
 def arrivals(world: WorkRun) -> Generator[simpy.Event, None, None]:
@@ -44,10 +71,10 @@ def arrivals(world: WorkRun) -> Generator[simpy.Event, None, None]:
         _sign(world, int(customer))
 
 
-def _start_live(world: WorkRun, customer: int) -> None:
+def _start_live(world: WorkRun, customer: int, owner: Person | None) -> None:
     world.paying_level.change(int(world.book.tier[customer]), +1, world.now)
     _activate(world, customer)
-    assign_owner(world, customer)
+    assign_owner(world, customer, owner)
     renewal_cycle(world, customer)
 
 
