@@ -7,7 +7,6 @@ whole (``InputError``), so nothing is run or written from a partly valid file.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -48,6 +47,7 @@ class Problems:
         self.csv = Path(path).suffix.lower() not in (".parquet", ".pq")
         self.lines: list[str] = []
         self.frame = frame
+        self._text: dict[str, pd.Series] = {}
 
     def where(self, row: int) -> str:
         """How a row is named: its CSV line, or its parquet row (from 1)."""
@@ -83,8 +83,10 @@ class Problems:
         raise InputError(lines)
 
     def text(self, column: str) -> pd.Series:
-        """A column as stripped text (missing values as empty strings)."""
-        return self.frame[column].map(_as_text)
+        """A column as stripped text (missing values as empty strings), computed once."""
+        if column not in self._text:
+            self._text[column] = _as_text(self.frame[column])
+        return self._text[column]
 
     def numbers(self, column: str, minimum: float | None = None, integer: bool = False,
                 required: bool = True) -> np.ndarray:
@@ -119,11 +121,11 @@ class Problems:
         return days.to_numpy(dtype=float, na_value=np.nan)
 
 
-def _as_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
-        return ""
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+def _as_text(values: pd.Series) -> pd.Series:
+    """Cells as text the way a CSV would hold them (parquet columns keep their types)."""
+    present = values.notna()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        text = values.dt.strftime("%Y-%m-%d")
+    else:
+        text = values.astype(str).str.strip()
+    return text.where(present, "").astype(object)
