@@ -49,5 +49,32 @@ def retention(ctx: click.Context, file: Path, tier_column: str | None, as_of: st
 
 
 @click.command(name="init", cls=OneLineUsage)
-def init_command() -> None:
-    """Write a complete, commented scenario to start from."""
+@click.option("--from-book", "book", type=click.Path(path_type=Path, dir_okay=False),
+              help="Start from this book of accounts (CSV or parquet, docs/initial_book.md).")
+@click.option("--tiers", metavar="NAME:ACV_MIN:TOUCH,...",
+              help="Tiers, e.g. smb:0:tech,mid:10000:low,ent:100000:high  [default: the "
+                   "book's tier column, else §4.1's three tiers]")
+@click.option("--customers", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Customers today, without --from-book.")
+@click.option("--team", type=click.Choice(["generalist", "specialist"]), default="generalist",
+              show_default=True, help="Organisation model the team is sized for (§9.2).")
+@click.option("--arrivals", type=click.FloatRange(min=0),
+              help="New customers a month  [default: 2% of today's customers]")
+@click.option("--horizon", type=click.IntRange(1, 240), default=24, show_default=True,
+              help="Months to simulate.")
+@click.option("--start-date", metavar="YYYY-MM",
+              help="Calendar month of day 0  [default with a book: the month after its latest "
+                   "start date]")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Scenario file to write (not overwritten).")
+@click.pass_context
+def init_command(ctx: click.Context, book: Path | None, tiers: str | None, customers: int,
+                 team: str, arrivals: float | None, horizon: int, start_date: str | None,
+                 output: Path) -> None:
+    """Write a complete, commented scenario to start from; it validates and runs."""
+    from sim.history.scaffold import write_scaffold
+
+    with reported_errors(ctx):
+        summary = write_scaffold(output, book, tiers, customers, team, arrivals, horizon,
+                                 start_date)
+    click.echo(summary)
