@@ -18,7 +18,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -33,13 +36,13 @@ from sim.scenario import book_file  # noqa: E402
 from sim.scenario.schema import load_scenario  # noqa: E402
 
 
-def _median(repeats: int, action: object, cold: bool) -> tuple[float, object]:
+def _median(repeats: int, action: Callable[[], Any], cold: bool) -> tuple[float, Any]:
     times, result = [], None
     for _ in range(repeats):
         if cold:
             book_file._CACHE.clear()  # time the reading, not the cache
         started = time.perf_counter()
-        result = action()  # type: ignore[operator]
+        result = action()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
 
@@ -58,9 +61,8 @@ def main() -> None:
             for pool in scenario["pools"]:
                 pool["headcount"] *= max(1, args.accounts // 1000)
             scenario_file.write_text(yaml.safe_dump(scenario))
-            load, loaded = _median(args.repeats, lambda: load_scenario(scenario_file), True)
-            built, _ = _median(args.repeats, lambda: build(loaded, 0),  # type: ignore[arg-type]
-                               False)
+            load, loaded = _median(args.repeats, partial(load_scenario, scenario_file), True)
+            built, _ = _median(args.repeats, partial(build, loaded, 0), False)
             size = (Path(folder) / name).stat().st_size / 1e6
             print(f"{name}: {args.accounts} accounts ({size:.1f} MB): load_scenario "
                   f"{load:.2f} s, build (book in place, before the clock runs) {built:.2f} s")
