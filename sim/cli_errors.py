@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
 import click
 
-from sim.core.errors import InputError
+from sim.core.errors import InputError, ScenarioWarning
 from sim.outputs.results import RunResult
 from sim.scenario.schema import Scenario
 
@@ -59,7 +60,10 @@ def reported_errors(ctx: click.Context) -> Iterator[None]:
     """Turn exceptions into one line on stderr and an exit code (plus a traceback if debug)."""
     debug = bool((ctx.obj or {}).get("debug"))
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ScenarioWarning)
+            warnings.showwarning = _show_warning
+            yield
     except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
         raise
     except KeyboardInterrupt:
@@ -83,6 +87,15 @@ def fail(ctx: click.Context, message: str, code: int, debug: bool) -> NoReturn:
         click.echo(traceback.format_exc(), err=True, nl=False)
     click.echo(f"error: {message}", err=True)
     ctx.exit(code)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: object,
+                  **__: object) -> None:
+    """A scenario warning is one line on stderr; other warnings go to Python's handler."""
+    if issubclass(category, ScenarioWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        warnings._showwarnmsg_impl(warnings.WarningMessage(message, category, "", 0))  # type: ignore[attr-defined]
 
 
 def silence_stdout() -> None:

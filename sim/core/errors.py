@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import reprlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,6 +16,10 @@ _FIELD_HEAD = re.compile(r"[A-Za-z_][\w.\[\]*]*(?: [\w+]+)*")
 
 class ScenarioError(ValueError):
     """A scenario file or value is invalid. The message is one line: file, field path, value."""
+
+
+class ScenarioWarning(UserWarning):
+    """A valid scenario that probably does not say what its author meant (one line)."""
 
 
 class InputError(ScenarioError):
@@ -67,15 +71,34 @@ _BOUNDED = _bounded_repr()
 _short = short_repr
 
 
-def format_validation_error(error: ValidationError, source: str) -> str:
-    """Turn a pydantic error into one line: ``FILE: PATH = VALUE: REASON (+N more)``."""
+def format_validation_error(error: ValidationError, source: str,
+                            key_lines: Mapping[tuple, int] | None = None,
+                            suggest: Callable[[tuple], str] | None = None) -> list[str]:
+    """Every problem of a pydantic error, one line each: ``FILE: PATH = VALUE: REASON``.
+
+    With ``key_lines`` (a data path -> its line in the file) each line ends with the line of
+    the field (or of the nearest enclosing one); ``suggest`` adds a close match to an unknown
+    key (``(did you mean 'headcount'?)``).
+    """
+    lines = []
     problems = error.errors(include_url=False)
-    first = problems[0]
-    loc = _without_tags(tuple(first["loc"]), first["type"])
-    line = f"{source}: {_describe(loc, first)}"
-    if len(problems) > 1:
-        line += f" (+{len(problems) - 1} more)"
-    return line
+    places = [_without_tags(tuple(problem["loc"]), problem["type"]) for problem in problems]
+    for problem, loc in zip(problems, places, strict=True):
+        if any(len(other) > len(loc) and other[: len(loc)] == loc for other in places):
+            continue  # a list too short because its items failed: the items say why
+        text = f"{source}: {_describe(loc, problem)}"
+        if suggest is not None and problem["type"] == "extra_forbidden":
+            text += suggest(loc)
+        number = _line_of(loc, key_lines or {})
+        lines.append(text + (f" (line {number})" if number else ""))
+    return list(dict.fromkeys(lines))
+
+
+def _line_of(loc: tuple, key_lines: Mapping[tuple, int]) -> int | None:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in key_lines:
+            return key_lines[loc[:end]]
+    return None
 
 
 def _describe(loc: tuple, problem: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.core.table_input import Problems, read_table
-from sim.scenario.parts import TOUCH_DEFAULTS
+from sim.scenario.tiers import TOUCH_DEFAULTS
 
 DEFAULT_TIERS = (("smb", 0.0, "tech"), ("mid_market", 10_000.0, "low"),
                  ("enterprise", 100_000.0, "high"))

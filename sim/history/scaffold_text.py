@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.history.scaffold_plan import ANNUAL_CHURN, PoolPlan, TierPlan
-from sim.scenario.parts import TOUCH_DEFAULTS
+from sim.scenario.tiers import TOUCH_DEFAULTS
 
 TOUCH_SOURCES = {"high": "§2.1", "medium": "§4.2", "low": "§2.2", "tech": "§2.3"}
 

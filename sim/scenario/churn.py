@@ -44,10 +44,10 @@ class Churn(Model):
     ``cssim fit retention`` estimates α and β from your history.
     """
 
-    alpha: float = Field(gt=0)
+    alpha: float = Field(gt=0, json_schema_extra={"required_unless": "annual_churn"})
     """α of the Beta distribution of θ (assumption, calibrated per scenario; or derived from
     ``annual_churn``)."""
-    beta: float = Field(gt=0)
+    beta: float = Field(gt=0, json_schema_extra={"required_unless": "annual_churn"})
     """β of the Beta distribution of θ (assumption, calibrated per scenario; or derived from
     ``annual_churn``)."""
     annual_churn: float | None = Field(None, gt=0, lt=1)
@@ -69,11 +69,14 @@ class Churn(Model):
                 raise ValueError("heterogeneity and second_year_churn go with annual_churn")
             return data
         rate = data["annual_churn"]
+        # an out-of-range rate (or heterogeneity) is reported by its field's own check; the
+        # placeholders keep alpha and beta from being reported missing as well
+        placeholders = {"alpha": 1.0, "beta": 1.0, **data}
         if not isinstance(rate, int | float) or isinstance(rate, bool) or not 0 < rate < 1:
-            return data  # the field's own check reports it
+            return placeholders
         phi = _heterogeneity(rate, data.get("heterogeneity"), data.get("second_year_churn"))
         if phi is None:
-            return data
+            return placeholders
         alpha, beta = alpha_beta(rate, phi)
         for name, value in (("alpha", alpha), ("beta", beta)):
             given = data.get(name)

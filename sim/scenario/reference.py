@@ -40,8 +40,13 @@ def _limits(spec: dict) -> str:
 
 
 def _default(spec: dict, required: bool) -> str:
+    """The default column: a default, **required**, or required in practice (for some uses)."""
+    if "required_unless" in spec:
+        return f"**required** unless `{spec['required_unless']}` is given"
     if required:
         return "**required**"
+    if "required_for" in spec:
+        return f"**required** for {spec['required_for']} (else `{json.dumps(spec['default'])}`)"
     if "default" not in spec:
         return ""
     text = json.dumps(spec["default"])

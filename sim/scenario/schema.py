@@ -34,14 +34,19 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     from sim.core.errors import ScenarioError
     from sim.scenario.book_file import load_book
+    from sim.scenario.intent import warn_author
+    from sim.scenario.yaml_input import key_lines, load_yaml, read_text
 
-    data = read_yaml(path)
+    text = read_text(path)
+    data = load_yaml(text, str(path))
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         raise ScenarioError(f"{path}: the file must hold a mapping of scenario fields, "
                             f"found {found}")
-    scenario = _book_path_resolved(parse_scenario(data, source=str(path)), Path(path).parent)
+    scenario = _book_path_resolved(parse_scenario(data, str(path), key_lines(text)),
+                                   Path(path).parent)
     load_book(scenario)  # every bad row of the book now, before anything runs
+    warn_author(scenario, str(path))
     return scenario
 
 
@@ -67,16 +72,27 @@ def read_yaml(path: str | Path) -> object:
     return load_yaml(read_text(path), str(path))
 
 
-def parse_scenario(data: dict, source: str = "<scenario>") -> Scenario:
-    """Validate a scenario given as a dict, with errors in the same one-line form."""
+def parse_scenario(data: dict, source: str = "<scenario>",
+                   lines: dict[tuple, int] | None = None) -> Scenario:
+    """Validate a scenario given as a dict.
+
+    Raises:
+        InputError: every problem pydantic finds, one line each (file, field path, value,
+            reason, a close match for an unknown key, the line when ``lines`` maps paths to
+            lines of the file).
+    """
     from pydantic import ValidationError
 
-    from sim.core.errors import ScenarioError, format_validation_error
+    from sim.core.errors import InputError, ScenarioError, format_validation_error
+    from sim.scenario.suggest import suggest_key
 
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(format_validation_error(error, source)) from error
+        found = format_validation_error(error, source, lines, suggest_key)
+        if len(found) == 1:
+            raise ScenarioError(found[0]) from error
+        raise InputError(found) from error
 
 
 __all__ = ["COMPLEXITIES", "NAME_PATTERN", "TICKET_LEVELS", "ArrivalStep", "Complexity", "Scenario",

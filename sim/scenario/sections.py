@@ -197,7 +197,8 @@ class ScenarioFields(Model):
     """Free text."""
     horizon_months: int = Field(gt=0, le=240)
     """Simulated months."""
-    start_date: str | None = Field(None, pattern=START_DATE_PATTERN)
+    start_date: str | None = Field(None, pattern=START_DATE_PATTERN,
+                                   json_schema_extra={"required_for": "an initial_book"})
     """Calendar month of day 0, ``YYYY-MM`` (e.g. ``2025-01``): the period tables gain a
     ``month`` column and reports label periods by calendar month; null: periods are labelled
     month 1, month 2, ... (no effect on the simulation)."""

@@ -46,11 +46,11 @@ class StaffPool(Model):
     """Pool name (lower-case identifier), used as `pool` in the workforce table."""
     role: Role
     """What the pool does (§7)."""
-    tiers: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = Field((), json_schema_extra={"required_for": "csm pools"})
     """CSM pools: tiers whose accounts this pool owns. Implementation pools (optional): tiers
     whose customers this pool onboards; without it, every tier no other implementation pool
     names (in a pod: the pod's tiers)."""
-    skill: TicketLevel | None = None
+    skill: TicketLevel | None = Field(None, json_schema_extra={"required_for": "support pools"})
     """Support pools only: the highest ticket level the pool handles."""
     touch_priority: TouchPriority | None = None
     """CSM pools only: order of the touches due (null: ``work_priority.touches``)."""

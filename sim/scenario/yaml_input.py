@@ -190,3 +190,36 @@ def _children(node: Node) -> list[Node]:
 def _cut(value: object, limit: int = 40) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def key_lines(text: str) -> dict[tuple, int]:
+    """The line (from 1) of every key and list item of a YAML document, by its data path.
+
+    ``("pools", 0, "headcount")`` -> the line of ``headcount:`` in the first pool. Best effort:
+    an unreadable document gives an empty map (``load_yaml`` reports why).
+    """
+    loader = BoundedLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return {}
+    finally:
+        loader.dispose()
+    lines: dict[tuple, int] = {}
+
+    def walk(node: Node, path: tuple, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            return
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    lines.setdefault((*path, key.value), key.start_mark.line + 1)
+                    walk(value, (*path, key.value), depth + 1)
+        elif isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                lines.setdefault((*path, index), item.start_mark.line + 1)
+                walk(item, (*path, index), depth + 1)
+
+    if root is not None:
+        walk(root, (), 0)
+    return lines
