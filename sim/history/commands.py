@@ -50,7 +50,7 @@ def retention(ctx: click.Context, file: Path, tier_column: str | None, as_of: st
 
 @click.command(name="init", cls=OneLineUsage)
 @click.option("--from-book", "book", type=click.Path(path_type=Path, dir_okay=False),
-              help="Start from this book of accounts (CSV or parquet, docs/initial_book.md).")
+              help="Start from this book of accounts (CSV or parquet, docs/own_company.md).")
 @click.option("--tiers", metavar="NAME:ACV_MIN:TOUCH,...",
               help="Tiers, e.g. smb:0:tech,mid:10000:low,ent:100000:high  [default: the "
                    "book's tier column, else §4.1's three tiers]")

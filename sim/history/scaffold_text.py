@@ -57,7 +57,7 @@ def scenario_yaml(outline: Outline, tiers: list[TierPlan], pools: list[PoolPlan]
     lines += ["", _line("growth", "", "the book at day 0 and the arrivals of new customers")]
     if outline.book is not None:
         lines.append(_line("initial_book", f'"{outline.book}"', "the real accounts at day 0 "
-                           "(path relative to this file; docs/initial_book.md)", 2))
+                           "(path relative to this file; docs/own_company.md)", 2))
     else:
         counts = ", ".join(f"{tier.name}: {tier.accounts}" for tier in tiers)
         lines.append(_line("initial_customers", f"{{{counts}}}",

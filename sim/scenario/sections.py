@@ -72,7 +72,7 @@ class Growth(Model):
     """A file of the real accounts at day 0 (CSV or parquet; a path relative to the scenario
     file), instead of ``initial_customers`` and ``initial_backlog``; needs ``start_date``.
     Columns: account_id, acv, start_date, optional renewal_date, tier, owner, region, status,
-    complexity, onboarding_started (docs/initial_book.md)."""
+    complexity, onboarding_started (docs/own_company.md)."""
     initial_tenure_years_max: int = Field(3, ge=0)
     """Initial customers have survived 0..this many renewals (uniform); their θ is drawn from
     the posterior Beta(α, β + renewals survived)."""
