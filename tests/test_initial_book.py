@@ -131,3 +131,32 @@ def test_the_book_needs_a_start_date_and_replaces_the_counts(tmp_path: Path) -> 
     assert result.exit_code == 2
     assert "growth.initial_book = 'accounts.csv': give the book or initial_customers" in \
         result.output
+
+
+def test_theta_is_drawn_from_the_posterior_given_tenure(tmp_path: Path) -> None:
+    """Accounts that survived k renewals have mean θ = α / (α + β + k) (the sBG posterior)."""
+    n = 6000
+    rng = np.random.default_rng(9)
+    years = rng.integers(0, 6, n)
+    start = [f"{2024 - int(k)}-06-15" for k in years]     # k anniversaries before 2025-01-01
+    accounts = pd.DataFrame({"account_id": [f"T{i}" for i in range(n)], "acv": 5000,
+                             "start_date": start})
+    scenario = load_scenario(_scenario_file(tmp_path, accounts))
+    book = build(scenario, 3).book
+    alpha, beta = 1.0, 6.0                                 # the smb tier of book_scenario
+    theta = pd.Series(book.theta[: n]).groupby(years).agg(["mean", "var", "size"])
+    for k, row in theta.iterrows():
+        expected = alpha / (alpha + beta + k)
+        assert abs(row["mean"] - expected) < 4 * np.sqrt(row["var"] / row["size"]), (k, row)
+
+
+def test_an_onboarding_under_way_keeps_the_work_already_done(tmp_path: Path) -> None:
+    accounts = pd.DataFrame({
+        "account_id": ["old", "new"], "acv": [50000, 50000],
+        "start_date": ["2024-06-01", "2024-12-20"], "status": ["onboarding", "waiting"],
+        "complexity": ["low", "low"], "onboarding_started": ["2024-06-10", ""]})
+    result = run(load_scenario(_scenario_file(tmp_path, accounts)), 1)
+    golive = result.customers.set_index("account_id")["golive_day"]
+    # six months of a low-complexity onboarding (mean 14 days) are done: live on day 0
+    assert golive["old"] < 1.0
+    assert golive["new"] > 1.0

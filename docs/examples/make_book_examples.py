@@ -5,8 +5,8 @@
 - ``example_accounts.csv``: a CRM-like export of 400 accounts at January 2025 (the generator of
   the initial-book tests, seed 11).
 - ``example_history.csv``: six years of account history (start date, end date or blank, tier;
-  2019 to 2024) simulated by the engine itself, every service effect neutral, with known churn per tier:
-  smb α = 1.0, β = 3.0; mid α = 0.8, β = 4.0; ent α = 0.5, β = 5.0.
+  2019 to 2024) simulated by the engine itself, every service effect neutral, with known churn
+  per tier: smb α = 1.0, β = 3.0; mid α = 0.8, β = 4.0; ent α = 0.5, β = 5.0.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ TRUE_CHURN = {"smb": (1.0, 3.0, 40.0), "mid": (0.8, 4.0, 20.0), "ent": (0.5, 5.0
 
 
 def main() -> None:
+    """Write both files."""
     folder = ROOT / "scenarios" / "books"
     folder.mkdir(parents=True, exist_ok=True)
     known_accounts(400, seed=11).to_csv(folder / "example_accounts.csv", index=False)
