@@ -38,7 +38,7 @@ def _base_scenario() -> dict:
         },
         "pools": [
             {"name": "csm_mid", "role": "csm", "tiers": ["mid"], "annual_cost": 120000,
-             "headcount": 1},
+             "headcount": 1, "onboarding_slots": 3},  # explicit: the CSMs onboard mid
             {"name": "implementation", "role": "implementation", "annual_cost": 110000,
              "headcount": 1},
             {"name": "support", "role": "support", "skill": "T3", "annual_cost": 90000,

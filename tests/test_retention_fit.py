@@ -135,3 +135,18 @@ def test_every_bad_row_is_listed_and_nothing_is_fitted(tmp_path: Path) -> None:
         f"error: {path}: line 5, column year = 2: years of a cohort must run 0, 1, 2, ... "
         "without gaps or repeats (expected 1)",
     ]
+
+
+def test_the_json_is_keyed_by_tier_when_grouped(tmp_path: Path) -> None:
+    rows = ["cohort,year,alive,tier"]
+    for tier, alive in PUBLISHED.items():
+        rows += [f"2015,{year},{count},{tier}" for year, count in enumerate(alive[0])]
+    path = tmp_path / "cohorts.csv"
+    path.write_text("\n".join(rows) + "\n")
+    result = CliRunner().invoke(main, ["fit", "retention", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert sorted(records) == ["high_end", "regular"]
+    for tier, (_, alpha, beta) in PUBLISHED.items():
+        assert records[tier]["alpha"] == pytest.approx(alpha, abs=6e-4)
+        assert records[tier]["beta"] == pytest.approx(beta, abs=6e-4)

@@ -186,7 +186,7 @@ def draw_regions(scenario: Scenario, n: int, rng: np.random.Generator) -> np.nda
 
 
 def _draw_signings(scenario: Scenario, rng: np.random.Generator,
-                   initial: InitialBook | None) -> Signings:
+                   initial: InitialBook | None = None) -> Signings:
     growth = scenario.growth
     names = [tier.name for tier in scenario.tiers]
     tier_indices = np.arange(len(names))
