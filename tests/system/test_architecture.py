@@ -21,7 +21,8 @@ LAYERS = ("sim.core", "sim.scenario", "sim.customers", "sim.org", "sim.work", "s
 """The engine, lowest layer first (``docs/architecture.md``)."""
 LEAVES = ("sim.version",)
 """Modules that import nothing from ``sim``: any layer may use them."""
-ABOVE = ("sim.advisor", "sim.experiments", "sim.report_html", "sim.cli", "sim.cli_errors")
+ABOVE = ("sim.advisor", "sim.experiments", "sim.history", "sim.report_html", "sim.cli",
+         "sim.cli_errors")
 """What is built on the engine (they may import any engine layer, and none imports them)."""
 
 
