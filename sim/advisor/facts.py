@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.advisor.scoring import SEGMENTS, Segment, segment_of_acv
+from sim.scenario.book_file import initial_count
 from sim.scenario.schema import ArrivalStep, Scenario
 from sim.scenario.vocabulary import COMPLEXITIES
 
@@ -89,7 +90,7 @@ class ScenarioFacts:
 def scenario_facts(scenario: Scenario) -> ScenarioFacts:
     """Collect what the advisor uses from a validated scenario."""
     growth = scenario.growth
-    initial = sum(growth.initial_customers.values()) + sum(growth.initial_backlog.values())
+    initial = initial_count(scenario)
     return ScenarioFacts(
         name=scenario.name,
         horizon_months=scenario.horizon_months,

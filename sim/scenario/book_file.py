@@ -110,6 +110,15 @@ def load_book(scenario: Scenario) -> InitialBook | None:
     return _CACHE[key]
 
 
+def initial_count(scenario: Scenario) -> int:
+    """Customers under contract at day 0: the book's accounts, else the counts per tier."""
+    growth = scenario.growth
+    if growth.initial_book is not None:
+        book = load_book(scenario)
+        return 0 if book is None else book.size
+    return sum(growth.initial_customers.values()) + sum(growth.initial_backlog.values())
+
+
 def _scenario_key(scenario: Scenario) -> tuple:
     return (scenario.start_date, tuple((tier.name, tier.acv_min) for tier in scenario.tiers),
             tuple(region.name for region in scenario.org.regions))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.core.errors import ScenarioError
+from sim.scenario.book_file import initial_count
 from sim.scenario.schema import Scenario
 
 WEEKS_PER_MONTH = 52 / 12
@@ -46,11 +47,7 @@ def estimate(scenario: Scenario) -> WorkEstimate:
     """The work estimate of one run of ``scenario``."""
     horizon = float(scenario.horizon_months)
     growth = scenario.growth
-    initial = sum(growth.initial_customers.values()) + sum(growth.initial_backlog.values())
-    if growth.initial_book is not None:
-        from sim.scenario.book_file import load_book
-
-        initial = getattr(load_book(scenario), "size", 0)
+    initial = initial_count(scenario)
     arrivals, arrival_months = 0.0, 0.0
     steps = growth.arrivals
     for index, step in enumerate(steps):
