@@ -160,3 +160,10 @@ def test_an_onboarding_under_way_keeps_the_work_already_done(tmp_path: Path) -> 
     # six months of a low-complexity onboarding (mean 14 days) are done: live on day 0
     assert golive["old"] < 1.0
     assert golive["new"] > 1.0
+
+
+def test_the_work_estimate_counts_the_books_accounts(tmp_path: Path) -> None:
+    from sim.scenario.work_estimate import estimate
+
+    scenario = load_scenario(_scenario_file(tmp_path, known_accounts(250, seed=2)))
+    assert estimate(scenario).customers == 250  # no arrivals in book_scenario
