@@ -167,3 +167,11 @@ def test_the_work_estimate_counts_the_books_accounts(tmp_path: Path) -> None:
 
     scenario = load_scenario(_scenario_file(tmp_path, known_accounts(250, seed=2)))
     assert estimate(scenario).customers == 250  # no arrivals in book_scenario
+
+
+def test_the_customers_table_has_the_registered_columns_with_a_book(tmp_path: Path) -> None:
+    from sim.outputs.columns import column_names
+
+    result = run(load_scenario(_scenario_file(tmp_path, known_accounts(30, seed=3))), 0)
+    assert list(result.customers.columns) == column_names("customers", start_date=True,
+                                                          initial_book=True)

@@ -12,13 +12,15 @@ class Column:
     """One column of an output table.
 
     ``start_date_only`` marks the ``month`` column, present only when the scenario has a
-    ``start_date``.
+    ``start_date``; ``initial_book_only`` the columns present only with a real initial book
+    (``growth.initial_book``).
     """
 
     name: str
     unit: str
     meaning: str
     start_date_only: bool = False
+    initial_book_only: bool = False
 
 
 def counter_column(name: str, meaning: str | None = None) -> Column:

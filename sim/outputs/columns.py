@@ -27,10 +27,15 @@ ROWS = {
 }
 
 
-def column_names(table: str, start_date: bool = False) -> list[str]:
-    """The columns a table has, in order (with ``month`` when the scenario has a start date)."""
+def column_names(table: str, start_date: bool = False, initial_book: bool = False) -> list[str]:
+    """The columns a table has, in order.
+
+    With ``month`` when the scenario has a start date, with ``account_id`` when it has a real
+    initial book.
+    """
     return [column.name for column in TABLE_COLUMNS[table]
-            if start_date or not column.start_date_only]
+            if (start_date or not column.start_date_only)
+            and (initial_book or not column.initial_book_only)]
 
 
 def _cell(text: str) -> str:

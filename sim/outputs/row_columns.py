@@ -23,6 +23,8 @@ kinds ``sim.core.events`` gives them."""
 
 CUSTOMERS: tuple[Column, ...] = (
     Column("customer", "id", "customer id"),
+    Column("account_id", "—", "with `growth.initial_book`: the account's id in the book (`\"\"` "
+           "for later signings)", initial_book_only=True),
     Column("tier", "—", "tier at the end of the run"),
     Column("initial_tier", "—", "tier at signature"),
     Column("state", "—", "final state: `waiting`, `onboarding`, `active`, `churned`"),
