@@ -85,6 +85,20 @@ class InitialBook:
         return self.status == STATUS_ACTIVE
 
 
+def check_book_fields(scenario: Scenario) -> None:
+    """A book replaces the counts per tier and needs the start date its dates count from."""
+    growth = scenario.growth
+    if growth.initial_book is None:
+        return
+    if growth.initial_customers or growth.initial_backlog:
+        raise ValueError(f"growth.initial_book = {growth.initial_book!r}: give the book "
+                         "or initial_customers and initial_backlog, not both")
+    if scenario.start_date is None:
+        raise ValueError(f"growth.initial_book = {growth.initial_book!r}: needs the "
+                         "scenario's start_date (YYYY-MM), the day 0 the book's dates "
+                         "count from")
+
+
 _CACHE: dict[tuple, InitialBook] = {}
 
 

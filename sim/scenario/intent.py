@@ -21,7 +21,7 @@ from sim.scenario.routes import (
 )
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import Scenario
+    from sim.scenario.sections import ScenarioFields as Scenario
 
 
 def author_warnings(scenario: Scenario, source: str) -> list[str]:

@@ -11,6 +11,7 @@ from itertools import product
 from typing import TYPE_CHECKING
 
 from sim.scenario.base import check_shares, check_unique
+from sim.scenario.book_file import check_book_fields
 from sim.scenario.hiring import LAYERS
 from sim.scenario.roles import ROLE_FACTS
 from sim.scenario.routes import (
@@ -58,23 +59,10 @@ def check_scenario(scenario: Scenario) -> None:
     check_triggers(scenario)
 
 
-def _check_book(scenario: Scenario) -> None:
-    growth = scenario.growth
-    if growth.initial_book is None:
-        return
-    if growth.initial_customers or growth.initial_backlog:
-        raise ValueError(f"growth.initial_book = {growth.initial_book!r}: give the book "
-                         "or initial_customers and initial_backlog, not both")
-    if scenario.start_date is None:
-        raise ValueError(f"growth.initial_book = {growth.initial_book!r}: needs the "
-                         "scenario's start_date (YYYY-MM), the day 0 the book's dates "
-                         "count from")
-
-
 def _check_growth(scenario: Scenario) -> None:
     names = {tier.name for tier in scenario.tiers}
     growth = scenario.growth
-    _check_book(scenario)
+    check_book_fields(scenario)
     for where, counts in (("initial_customers", growth.initial_customers),
                           ("initial_backlog", growth.initial_backlog)):
         for tier in counts:

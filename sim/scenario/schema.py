@@ -89,7 +89,8 @@ def parse_scenario(data: dict, source: str = "<scenario>",
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        found = format_validation_error(error, source, lines, suggest_key)
+        found = format_validation_error(error, source, lines,
+                                        lambda loc: suggest_key(loc, Scenario))
         if len(found) == 1:
             raise ScenarioError(found[0]) from error
         raise InputError(found) from error

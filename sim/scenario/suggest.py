@@ -12,13 +12,11 @@ MATCH_CUTOFF = 0.6
 """How alike a known key must be to be suggested (difflib's ratio)."""
 
 
-def suggest_key(loc: tuple) -> str:
-    """`` (did you mean 'x'?)`` for the unknown last key of ``loc``, or ''."""
-    from sim.scenario.schema import Scenario
-
+def suggest_key(loc: tuple, root: type[BaseModel]) -> str:
+    """`` (did you mean 'x'?)`` for the unknown last key of ``loc`` under ``root``, or ''."""
     if not loc or not isinstance(loc[-1], str):
         return ""
-    models: list[type[BaseModel]] = [Scenario]
+    models: list[type[BaseModel]] = [root]
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
