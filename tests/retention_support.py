@@ -20,7 +20,7 @@ def cohort_scenario(alpha: float, beta: float, customers: float, signing_months:
     ``customers`` sign per month during the first ``signing_months`` (1: one cohort, observed
     for the whole horizon; the horizon: cohorts of every age, the younger right-censored).
     """
-    neutral = {"onboarding_wait_per_month": 1.0, "missed_touches": 1.0, "sla_breaches": 1.0,
+    neutral = {"onboarding_wait_per_month": 1.0, "under_service": 1.0, "sla_breaches": 1.0,
                "csm_change": 1.0, "missed_renewal": 1.0}
     return {
         "name": "cohort", "horizon_months": horizon_months,
