@@ -86,11 +86,13 @@ def format_validation_error(error: ValidationError, source: str,
     for problem, loc in zip(problems, places, strict=True):
         if any(len(other) > len(loc) and other[: len(loc)] == loc for other in places):
             continue  # a list too short because its items failed: the items say why
-        text = f"{source}: {_describe(loc, problem)}"
-        if suggest is not None and problem["type"] == "extra_forbidden":
-            text += suggest(loc)
         number = _line_of(loc, key_lines or {})
-        lines.append(text + (f" (line {number})" if number else ""))
+        # The cross-field rules report every broken group in one message, a line each.
+        for message in problem["msg"].removeprefix("Value error, ").split("\n"):
+            text = f"{source}: {_describe(loc, {**problem, 'msg': message})}"
+            if suggest is not None and problem["type"] == "extra_forbidden":
+                text += suggest(loc)
+            lines.append(text + (f" (line {number})" if number else ""))
     return list(dict.fromkeys(lines))
 
 

@@ -7,6 +7,8 @@ that the CLI can print one line. What each role may hold is read from ``sim.scen
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from itertools import product
 from typing import TYPE_CHECKING
 
@@ -46,17 +48,11 @@ if TYPE_CHECKING:
     from sim.scenario.sections import ScenarioFields as Scenario
 
 
-def check_scenario(scenario: Scenario) -> None:
-    """Run every cross-field rule; raise ``ValueError`` on the first broken one."""
-    check_tier_bands(scenario.tiers)
-    _check_growth(scenario)
-    _check_pools(scenario)
-    _check_within_horizon(scenario)
-    check_organisation(scenario)
-    _check_support(scenario)
-    _check_strategies(scenario)
-    _check_leadership(scenario)
-    check_triggers(scenario)
+def rule_groups(scenario: Scenario) -> tuple[Callable[[], None], ...]:
+    """Every group of cross-field rules in order; each raises ``ValueError`` on its first."""
+    return (partial(check_tier_bands, scenario.tiers), *(partial(group, scenario) for group in (
+        _check_growth, _check_pools, _check_within_horizon, check_organisation, _check_support,
+        _check_strategies, _check_leadership, check_triggers)))
 
 
 def _check_growth(scenario: Scenario) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import model_validator
 
 from sim.scenario.base import NAME_PATTERN
-from sim.scenario.rules import check_scenario
+from sim.scenario.rules import rule_groups
 from sim.scenario.sections import ArrivalStep, ScenarioFields
 from sim.scenario.vocabulary import COMPLEXITIES, TICKET_LEVELS, Complexity
 
@@ -21,7 +21,23 @@ class Scenario(ScenarioFields):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
-        check_scenario(self)
+        """Every broken group of cross-field rules, one line each (one ``ValueError``).
+
+        A group that fails in another way after one broke (it read what that one refused)
+        ends the check.
+        """
+        broken: list[str] = []
+        for group in rule_groups(self):
+            try:
+                group()
+            except ValueError as error:
+                broken.append(str(error))
+            except Exception:
+                if not broken:
+                    raise
+                break
+        if broken:
+            raise ValueError("\n".join(broken))
         return self
 
 

@@ -117,3 +117,40 @@ def test_the_reference_marks_fields_required_in_practice() -> None:
     assert "| `skill` | \"T1\" / \"T2\" / \"T3\" or null | **required** for support pools" \
         in reference
     assert "**required** unless `annual_churn` is given" in reference
+
+
+BROKEN_RULES = """\
+name: two_rules
+horizon_months: 6
+leadership: {derive: true}
+tiers:
+  - name: smb
+    acv_min: 0
+    acv: {kind: fixed, value: 5000}
+    touch_model: tech
+    mix: 1.0
+    churn: {alpha: 1.0, beta: 6.0}
+growth:
+  initial_customers: {smb: 10}
+  arrivals:
+    - {from_month: 0, customers_per_month: 2}
+    - {from_month: 9, customers_per_month: 1}
+pools:
+  - {name: support, role: support, skill: T3, annual_cost: 90000, headcount: 1}
+  - {name: boss, role: leader, annual_cost: 200000, headcount: 1}
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_every_broken_cross_field_rule_at_once(tmp_path: Path, command: str) -> None:
+    """Two independent rules broken (an arrival step after the horizon; a leader pool beside
+    derived leadership): one line each, nothing written."""
+    code, lines, path = _lines(tmp_path, BROKEN_RULES, command)
+    assert code == 2
+    assert lines == [
+        f"error: {path}: growth.arrivals[1].from_month = 9: at or after the end of the run "
+        "(horizon_months = 6)",
+        f"error: {path}: pools[1].role = 'leader': with leadership.derive the leadership layers "
+        "are derived; a leader pool would count them twice (remove it or set "
+        "leadership.derive: false)",
+    ]

@@ -38,10 +38,10 @@ FIELD_CASES = [
     ("accounts-per-csm-zero", "tiers.1.accounts_per_csm", 0, ["tiers[1].accounts_per_csm = 0"]),
     ("annual-cost-negative", "pools.2.annual_cost", -1, ["pools[2].annual_cost = -1"]),
     ("headcount-negative", "pools.0.headcount", -1, ["pools[0].headcount = -1"]),
-    ("second-implementation-pool", "pools.2",
+    ("second-implementation-pool", "pools.3",
      {"name": "onboarding_team", "role": "implementation", "annual_cost": 100000,
       "headcount": 1},
-     ["pools[2].role = 'implementation'", "one implementation pool"]),
+     ["pools[3].role = 'implementation'", "one implementation pool"]),
     ("distribution-parameter", "tiers.0.acv.cv", -0.5, ["tiers[0].acv.cv = -0.5"]),
     ("band-overlap", "tiers.1.acv_min", 15000, ["tiers[1].acv_min = 15000", "overlaps"]),
     ("band-gap", "tiers.1.acv_min", 25000, ["tiers[1].acv_min = 25000", "gap"]),
@@ -98,13 +98,16 @@ FILE_CASES = [
 
 
 def set_at(data: dict, location: str, value: object) -> dict:
-    """Set (or delete, with ``DELETE``) the value at a dotted location like ``tiers.0.mix``."""
+    """Set (or delete, with ``DELETE``) the value at a dotted location like ``tiers.0.mix``; an
+    index one past the end of a list appends."""
     *parents, last = [int(part) if part.isdigit() else part for part in location.split(".")]
     target = data
     for part in parents:
         target = target[part]
     if value is DELETE:
         del target[last]
+    elif isinstance(target, list) and last == len(target):
+        target.append(value)  # one past the end: a new item
     else:
         target[last] = value
     return data
