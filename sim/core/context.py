@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 import simpy
 
-from sim.core.ledger import Ledger, PoolWeek
+from sim.core.ledger import NO_VALUE, Ledger, PoolWeek
 from sim.core.monitors import Counters, LevelMonitor
 from sim.core.streams import Streams
 
@@ -42,9 +42,18 @@ class RunContext(Generic[ScenarioT]):
         """Append one event: its kind (``sim.core.events``), who it concerns and its value.
 
         The value, if the kind carries one, is given by its column's name, e.g.
-        ``world.record("arrival", customer, tier=tier, acv=acv)``.
+        ``world.record("arrival", customer, tier=tier, acv=acv)``; the event keeps the column's
+        name and the number flat in its tuple (no mapping kept per event).
+
+        Raises:
+            ValueError: more than one value (a kind has at most one value column).
         """
-        self.ledger.events.append((self.env.now, kind, customer, staff, tier, pool, value))
+        if len(value) > 1:
+            raise ValueError(f"event {kind!r} has values {sorted(value)}: a kind has at most "
+                             "one value column in sim.core.events")
+        column, number = next(iter(value.items())) if value else NO_VALUE
+        self.ledger.events.append((self.env.now, kind, customer, staff, tier, pool, column,
+                                   number))
 
     @property
     def events(self) -> list[tuple]:

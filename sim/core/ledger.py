@@ -14,6 +14,9 @@ import numpy as np
 from sim.core.counters import POOL_COUNTERS, TIER_COUNTERS
 from sim.core.monitors import Counters, LevelMonitor
 
+NO_VALUE = ("", float("nan"))
+"""The value column and value of an event whose kind carries none."""
+
 
 @dataclass(frozen=True)
 class PoolWeek:
@@ -47,8 +50,8 @@ class Ledger:
     """Hours each pool (row) worked for each tier's customers (column) in the current output
     period (``sim.work.activity``)."""
     events: list[tuple] = field(default_factory=list)
-    """(day, kind, customer, staff, tier, pool, {value column: value}), in the order they
-    happened."""
+    """(day, kind, customer, staff, tier, pool, value column, value), in the order they
+    happened; ``NO_VALUE`` fills the last two for a kind without a value."""
     costs_over_time: list[tuple[float, float, float, int]] = field(default_factory=list)
     """Costs outside staff and per-account costs: (from day, to day, USD per day, tier or -1
     for all tiers), e.g. a strategy change's one-off cost and new fixed automation cost."""

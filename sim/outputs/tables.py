@@ -135,9 +135,6 @@ def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
                                                  "renewals_done": "renewals"})
 
 
-_NO_VALUE = ("", np.nan)
-
-
 def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
     """The event log: one row per event, tier and pool names, one column per kind of value.
 
@@ -145,22 +142,16 @@ def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
     value columns of the row hold NaN (numbers), −1 (ids) or ``""`` (names).
 
     Raises:
-        ValueError: an event of a kind not in ``sim.core.events``, or whose value is not the
-            one column its kind names.
+        ValueError: an event of a kind not in ``sim.core.events``, or whose value is not in
+            the one column its kind names.
     """
     names = {"tier": [tier.name for tier in scenario.tiers],
              "pool": [pool.name for pool in scenario.pools]}
-    time, kind, customer, staff, tier, pool, values = (
+    time, kind, customer, staff, tier, pool, filled, numbers = (
         (list(column) for column in zip(*events, strict=True)) if events
-        else ([] for _ in range(7)))
-    if max(map(len, values), default=0) > 1:
-        row = next(row for row, value in enumerate(values) if len(value) > 1)
-        raise ValueError(f"event {kind[row]!r} has values {sorted(values[row])}: a kind has at "
-                         "most one value column in sim.core.events")
-    pairs = [next(iter(value.items()), _NO_VALUE) for value in values]
-    filled = [name for name, _ in pairs]
+        else ([] for _ in range(8)))
     _check_kinds(kind, filled)
-    numbers = np.array([number for _, number in pairs], dtype=float)
+    values = np.array(numbers, dtype=float)
     codes, found = pd.factorize(np.array(filled, dtype=object))
     rows = {name: codes == code for code, name in enumerate(found)}
     columns: dict[str, object] = {
@@ -170,7 +161,7 @@ def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
         "tier": _names(tier, names["tier"]), "pool": _names(pool, names["pool"])}
     nowhere = np.zeros(len(kind), dtype=bool)
     for column in VALUE_COLUMNS:
-        columns[column.name] = _value_column(column.type, numbers, rows.get(column.name, nowhere),
+        columns[column.name] = _value_column(column.type, values, rows.get(column.name, nowhere),
                                              names)
     text = ["kind", "tier", "pool", *(column.name for column in VALUE_COLUMNS
                                       if column.type in ("tier", "pool"))]
