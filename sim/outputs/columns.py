@@ -8,6 +8,7 @@ that every column a real run produces is here and every column here is produced.
 from __future__ import annotations
 
 from sim.core.events import KINDS, VALUE_COLUMNS
+from sim.core.generated import regenerate, with_section
 from sim.outputs.column_spec import Column
 from sim.outputs.row_columns import CUSTOMERS, EVENTS, SUMMARY
 from sim.outputs.series_columns import TIMESERIES, WORKFORCE
@@ -70,20 +71,12 @@ def outputs_reference() -> str:
     return "\n".join(lines).rstrip("\n")
 
 
-START, END = "<!-- outputs:start -->", "<!-- outputs:end -->"
-
-
 def with_outputs_reference(text: str) -> str:
     """The text of ``docs/outputs.md`` with its generated section regenerated."""
-    head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    return f"{head}{START}\n{outputs_reference()}\n{END}{tail}"
+    return with_section(text, "outputs", outputs_reference())
 
 
 if __name__ == "__main__":  # python -m sim.outputs.columns docs/outputs.md
     import sys
-    from pathlib import Path
 
-    target = Path(sys.argv[1])
-    target.write_text(with_outputs_reference(target.read_text(encoding="utf-8")),
-                      encoding="utf-8")
+    regenerate(sys.argv, with_outputs_reference)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sim.core.generated import regenerate, with_section
 from sim.scenario.schema import Scenario
 
 
@@ -83,19 +84,12 @@ def scenario_reference() -> str:
     return "\n".join(lines)
 
 
-START, END = "<!-- reference:start -->", "<!-- reference:end -->"
-
-
 def with_reference(readme: str) -> str:
     """The text of ``docs/reference.md`` with its generated section regenerated."""
-    head, rest = readme.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    return f"{head}{START}\n{scenario_reference()}\n{END}{tail}"
+    return with_section(readme, "reference", scenario_reference())
 
 
 if __name__ == "__main__":  # python -m sim.scenario.reference docs/reference.md
     import sys
-    from pathlib import Path
 
-    target = Path(sys.argv[1])
-    target.write_text(with_reference(target.read_text(encoding="utf-8")), encoding="utf-8")
+    regenerate(sys.argv, with_reference)
