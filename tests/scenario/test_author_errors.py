@@ -4,12 +4,16 @@ when the generalist model leaves an implementation pool idle."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from sim import parse_scenario
 from sim.cli import main
+from sim.core.errors import ScenarioError
+from sim.scenario import schema
 from sim.scenario.reference import scenario_reference
 
 BAD = """\
@@ -154,3 +158,27 @@ def test_every_broken_cross_field_rule_at_once(tmp_path: Path, command: str) -> 
         "are derived; a leader pool would count them twice (remove it or set "
         "leadership.derive: false)",
     ]
+
+
+def _groups(*outcomes: Exception | None) -> Callable[[object], tuple[Callable[[], None], ...]]:
+    """Rule groups that raise the given errors in order (None: the group passes)."""
+    def group(outcome: Exception | None) -> Callable[[], None]:
+        def check() -> None:
+            if outcome is not None:
+                raise outcome
+        return check
+    return lambda scenario: tuple(group(outcome) for outcome in outcomes)
+
+
+def test_a_crashing_rule_group_is_not_taken_for_a_valid_scenario(
+        monkeypatch: pytest.MonkeyPatch, base_scenario: dict) -> None:
+    """A group failing with anything but a broken rule, before any rule broke, surfaces; after
+    one broke, it ends the check (it read what the broken rule refused)."""
+    monkeypatch.setattr(schema, "rule_groups", _groups(None, KeyError("pool"), None))
+    with pytest.raises(KeyError, match="pool"):
+        parse_scenario(base_scenario)
+    monkeypatch.setattr(schema, "rule_groups", _groups(ValueError("a = 1: first"),
+                                                       KeyError("pool"), ValueError("b = 2: x")))
+    with pytest.raises(ScenarioError) as error:
+        parse_scenario(base_scenario)
+    assert "a = 1: first" in str(error.value) and "b = 2" not in str(error.value)
