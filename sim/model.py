@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import simpy
 
 from sim.core.calendar import MONTH_DAYS
+from sim.core.event_log import Muted
 from sim.core.ledger import Ledger
 from sim.core.streams import Streams
 from sim.customers.book import draw_book
@@ -60,7 +61,7 @@ def run_headline(scenario: Scenario, seed: int = 0) -> Headline:
     """
     with _collector_paused():
         world = build(scenario, seed)
-        world.ledger.events = Discarded()
+        world.ledger.events = Muted()
         return headline(world, simulate(world))
 
 
@@ -88,13 +89,6 @@ def tabulate(world: PolicyRun, recorder: Recorder, seed: int) -> RunResult:
         summary=summary_table(timeseries, workforce, customers, scenario, seed),
         manifest=manifest(scenario, seed),
     )
-
-
-class Discarded(list[tuple]):
-    """An event log that keeps nothing (a KPI-only run reads no event)."""
-
-    def append(self, item: tuple) -> None:
-        """Drop the event."""
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 
 import simpy
 
+from sim.core.event_log import EventLog
 from sim.core.ledger import NO_VALUE, Ledger, PoolWeek
 from sim.core.monitors import Counters, LevelMonitor
 from sim.core.streams import Streams
@@ -43,7 +44,7 @@ class RunContext(Generic[ScenarioT]):
 
         The value, if the kind carries one, is given by its column's name, e.g.
         ``world.record("arrival", customer, tier=tier, acv=acv)``; the event keeps the column's
-        name and the number flat in its tuple (no mapping kept per event).
+        name and the number in the log's columns (``sim.core.event_log``).
 
         Raises:
             ValueError: more than one value (a kind has at most one value column).
@@ -52,11 +53,10 @@ class RunContext(Generic[ScenarioT]):
             raise ValueError(f"event {kind!r} has values {sorted(value)}: a kind has at most "
                              "one value column in sim.core.events")
         column, number = next(iter(value.items())) if value else NO_VALUE
-        self.ledger.events.append((self.env.now, kind, customer, staff, tier, pool, column,
-                                   number))
+        self.ledger.events.add(self.env.now, kind, customer, staff, tier, pool, column, number)
 
     @property
-    def events(self) -> list[tuple]:
+    def events(self) -> EventLog:
         """The event log (``Ledger.events``)."""
         return self.ledger.events
 

@@ -1,7 +1,8 @@
 """What a run writes down as it goes: events, counters, level monitors, costs, pool weeks, hours.
 
 The ledger knows no domain types: counters and levels are indexed by tier or pool number, events
-are plain tuples (``sim.core.events`` names their kinds and value columns), and the tables in
+are kept column-wise (``sim.core.event_log``; ``sim.core.events`` names their kinds and value
+columns), and the tables in
 ``sim.outputs`` read it all back at the end of the run.
 """
 
@@ -12,9 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.core.counters import POOL_COUNTERS, TIER_COUNTERS
+from sim.core.event_log import NO_COLUMN, EventLog
 from sim.core.monitors import Counters, LevelMonitor
 
-NO_VALUE = ("", float("nan"))
+NO_VALUE = (NO_COLUMN, float("nan"))
 """The value column and value of an event whose kind carries none."""
 
 
@@ -49,7 +51,7 @@ class Ledger:
     work_hours: np.ndarray
     """Hours each pool (row) worked for each tier's customers (column) in the current output
     period (``sim.work.activity``)."""
-    events: list[tuple] = field(default_factory=list)
+    events: EventLog = field(default_factory=EventLog)
     """(day, kind, customer, staff, tier, pool, value column, value), in the order they
     happened; ``NO_VALUE`` fills the last two for a kind without a value."""
     costs_over_time: list[tuple[float, float, float, int]] = field(default_factory=list)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from sim.core import counters
 from sim.core.calendar import MONTH_DAYS, WEEK_DAYS, YEAR_DAYS, month_column, period_month
+from sim.core.event_log import EventLog
 from sim.core.events import KIND_COLUMN, VALUE_COLUMNS
 from sim.core.ledger import PoolWeek
 from sim.customers.book import STATE_NAMES, CustomerBook
@@ -135,7 +136,7 @@ def customers_table(book: CustomerBook, scenario: Scenario) -> pd.DataFrame:
                                                  "renewals_done": "renewals"})
 
 
-def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
+def events_table(events: EventLog, scenario: Scenario) -> pd.DataFrame:
     """The event log: one row per event, tier and pool names, one column per kind of value.
 
     Each event's value goes to the column its kind names in ``sim.core.events``; the other
@@ -147,18 +148,17 @@ def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
     """
     names = {"tier": [tier.name for tier in scenario.tiers],
              "pool": [pool.name for pool in scenario.pools]}
-    time, kind, customer, staff, tier, pool, filled, numbers = (
-        (list(column) for column in zip(*events, strict=True)) if events
-        else ([] for _ in range(8)))
-    _check_kinds(kind, filled)
-    values = np.array(numbers, dtype=float)
-    codes, found = pd.factorize(np.array(filled, dtype=object))
-    rows = {name: codes == code for code, name in enumerate(found)}
+    kind = events.names("kind")
+    _check_kinds(events)
+    values = events.array("value")
+    codes = events.array("column")
+    rows = {name: codes == code for code, name in enumerate(events.columns)}
     columns: dict[str, object] = {
-        "time": np.array(time, dtype=float), "kind": kind,
-        "customer": np.array(customer, dtype=np.int64),
-        "staff": np.array(staff, dtype=np.int64),
-        "tier": _names(tier, names["tier"]), "pool": _names(pool, names["pool"])}
+        "time": events.array("day"), "kind": kind,
+        "customer": events.array("customer").astype(np.int64),
+        "staff": events.array("staff").astype(np.int64),
+        "tier": _names(events.array("tier"), names["tier"]),
+        "pool": _names(events.array("pool"), names["pool"])}
     nowhere = np.zeros(len(kind), dtype=bool)
     for column in VALUE_COLUMNS:
         columns[column.name] = _value_column(column.type, values, rows.get(column.name, nowhere),
@@ -168,9 +168,10 @@ def events_table(events: list[tuple], scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(columns).astype(dict.fromkeys(text, str))
 
 
-def _check_kinds(kinds: list[str], filled: list[str]) -> None:
+def _check_kinds(events: EventLog) -> None:
     """Every kind is registered and every event fills exactly its kind's value column."""
-    for kind, column in set(zip(kinds, filled, strict=True)):
+    pairs = set(zip(events.kind, events.column, strict=True))
+    for kind, column in ((events.kinds[k], events.columns[c]) for k, c in pairs):
         if kind not in KIND_COLUMN:
             raise ValueError(f"event kind {kind!r} is not in sim.core.events")
         if (KIND_COLUMN[kind] or "") != column:

@@ -17,6 +17,7 @@ import yaml
 
 from sim import RunResult, parse_scenario, run
 from sim.core import counters
+from sim.core.event_log import EventLog
 from sim.core.events import KIND_COLUMN, KINDS, VALUE_COLUMNS
 from sim.core.ledger import NO_VALUE
 from sim.model import build
@@ -89,14 +90,21 @@ def test_values_land_where_their_meaning_says(pods: RunResult) -> None:
     assert len(burnout) > 0 and burnout.between(0, 1).all()
 
 
+def log_of(*events: tuple) -> EventLog:
+    log = EventLog()
+    for event in events:
+        log.add(*event)
+    return log
+
+
 def test_an_event_of_an_unknown_kind_or_the_wrong_value_column_is_refused() -> None:
     scenario = parse_scenario(_data("stage1_startup"))
     with pytest.raises(ValueError, match="'signed' is not in sim.core.events"):
-        events_table([(1.0, "signed", 3, -1, 0, -1, *NO_VALUE)], scenario)
+        events_table(log_of((1.0, "signed", 3, -1, 0, -1, *NO_VALUE)), scenario)
     with pytest.raises(ValueError, match="'arrival' recorded with value 'wait_days'"):
-        events_table([(1.0, "arrival", 3, -1, 0, -1, "wait_days", 2.0)], scenario)
+        events_table(log_of((1.0, "arrival", 3, -1, 0, -1, "wait_days", 2.0)), scenario)
     with pytest.raises(ValueError, match="'arrival' recorded with value None"):
-        events_table([(1.0, "arrival", 3, -1, 0, -1, *NO_VALUE)], scenario)
+        events_table(log_of((1.0, "arrival", 3, -1, 0, -1, *NO_VALUE)), scenario)
     world = build(scenario, seed=1)
     with pytest.raises(ValueError, match=r"'hire' has values \['acv', 'usage'\]"):
         world.record("hire", 3, acv=2.0, usage=1.0)
