@@ -21,6 +21,13 @@ def log_hours(ledger: Ledger, pool: int, tiers: np.ndarray, hours: np.ndarray) -
     ledger.work_hours[pool] += np.bincount(tiers, hours, ledger.work_hours.shape[1])
 
 
+def log_one_customer_hours(ledger: Ledger, book: CustomerBook, pool: int, customer: int,
+                           hours: float) -> None:
+    """Add ``hours`` pool ``pool`` worked for one customer (the same sums as ``log_hours``)."""
+    if hours > 0:
+        ledger.work_hours[pool, book.tier[customer]] += hours
+
+
 def log_customer_hours(ledger: Ledger, book: CustomerBook, pool: int, customers: Iterable[int],
                        hours: float) -> None:
     """Share ``hours`` of pool ``pool`` equally among ``customers`` (none: nothing is logged)."""

@@ -21,7 +21,7 @@ from sim.core.calendar import WEEK_DAYS
 from sim.customers.triggers import Intervention, TriggerEngine, work_order
 from sim.org.pools import Hours, Person, Pool
 from sim.org.run import OrgRun
-from sim.work.activity import log_customer_hours
+from sim.work.activity import log_one_customer_hours
 
 
 def trigger_week(world: OrgRun, pool: Pool, members: list[Person], available: Hours,
@@ -147,7 +147,7 @@ def complete(engine: TriggerEngine, item: Intervention, person: Person, day: flo
     tier = int(engine.book.tier[customer])
     days = day - item.raised
     engine.book.cycle_human_hours[customer] += item.hours
-    log_customer_hours(world.ledger, engine.book, person.pool.index, (customer,), item.hours)
+    log_one_customer_hours(world.ledger, engine.book, person.pool.index, customer, item.hours)
     if item.risk:
         world.tier_counters.add("outreach_done", tier)
         world.tier_counters.add("trigger_response_days_sum", tier, days)

@@ -19,7 +19,7 @@ from operator import attrgetter
 from sim.core.calendar import WEEK_DAYS
 from sim.org.pools import Hours, Person
 from sim.org.routing import csm_renews, renewal_pools_for
-from sim.work.activity import log_customer_hours
+from sim.work.activity import log_one_customer_hours
 from sim.work.run import RenewalTask, WorkRun
 
 __all__ = ["RenewalTask", "adopt_orphan_tasks", "close_task", "hand_task", "open_task",
@@ -194,7 +194,8 @@ def work_on_renewals(world: WorkRun, person: Person, hours: float, week_start: f
             continue
         task.remaining_hours -= step / share
         worked += step
-        log_customer_hours(world.ledger, world.book, person.pool.index, (task.customer,), step)
+        log_one_customer_hours(world.ledger, world.book, person.pool.index, task.customer,
+                               step)
     if worked:
         person.held_hours = None
     return sum(paces), worked
