@@ -121,3 +121,16 @@ def coverage_deficit(world: CustomerRun, customers: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         covered = np.where(needed > 0, book.cycle_human_hours[customers] / needed, 1.0)
     return 1.0 - covered
+
+
+def touch_risk(world: CustomerRun, customers: np.ndarray) -> np.ndarray:
+    """Risk of each customer for the ``risk`` touch priority, the largest first.
+
+    Coverage deficit + ``work_priority.usage_drop_weight`` x usage drop (``UsageWalk.drop``;
+    0 with triggers off, where usage is not modelled).
+    """
+    deficit = coverage_deficit(world, customers)
+    if not world.triggers.enabled:
+        return deficit
+    weight = world.scenario.work_priority.usage_drop_weight
+    return deficit + weight * world.triggers.walk.drop(customers)

@@ -60,6 +60,14 @@ class UsageWalk:
             self.history.append((day, self.log_usage.copy()))
         return previous
 
+    def drop(self, customers: np.ndarray) -> np.ndarray:
+        """Fall of each customer's usage below its healthy level: 1 − usage, at least 0.
+
+        0 where usage is not observed (not live yet, or the walk does not run).
+        """
+        fall = -np.expm1(self.log_usage[customers])
+        return np.where(fall > 0, fall, 0.0)
+
 
 def detect(previous: np.ndarray, current: np.ndarray, spec: Triggers) -> Signals:
     """Which customers cross a trigger threshold between two monthly observations.

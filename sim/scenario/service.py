@@ -132,9 +132,17 @@ class WorkPriority(Model):
 
     touches: TouchPriority = "value"
     """value: the highest ACV first (§4.1: human touch goes where the revenue is; §2.4: the top
-    tier "drives retention and expansion"); risk: the largest coverage deficit so far this
-    cycle first (§2.2: "assignment is dynamic by need and health score"); least_recent: the
-    least recently touched first. Ties go to the least recently touched."""
+    tier "drives retention and expansion"); risk: the largest risk first, the coverage deficit
+    so far this cycle plus ``usage_drop_weight`` x the usage drop (§2.2: "assignment is dynamic
+    by need and health score"); least_recent: the least recently touched first. Ties go to the
+    least recently touched."""
+    usage_drop_weight: float = Field(1.0, ge=0,
+                                     json_schema_extra=direction(0.5, 2.0, "§6.3"))
+    """``risk`` only: the risk of an account is its coverage deficit plus this x its usage
+    drop, the fall of its usage below its healthy level (1 − usage, 0 when usage is at or above
+    it or not modelled: ``triggers`` off). 1: a customer whose usage halved counts like one
+    that missed half its service this cycle (§6.3: a usage fall is a risk signal; the weight
+    is an assumption)."""
     support: Literal["fcfs", "tier"] = "fcfs"
     """fcfs: tickets in order of opening (§6.7: route by ticket complexity, not account value);
     tier: tickets waiting since before the day in order of their tier's SLA, the tightest first

@@ -4,8 +4,9 @@ A live customer in a tier with human touches belongs to one CSM of its pool (lea
 assignment; the pool of its tier, pod or region, see ``sim.org.routing``), from go-live or from the
 end of its handoff. Touches fall due every ``touch_interval_days``. Each week every CSM spends
 the hours left after onboarding and renewal work on the touches due, in the order of the pool's
-touch priority (``work_priority``: highest ACV, largest coverage deficit or least recently
-touched first; ties to the least recently touched); touches that do not fit are missed.
+touch priority (``work_priority``: highest ACV, highest risk — coverage deficit plus weighted
+usage drop — or least recently touched first; ties to the least recently touched); touches
+that do not fit are missed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from sim.core.calendar import WEEK_DAYS
 from sim.customers.book import ACTIVE
-from sim.customers.coverage import coverage_deficit
+from sim.customers.coverage import touch_risk
 from sim.org.pools import Person, Pool
 from sim.org.routing import csm_pool_for, csm_pool_indices, csm_renews
 from sim.work.activity import log_hours
@@ -171,7 +172,7 @@ def touch_order(world: WorkRun, pool: Pool, due: np.ndarray) -> np.ndarray | Non
     if priority == "value":
         return -world.book.acv[due].astype(float)
     if priority == "risk":
-        return -coverage_deficit(world, due)
+        return -touch_risk(world, due)
     return None
 
 

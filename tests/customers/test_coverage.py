@@ -3,7 +3,8 @@
 The benefit of coverage must be 0 without service, 1 at full coverage, rising with diminishing
 returns and bounded; neutral effects must leave churn odds and the contract change exactly as the
 tier states them (so the model reduces to shifted-beta-geometric); value-first and risk-first
-priority must give the touch to the more valuable or the less covered account, and
+priority must give the touch to the more valuable or the riskier account (less covered, or
+whose usage fell, by the weight the scenario gives the fall), and
 least-recently-touched to the account touched longest ago whatever the ACVs.
 """
 
@@ -15,7 +16,14 @@ import numpy as np
 import pytest
 
 from sim import parse_scenario
-from sim.customers.coverage import Coverage, benefit, coverage_odds, served_change
+from sim.customers.coverage import (
+    Coverage,
+    benefit,
+    coverage_deficit,
+    coverage_odds,
+    served_change,
+    touch_risk,
+)
 from sim.model import build
 from sim.scenario.service import NEUTRAL_EFFECTS, RenewalChange, ServiceEffects, default_need
 from sim.work.renewals import RenewalTask, close_task, hand_task, work_on_renewals
@@ -105,6 +113,37 @@ def test_the_touch_goes_to_the_account_the_priority_names(priority: str, winner:
     served = int(np.flatnonzero(book.last_touch[accounts] == week_end)[0])
     expected = richer if winner == "richer" else 1 - richer
     assert served == expected
+
+
+@pytest.mark.parametrize(("weight", "winner"), [(1.0, 0), (0.0, 1)])
+def test_risk_adds_the_weighted_usage_drop_to_the_coverage_deficit(weight: float,
+                                                                    winner: int) -> None:
+    """Account 0 is better covered but its usage fell 90%; account 1 uses more than healthy."""
+    data = two_accounts("risk")
+    data["work_priority"]["usage_drop_weight"] = weight
+    data["triggers"] = {"enabled": True}
+    world = build(parse_scenario(data), seed=1)
+    book, pool = world.book, world.pools[0]
+    (csm,) = pool.members
+    week_end = 120.0
+    world.env.run(until=week_end - 7.0)
+    accounts = np.array([0, 1])
+    book.last_touch[accounts] = 20.0
+    book.cycle_human_hours[accounts] = [6.0, 3.0]
+    book.next_touch[accounts] = week_end - 1.0
+    world.triggers.walk.log_usage[accounts] = [math.log(0.1), 0.3]
+    deficit = coverage_deficit(world, accounts)
+    assert deficit[0] < deficit[1] < deficit[0] + 0.9
+    assert touch_risk(world, accounts) == pytest.approx(deficit + weight * np.array([0.9, 0.0]))
+    touches_week(world, pool, week_end, {csm.id: TOUCH_HOURS})
+    assert np.flatnonzero(book.last_touch[accounts] == week_end).tolist() == [winner]
+
+
+def test_without_the_usage_signal_risk_is_the_coverage_deficit() -> None:
+    world = build(parse_scenario(two_accounts("risk")), seed=1)
+    world.env.run(until=60.0)
+    accounts = np.array([0, 1])
+    assert np.array_equal(touch_risk(world, accounts), coverage_deficit(world, accounts))
 
 
 def test_a_pool_can_override_the_scenario_priority() -> None:

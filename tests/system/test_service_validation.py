@@ -154,6 +154,45 @@ def test_value_first_touches_miss_fewer_enterprise_touches_than_smb_in_an_overlo
             assert missed_share["enterprise"] >= missed_share["smb"] - 0.05
 
 
+def usage_book() -> dict:
+    """One low-touch tier on three stretched CSMs, with the usage signal and triggers on."""
+    return {
+        "name": "usage_book", "horizon_months": 18,
+        "tiers": [tier("mid", 30000, "low", 1.0, 6.0, human_onboarding_share=0.0)],
+        "growth": {"initial_customers": {"mid": 200},
+                   "arrivals": [{"from_month": 0, "customers_per_month": 4}]},
+        "pools": [{"name": "csm", "role": "csm", "tiers": ["mid"], "annual_cost": 120000,
+                   "headcount": 3}],
+        "staff": {"base_attrition_per_year": 0.0, "burnout_gain_per_week": 0.0},
+        "triggers": {"enabled": True},
+    }
+
+
+def dropping_missed_share(priority: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Per seed: share of touches missed by the accounts whose usage ended below half its
+    healthy level, and by all accounts."""
+    data = usage_book()
+    data["work_priority"] = priority
+    dropping, overall = [], []
+    for result in runs(data):
+        customers = result.customers
+        fallen = customers[customers.usage < 0.5]
+        dropping.append(fallen.touches_missed.sum() / fallen.touches_due.sum())
+        overall.append(customers.touches_missed.sum() / customers.touches_due.sum())
+    return np.array(dropping), np.array(overall)
+
+
+@pytest.mark.statistical
+def test_risk_first_touches_spare_the_accounts_whose_usage_fell() -> None:
+    """The usage walk does not depend on service, so the same accounts fall in every variant."""
+    risk, overall = dropping_missed_share({"touches": "risk"})
+    assert overall.mean() > 0.1  # the book is overloaded
+    for other in ({"touches": "least_recent"}, {"touches": "risk", "usage_drop_weight": 0.0}):
+        baseline, _ = dropping_missed_share(other)
+        gain = baseline - risk
+        assert gain.mean() - 2 * gain.std(ddof=1) / math.sqrt(len(gain)) > 0, other
+
+
 def activity_book() -> dict:
     """Tier A uses CSMs and support; tier B is tech-touch, raises no tickets, costs nothing else."""
     data = mixed_book(csms=4)
