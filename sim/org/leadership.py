@@ -49,7 +49,7 @@ class LeadershipLevels:
         """A period's leadership cost by tier (shared by ``weights``) and its workforce rows."""
         person_days = self.level.take_area(now)
         costs = np.array(self.spec.costs()) * person_days / YEAR_DAYS
-        rows = [dict(period=period, day=now, pool=layer, role="leadership",
+        rows = [dict(period=period, day=now, pool=layer, role="leadership", work_priority="",
                      region="", headcount=count, hires=0, departures=0, transfers_in=0,
                      transfers_out=0, burnout_mean=np.nan, burnout_max=np.nan,
                      cost=float(cost), open_requisitions=0, productivity_gain=0.0)

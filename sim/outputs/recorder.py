@@ -213,6 +213,8 @@ class Recorder:
             burnout = [person.burnout for person in pool.members]
             self.pool_rows.append(dict(
                 period=period, day=world.now, pool=pool.name, role=pool.role,
+                work_priority=world.scenario.work_priority.of_pool(pool.role,
+                                                                   pool.spec.touch_priority),
                 region=pool.spec.region or "",
                 headcount=len(pool.members),
                 **{name: int(counters[name][pool.index]) for name in POOL_COUNTERS},

@@ -61,6 +61,10 @@ SUMMARY: tuple[Column, ...] = (
     Column("scenario", "—", "scenario name"),
     Column("seed", "—", "seed of the run"),
     Column("periods", "periods", "output periods"),
+    Column("touch_priority", "—",
+           "the touch priority of the CSM pools (`workforce.work_priority`), comma-separated "
+           "in the order the pools appear when they differ; `\"\"` without a CSM pool"),
+    Column("support_priority", "—", "`work_priority.support`: `fcfs` or `tier`"),
     Column("customers_start", "customers", "customers under contract at the start"),
     Column("customers_end", "customers", "customers under contract at the end"),
     Column("arr_start", "USD/yr", "ARR at the start"),

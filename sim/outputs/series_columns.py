@@ -132,6 +132,11 @@ WORKFORCE: tuple[Column, ...] = (
            "the pool's role: `csm`, `implementation`, `support`, `renewals`, `cs_ops`, "
            "`leader`; `leadership` for derived layers (their hours, utilisation and burnout are "
            "empty, hires and departures 0)"),
+    Column("work_priority", "—",
+           "the order the pool works in when it cannot do all its work: a CSM pool's touch "
+           "priority (`value`, `risk`, `least_recent`: its own `touch_priority`, else "
+           "`work_priority.touches`), a support pool's `work_priority.support` (`fcfs`, "
+           "`tier`); `\"\"` for other roles"),
     Column("headcount", "people", "people on staff at the period end"),
     _C("hires"),
     _C("departures"),

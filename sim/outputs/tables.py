@@ -15,7 +15,7 @@ from sim.outputs.series_columns import TIMESERIES_ORDER
 from sim.outputs.stages import breaking_points, stage_series
 from sim.scenario.routes import region_names
 from sim.scenario.schema import Scenario
-from sim.scenario.vocabulary import COMPLEXITIES
+from sim.scenario.vocabulary import COMPLEXITIES, CSM
 
 ADDITIVE = counters.names("tier", "count")
 """Whole-number counts and dollar flows per period that add up over tiers."""
@@ -218,6 +218,9 @@ def summary_table(timeseries: pd.DataFrame, workforce: pd.DataFrame, customers: 
     over_six = total.loc[total["onboarding_backlog_weeks"] > 6, "period_days"].sum()
     row = {
         "scenario": scenario.name, "seed": seed, "periods": len(total),
+        "touch_priority": ",".join(
+            workforce.loc[workforce["role"] == CSM, "work_priority"].drop_duplicates()),
+        "support_priority": scenario.work_priority.support,
         "customers_start": int(total.loc[0, "customers_total"] - total.loc[0, "new_customers"]
                                + total.loc[0, "churned_customers"]),
         "customers_end": int(last["customers_total"]),

@@ -87,6 +87,8 @@ def headline_rows(row: Mapping[str, object]) -> list[tuple[str, str]]:
         ("Touches missed / SLA breaches",
          f"{_percent(row.get('touches_missed_share'))} / "
          f"{_percent(row.get('sla_breach_share'))}"),
+        ("Work priority: touches / support",
+         f"{_text(row.get('touch_priority'))} / {_text(row.get('support_priority'))}"),
         ("Peak utilisation / burnout (any person)",
          f"{_percent(row.get('utilisation_peak'))} / {_number(row.get('burnout_peak'), 2)}"),
         ("Hires / departures", f"{_count(row.get('hires'))} / {_count(row.get('departures'))}"),
@@ -145,6 +147,13 @@ def _as_float(value: object) -> float | None:
     if value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
         return None
     return float(value)  # type: ignore[arg-type]  # numbers and numpy scalars
+
+
+def _text(value: object) -> str:
+    """A text column's value; missing or empty (a run without CSM pools) as ``n/a``."""
+    if value is None or value == "" or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
+        return NOT_AVAILABLE
+    return str(value)
 
 
 def _count(value: object) -> str:

@@ -64,7 +64,16 @@ def headline(source: RunSource) -> Section:
     span = f"{source.calendar.label(1)} to {source.calendar.label(int(row['periods']))}"
     return Section("headline", "Headline figures", cards(items),
                    f"{source.scenario.get('name', '')}, seed {source.manifest.get('seed')}, "
-                   f"{span}.")
+                   f"{span}.{_priority(row)}")
+
+
+def _priority(row: pd.Series) -> str:
+    """The work priority the run used (`` Work priority: ...``), if the summary has it."""
+    touches, support = row.get("touch_priority"), row.get("support_priority")
+    if not isinstance(support, str):
+        return ""  # a run written before the summary named it
+    touches = touches if isinstance(touches, str) and touches else "none"
+    return f" Work priority: touches {touches}, support tickets {support}."
 
 
 def growth(source: RunSource) -> Section:

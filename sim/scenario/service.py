@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import Field, model_validator
 
 from sim.scenario.base import SHARE_TOLERANCE, Model, plausible
+from sim.scenario.vocabulary import CSM, SUPPORT
 
 Band = TypeVar("Band")
 
@@ -147,6 +148,16 @@ class WorkPriority(Model):
     """fcfs: tickets in order of opening (§6.7: route by ticket complexity, not account value);
     tier: tickets waiting since before the day in order of their tier's SLA, the tightest first
     (§4.2: priority support response for the upper tiers), then by age."""
+
+    def of_pool(self, role: str, touch_priority: TouchPriority | None) -> str:
+        """The order a pool works in, as the workforce table shows it.
+
+        A CSM pool orders its touches by its own ``touch_priority``, else by ``touches``; a
+        support desk its tickets by ``support``; other roles: ``""``.
+        """
+        if role == CSM:
+            return touch_priority or self.touches
+        return self.support if role == SUPPORT else ""
 
 
 class ServiceEffects(Model):

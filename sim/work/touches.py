@@ -168,7 +168,7 @@ def touch_order(world: WorkRun, pool: Pool, due: np.ndarray) -> np.ndarray | Non
 
     None for ``least_recent`` (the last touch alone decides).
     """
-    priority = pool.spec.touch_priority or world.scenario.work_priority.touches
+    priority = world.scenario.work_priority.of_pool(pool.role, pool.spec.touch_priority)
     if priority == "value":
         return -world.book.acv[due].astype(float)
     if priority == "risk":

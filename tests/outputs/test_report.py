@@ -32,6 +32,8 @@ def test_headline_figures_are_the_summary_row_formatted(real_result: RunResult) 
     assert rows["CS cost % of mean ARR, last 12 months"] == f"{summary['cs_cost_pct_arr_ttm']:.1f}%"
     assert rows["Peak onboarding backlog"].startswith(
         f"{summary['onboarding_backlog_weeks_peak']:.1f} weeks")
+    assert rows["Work priority: touches / support"] == (f"{summary['touch_priority']} / "
+                                                        f"{summary['support_priority']}")
 
 
 def test_one_pool_row_per_pool_from_first_to_last_period(real_result: RunResult) -> None:
@@ -47,11 +49,13 @@ def test_one_pool_row_per_pool_from_first_to_last_period(real_result: RunResult)
 def test_missing_values_print_as_not_available(real_result: RunResult) -> None:
     summary = real_result.summary.copy()
     summary.loc[0, ["arr_end", "customers_end", "onboarding_backlog_weeks_peak"]] = np.nan
+    summary.loc[0, "touch_priority"] = ""  # no CSM pool
     workforce = real_result.workforce.assign(utilisation_mean=np.nan)
     rows = dict(headline_rows(summary.iloc[0].to_dict()))
     assert rows["ARR (start -> end)"].endswith("-> n/a")
     assert rows["Customers (start -> end)"].endswith("-> n/a")
     assert rows["Peak onboarding backlog"].startswith("n/a weeks")
+    assert rows["Work priority: touches / support"].startswith("n/a / ")
     assert all(row[2] == "n/a" for row in pool_rows(workforce))
 
 
