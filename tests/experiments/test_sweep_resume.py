@@ -20,7 +20,9 @@ from sim.experiments import read_replicates, read_timeseries, sweep
 from sim.scenario.schema import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
-REPLICATIONS = 20
+REPLICATIONS = 50
+"""Pairs of 2 plans x 50 in batches of 2: 50 batches, time enough to stop a sweep part-way
+even on a busy machine whose workers run fast."""
 VARY = "pools.csm_mid.headcount=1,2"
 PATIENCE_SECONDS = 180
 
@@ -102,7 +104,7 @@ def _interrupted(scenario_file: Path, out: Path, jobs: int, batches: int,
     process = _start(_arguments(scenario_file, out, jobs), out.parent)
     _stop_after_batches(process, out, batches, stop)
     stderr = process.stderr.read().decode() if process.stderr else ""
-    assert batches <= _batches(out) < REPLICATIONS  # part-way: 2 x 20 pairs in batches of 2
+    assert batches <= _batches(out) < REPLICATIONS  # part-way
     return process.returncode, stderr
 
 
