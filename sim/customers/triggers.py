@@ -151,9 +151,15 @@ class TriggerEngine:
             item.answered = world.now
         self.opportunity[customer] = item
 
-    def odds_factor(self, customer: int) -> float:
-        """Churn-odds multiplier of the risk triggers of the customer's current cycle."""
-        now, delay = self.world.now, self.spec.risk_delay_per_day
+    def odds_factor(self, customer: int, now: float | None = None) -> float:
+        """Churn-odds multiplier of the risk triggers of the customer's current cycle.
+
+        At ``now`` if given (a renewal decided with others, ``sim.customers.renewal_batch``),
+        else at the run's current instant.
+        """
+        delay = self.spec.risk_delay_per_day
+        if now is None:
+            now = self.world.now
         factor = 1.0
         for item in self.cycle.get(customer, ()):
             if item.answered <= now:

@@ -43,19 +43,39 @@ def churn(world: WorkRun, customer: int, kind: str) -> None:
 def renew(world: WorkRun, customer: int) -> bool:
     """Decide a renewal at its date. Returns whether the customer stays."""
     book = world.book
+    missed = renewal_missed(world, customer)
+    slot = int(book.renewals_done[customer])
+    coverage = customer_coverage(world, customer)
+    factor = churn_factor(world, customer, missed, coverage)
+    churns = book.renewal_u[customer, slot] < churn_probability(float(book.theta[customer]),
+                                                                 factor)
+    return conclude_renewal(world, customer, missed, bool(churns), coverage)
+
+
+def renewal_missed(world: WorkRun, customer: int) -> bool:
+    """Whether the customer's renewal work has hours left undone (its date is now)."""
+    task = world.renewal_tasks.get(customer)
+    return task is not None and task.remaining_hours > 1e-9
+
+
+def conclude_renewal(world: WorkRun, customer: int, missed: bool, churns: bool,
+                     coverage: Coverage) -> bool:
+    """Carry out a renewal decided at its date (``renew``, or a batch of them).
+
+    The work closes, the renewal is counted (and its miss), the triggers of the cycle settle,
+    then the customer churns, or stays and its contract may change. Returns whether it stays.
+    """
+    book = world.book
     tier = int(book.tier[customer])
-    task = close_task(world, customer)
-    missed = task is not None and task.remaining_hours > 1e-9
+    close_task(world, customer)
     world.tier_counters.add("renewals_due", tier)
     if missed:
         world.tier_counters.add("renewals_missed", tier)
         book.renewals_missed[customer] += 1
         world.record("renewal_missed", customer, tier=tier)
     slot = int(book.renewals_done[customer])
-    coverage = customer_coverage(world, customer)
-    factor = churn_factor(world, customer, missed, coverage)
     lift = world.triggers.settle(customer)
-    if book.renewal_u[customer, slot] < churn_probability(float(book.theta[customer]), factor):
+    if churns:
         churn(world, customer, "churn")
         return False
     _change_contract(world, customer, slot, lift, coverage)

@@ -1,27 +1,26 @@
 """A customer's life: signature, onboarding (or self-serve), go-live, renewals, churn.
 
-Each customer runs a SimPy process to go-live (its journey) and a renewal cycle driven by its own
-timeouts' callbacks; both sleep until the customer's next real event, nothing wakes per customer
-per day.
+Only the journey to go-live is a SimPy process of its own per customer: a customer waiting for
+a human onboarding queues for a contended desk. Its renewal cycle is a series of entries in the
+run's one renewal calendar (``sim.work.renewal_calendar``), walked in the order the events of
+the run come; nothing wakes per customer per day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 
 import numpy as np
 import simpy
-from simpy.core import URGENT
 
-from sim.core.calendar import YEAR_DAYS
 from sim.customers.book import ACTIVE, CHURNED, ONBOARDING, WAITING
 from sim.org.pools import Person
 from sim.org.routing import csm_pool_for
-from sim.work.contracts import churn, renew
+from sim.work.contracts import churn
 from sim.work.desks import onboarding_desk_for
 from sim.work.handoff import hand_to_csm
 from sim.work.onboarding import onboard
-from sim.work.renewals import open_task
+from sim.work.renewal_calendar import renewal_cycle, start_calendar
 from sim.work.run import WorkRun
 from sim.work.touches import assign_owner
 
@@ -29,6 +28,7 @@ from sim.work.touches import assign_owner
 def open_book(world: WorkRun) -> None:
     """Day 0: the initial book goes live and the initial backlog joins the onboarding queues."""
     book = world.book
+    start_calendar(world)
     owners = _named_owners(world)
     for customer in np.flatnonzero(book.arrival_day <= 0):
         if book.initial_live[customer]:
@@ -134,78 +134,3 @@ def _activate(world: WorkRun, customer: int) -> None:
     interval = world.touch_interval(customer)
     book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
     book.last_touch[customer] = world.now
-
-
-def renewal_cycle(world: WorkRun, customer: int) -> None:
-    """Start a customer's renewal cycle (``RenewalCycle``) at this instant."""
-    RenewalCycle(world, customer)
-
-
-class _Start(simpy.Event):
-    """An event triggered at once, handled before ordinary events at this instant.
-
-    As SimPy's start of a process.
-    """
-
-    def __init__(self, env: simpy.Environment, callback: Callable[[simpy.Event], None]) -> None:
-        self.env = env
-        self.callbacks = [callback]
-        self._value = None
-        self._ok = True
-        env.schedule(self, URGENT)
-
-
-class RenewalCycle:
-    """Open the renewal work ahead of each anniversary and decide the renewal on the date.
-
-    The work of a renewal whose window opens before the horizon is opened even if its date
-    falls after it, so the last months of a run carry the renewal work they really would.
-
-    Driven by the callbacks of its own timeouts rather than a SimPy process: a customer's
-    cycle keeps no generator, and every step and event comes at the same instant and in the
-    same order as a process would give them.
-    """
-
-    __slots__ = ("world", "customer", "due", "window")
-
-    def __init__(self, world: WorkRun, customer: int) -> None:
-        self.world = world
-        self.customer = customer
-        self.due = 0.0
-        self.window = 0.0
-        _Start(world.env, self._begin)
-
-    def _begin(self, _: simpy.Event) -> None:
-        self.due = float(self.world.book.first_renewal_day[self.customer])
-        self.window = self.world.scenario.renewals.window_days
-        self._next_year()
-
-    def _next_year(self) -> None:
-        world, opens = self.world, self.due - self.window
-        if opens >= world.horizon:
-            return
-        if world.renewal_hours(self.customer) <= 0:
-            self._await_date()
-        elif opens > world.env.now:
-            world.env.timeout(opens - world.env.now).callbacks.append(self._window_opens)
-        else:
-            self._window_opens(None)
-
-    def _window_opens(self, _: simpy.Event | None) -> None:
-        if self.world.book.state[self.customer] == CHURNED:
-            return
-        open_task(self.world, self.customer, self.due)
-        self._await_date()
-
-    def _await_date(self) -> None:
-        world = self.world
-        if self.due >= world.horizon:
-            return
-        world.env.timeout(self.due - world.env.now).callbacks.append(self._renewal_date)
-
-    def _renewal_date(self, _: simpy.Event) -> None:
-        if self.world.book.state[self.customer] == CHURNED or not renew(self.world,
-                                                                      self.customer):
-            return
-        self.due += YEAR_DAYS
-        self._next_year()

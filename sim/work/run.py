@@ -6,6 +6,7 @@ from dataclasses import InitVar, dataclass, field
 
 import simpy
 
+from sim.core.agenda import Agenda
 from sim.org.pools import Person
 from sim.org.run import OrgRun
 from sim.work.onboarding import OnboardingDesk
@@ -38,6 +39,9 @@ class WorkRun(OrgRun):
     desks: dict[int, OnboardingDesk] = field(init=False)
     """Onboarding queues by pool index."""
     support: SupportDesk = field(init=False)
+    calendar: Agenda = field(init=False)
+    """Every customer's renewal cycle: its start, window openings and dates
+    (``sim.work.renewal_calendar``)."""
 
     def __post_init__(self, candidates: TicketCandidates) -> None:
         super().__post_init__()
@@ -45,6 +49,7 @@ class WorkRun(OrgRun):
         for pool in self.pools:
             self.desks[pool.index] = OnboardingDesk(self, pool, self.desks)
         self.support = SupportDesk(self, candidates)
+        self.calendar = Agenda(self.env)
 
     def renewal_hours_held(self, person: Person) -> float:
         """Hours of renewal work a person holds and has still to do (their renewal load)."""

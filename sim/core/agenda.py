@@ -1,0 +1,126 @@
+"""An agenda: many scheduled steps kept in one sorted structure, walked by one pending event.
+
+SimPy holds every pending event in one heap, keyed (instant, priority, order), where the order is
+a count taken when the event is scheduled. A model with one pending timeout per customer keeps
+that heap as large as its book and pays SimPy's handling of each timeout. An ``Agenda`` keeps
+such steps in a heap of its own, keyed the same way and taking its order from the same count at
+the same moment a timeout would have, and keeps in SimPy's heap only one wake-up event, under
+the key of its earliest step. When that event comes up, the agenda's ``walk`` takes steps in key
+order for as long as the earliest one comes before SimPy's next event: every step is handled at
+the instant, and in the place among all other events, that its own timeout would have had.
+
+Entries are plain tuples ``(instant, priority, order, item, step, value, extra)``: the key, then
+what the walker needs (e.g. a customer, which of its steps, a date and a length of time).
+
+This module is the one place that reaches into SimPy's environment (its heap, its count of
+scheduled events and its clock), all in the small functions at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from heapq import heappop, heappush
+
+import simpy
+
+Entry = tuple[float, int, int, int, int, float, float]
+"""(instant, priority, order, item, step, value, extra)."""
+
+
+class Agenda:
+    """Scheduled steps walked in SimPy's order by one pending wake-up event.
+
+    Args:
+        env: the environment whose clock and event order the agenda follows.
+    """
+
+    __slots__ = ("env", "entries", "armed", "walk")
+
+    def __init__(self, env: simpy.Environment) -> None:
+        self.env = env
+        self.entries: list[Entry] = []
+        """The steps to come, a heap in key order."""
+        self.armed: set[int] = set()
+        """Orders of the entries with a wake-up event in SimPy's heap."""
+        self.walk: Callable[[Agenda], None] = _unset
+        """Handles the steps that are due (``take`` them) when a wake-up event comes up."""
+
+    def add(self, delay: float, priority: int, item: int, step: int, value: float = 0.0,
+            extra: float = 0.0) -> None:
+        """Schedule a step ``delay`` days from now, as ``env.timeout(delay)`` would be.
+
+        Its instant is ``now + delay`` (the same sum SimPy forms) and its order is taken now.
+        """
+        env = self.env
+        entry = (env._now + delay, priority, next(env._eid), item, step, value, extra)
+        heappush(self.entries, entry)
+        if self.entries[0] is entry:
+            self._arm(entry)
+
+    def due(self) -> Entry | None:
+        """The earliest entry if it comes before every event in SimPy's heap, else None."""
+        entries = self.entries
+        if not entries:
+            return None
+        queue = self.env._queue
+        if queue and not _precedes(entries[0], queue[0]):
+            return None
+        return entries[0]
+
+    def take(self) -> Entry:
+        """Remove the earliest entry and move the clock to its instant."""
+        entry = heappop(self.entries)
+        self.env._now = entry[0]
+        return entry
+
+    def take_following(self, step: int) -> Entry | None:
+        """Remove the earliest entry if it is due and of ``step`` (the clock does not move)."""
+        entry = self.due()
+        if entry is None or entry[4] != step:
+            return None
+        return heappop(self.entries)
+
+    def comes_next(self, entry: Entry) -> bool:
+        """Whether an entry taken out of turn still comes before everything else pending."""
+        entries, queue = self.entries, self.env._queue
+        return ((not entries or _precedes(entry, entries[0]))
+                and (not queue or _precedes(entry, queue[0])))
+
+    def put_back(self, entries: list[Entry]) -> None:
+        """Return entries taken out of turn and not handled (their keys are unchanged)."""
+        for entry in entries:
+            heappush(self.entries, entry)
+        self._arm(self.entries[0])
+
+    def move_clock(self, instant: float) -> None:
+        """Move the clock to an entry's instant (taken out of turn, handled now)."""
+        self.env._now = instant
+
+    def _arm(self, entry: Entry) -> None:
+        """Put a wake-up event in SimPy's heap under the entry's key (once per entry)."""
+        order = entry[2]
+        if order in self.armed:
+            return
+        self.armed.add(order)
+        event = simpy.Event(self.env)
+        event.callbacks = [self._wake]
+        event._ok = True
+        event._value = order
+        queue: list = self.env._queue
+        heappush(queue, (entry[0], entry[1], order, event))
+
+    def _wake(self, event: simpy.Event) -> None:
+        self.armed.discard(event._value)
+        if self.entries and self.entries[0][2] == event._value:
+            self.walk(self)
+        if self.entries:
+            self._arm(self.entries[0])
+
+
+def _precedes(entry: tuple, other: tuple) -> bool:
+    """Whether ``entry``'s key (instant, priority, order) comes before ``other``'s."""
+    return entry[:3] < other[:3]
+
+
+def _unset(_: Agenda) -> None:
+    raise RuntimeError("an agenda woke before its walker was set")
