@@ -73,28 +73,37 @@ class Agenda:
         self.env._now = entry[0]
         return entry
 
-    def take_following(self, step: int) -> Entry | None:
-        """Remove the earliest entry if it is due and of ``step`` (the clock does not move)."""
-        entry = self.due()
-        if entry is None or entry[4] != step:
-            return None
-        return heappop(self.entries)
+    def take_run(self) -> list[Entry]:
+        """Remove the earliest entry and every due entry of the same step that follows it.
 
-    def comes_next(self, entry: Entry) -> bool:
+        The clock moves to the first; ``handle_run`` handles them, each at its own instant.
+        """
+        run = [self.take()]
+        step = run[0][4]
+        while (entry := self.due()) is not None and entry[4] == step:
+            run.append(heappop(self.entries))
+        return run
+
+    def handle_run(self, run: list[Entry], handle: Callable[[int, Entry], None]) -> None:
+        """Handle a run of entries in order, each with the clock at its instant.
+
+        Should handling one schedule an event (or an entry) that comes before the next, the
+        rest go back to the agenda, to come in their turn.
+        """
+        for index, entry in enumerate(run):
+            if index and not self._comes_next(entry):
+                for rest in run[index:]:
+                    heappush(self.entries, rest)
+                self._arm(self.entries[0])
+                return
+            self.env._now = entry[0]
+            handle(index, entry)
+
+    def _comes_next(self, entry: Entry) -> bool:
         """Whether an entry taken out of turn still comes before everything else pending."""
         entries, queue = self.entries, self.env._queue
         return ((not entries or _precedes(entry, entries[0]))
                 and (not queue or _precedes(entry, queue[0])))
-
-    def put_back(self, entries: list[Entry]) -> None:
-        """Return entries taken out of turn and not handled (their keys are unchanged)."""
-        for entry in entries:
-            heappush(self.entries, entry)
-        self._arm(self.entries[0])
-
-    def move_clock(self, instant: float) -> None:
-        """Move the clock to an entry's instant (taken out of turn, handled now)."""
-        self.env._now = instant
 
     def _arm(self, entry: Entry) -> None:
         """Put a wake-up event in SimPy's heap under the entry's key (once per entry)."""

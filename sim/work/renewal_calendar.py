@@ -85,18 +85,13 @@ def _await_date(world: WorkRun, customer: int, due: float, window: float) -> Non
 
 def _dates(world: WorkRun, calendar: Agenda) -> None:
     """The renewal dates due in a row: decided one by one, or together from ``BATCH_MIN``."""
-    batch = [calendar.take()]
-    while (entry := calendar.take_following(DATE)) is not None:
-        batch.append(entry)
-    decided = _decide(world, batch) if len(batch) >= BATCH_MIN else None
-    for index, entry in enumerate(batch):
-        if index and not calendar.comes_next(entry):
-            calendar.put_back(batch[index:])
-            return
-        instant, _, _, customer, _, due, window = entry
-        calendar.move_clock(instant)
+    run = calendar.take_run()
+    decided = _decide(world, run) if len(run) >= BATCH_MIN else None
+
+    def handle(index: int, entry: Entry) -> None:
+        customer, due, window = entry[3], entry[5], entry[6]
         if world.book.state[customer] == CHURNED:
-            continue
+            return
         if decided is None:
             stays = renew(world, customer)
         else:
@@ -105,6 +100,8 @@ def _dates(world: WorkRun, calendar: Agenda) -> None:
                                      decision.coverage(index))
         if stays:
             _next_year(world, customer, due + YEAR_DAYS, window)
+
+    calendar.handle_run(run, handle)
 
 
 def _decide(world: WorkRun,
