@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from book_support import book_scenario, known_accounts, write_book
 
 import sim.work.renewal_calendar as calendar
-from book_support import book_scenario, known_accounts, write_book
 from sim import load_scenario, parse_scenario, run
 from sim.core.calendar import YEAR_DAYS
 from sim.customers.book import ACTIVE, CHURNED
@@ -99,9 +99,8 @@ def test_dates_at_one_instant_come_in_the_order_they_were_scheduled(tmp_path: Pa
     day_zero = set(np.flatnonzero(book.initial_live & (hours <= 0)).tolist())
     first: dict[float, list[int]] = {}
     for event in world.events:
-        if event[1] in ("renewal", "churn") and event[2] in day_zero:
-            if event[0] < YEAR_DAYS:
-                first.setdefault(event[0], []).append(event[2])
+        if event[1] in ("renewal", "churn") and event[2] in day_zero and event[0] < YEAR_DAYS:
+            first.setdefault(event[0], []).append(event[2])
     shared = [customers for customers in first.values() if len(customers) > 1]
     assert sum(len(customers) for customers in shared) > 100
     assert all(customers == sorted(customers) for customers in shared)
