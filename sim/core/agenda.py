@@ -100,10 +100,14 @@ class Agenda:
             handle(index, entry)
 
     def _comes_next(self, entry: Entry) -> bool:
-        """Whether an entry taken out of turn still comes before everything else pending."""
-        entries, queue = self.entries, self.env._queue
-        return ((not entries or _precedes(entry, entries[0]))
-                and (not queue or _precedes(entry, queue[0])))
+        """Whether an entry taken out of turn still comes before everything else pending.
+
+        Only SimPy's heap need be read: every entry left in the agenda comes after the run,
+        and an entry added since that comes before it was the agenda's earliest when added,
+        so its wake-up event is in SimPy's heap.
+        """
+        queue = self.env._queue
+        return not queue or _precedes(entry, queue[0])
 
     def _arm(self, entry: Entry) -> None:
         """Put a wake-up event in SimPy's heap under the entry's key (once per entry)."""
