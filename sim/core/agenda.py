@@ -19,7 +19,7 @@ scheduled events and its clock), all in the small functions at the end.
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 
 import simpy
 
@@ -30,16 +30,28 @@ Entry = tuple[float, int, int, int, int, float, float]
 class Agenda:
     """Scheduled steps walked in SimPy's order by one pending wake-up event.
 
+    The entries of the earliest day that has any are a heap (``current``, with any entry added
+    since for that day or before it); those of later days wait unsorted in a list per whole day
+    (``later``) until their day comes, when the list is made a heap. Pushing and popping work on
+    one day's entries rather than on the whole run's.
+
     Args:
         env: the environment whose clock and event order the agenda follows.
     """
 
-    __slots__ = ("env", "entries", "armed", "walk")
+    __slots__ = ("env", "current", "today", "later", "days", "size", "armed", "walk")
 
     def __init__(self, env: simpy.Environment) -> None:
         self.env = env
-        self.entries: list[Entry] = []
-        """The steps to come, a heap in key order."""
+        self.current: list[Entry] = []
+        """A heap of the entries of day ``today`` and before."""
+        self.today = -1
+        self.later: dict[int, list[Entry]] = {}
+        """The entries of each later day, unsorted."""
+        self.days: list[int] = []
+        """A heap of the days in ``later``."""
+        self.size = 0
+        """Entries held."""
         self.armed: set[int] = set()
         """Orders of the entries with a wake-up event in SimPy's heap."""
         self.walk: Callable[[Agenda], None] = _unset
@@ -53,23 +65,34 @@ class Agenda:
         """
         env = self.env
         entry = (env._now + delay, priority, next(env._eid), item, step, value, extra)
-        heappush(self.entries, entry)
-        if self.entries[0] is entry:
+        self._push(entry)
+        if self.first() is entry:
             self._arm(entry)
+
+    def first(self) -> Entry | None:
+        """The earliest entry (None if there is none)."""
+        if not self.current:
+            if not self.days:
+                return None
+            self.today = heappop(self.days)
+            self.current = self.later.pop(self.today)
+            heapify(self.current)
+        return self.current[0]
 
     def due(self) -> Entry | None:
         """The earliest entry if it comes before every event in SimPy's heap, else None."""
-        entries = self.entries
-        if not entries:
+        entry = self.first()
+        if entry is None:
             return None
         queue = self.env._queue
-        if queue and not _precedes(entries[0], queue[0]):
+        if queue and not _precedes(entry, queue[0]):
             return None
-        return entries[0]
+        return entry
 
     def take(self) -> Entry:
-        """Remove the earliest entry and move the clock to its instant."""
-        entry = heappop(self.entries)
+        """Remove the earliest entry (``first`` or ``due`` found it) and move the clock to it."""
+        entry = heappop(self.current)
+        self.size -= 1
         self.env._now = entry[0]
         return entry
 
@@ -81,7 +104,8 @@ class Agenda:
         run = [self.take()]
         step = run[0][4]
         while (entry := self.due()) is not None and entry[4] == step:
-            run.append(heappop(self.entries))
+            run.append(heappop(self.current))
+            self.size -= 1
         return run
 
     def handle_run(self, run: list[Entry], handle: Callable[[int, Entry], None]) -> None:
@@ -90,13 +114,14 @@ class Agenda:
         Should handling one schedule an event (or an entry) that comes before the next, the
         rest go back to the agenda, to come in their turn.
         """
+        env = self.env
         for index, entry in enumerate(run):
             if index and not self._comes_next(entry):
                 for rest in run[index:]:
-                    heappush(self.entries, rest)
-                self._arm(self.entries[0])
+                    self._push(rest)
+                self._arm(run[index])
                 return
-            self.env._now = entry[0]
+            env._now = entry[0]
             handle(index, entry)
 
     def _comes_next(self, entry: Entry) -> bool:
@@ -108,6 +133,19 @@ class Agenda:
         """
         queue = self.env._queue
         return not queue or _precedes(entry, queue[0])
+
+    def _push(self, entry: Entry) -> None:
+        self.size += 1
+        day = int(entry[0])
+        if day <= self.today:
+            heappush(self.current, entry)
+            return
+        bucket = self.later.get(day)
+        if bucket is None:
+            self.later[day] = [entry]
+            heappush(self.days, day)
+        else:
+            bucket.append(entry)
 
     def _arm(self, entry: Entry) -> None:
         """Put a wake-up event in SimPy's heap under the entry's key (once per entry)."""
@@ -124,10 +162,12 @@ class Agenda:
 
     def _wake(self, event: simpy.Event) -> None:
         self.armed.discard(event._value)
-        if self.entries and self.entries[0][2] == event._value:
+        entry = self.first()
+        if entry is not None and entry[2] == event._value:
             self.walk(self)
-        if self.entries:
-            self._arm(self.entries[0])
+            entry = self.first()
+        if entry is not None:
+            self._arm(entry)
 
 
 def _precedes(entry: tuple, other: tuple) -> bool:

@@ -112,7 +112,7 @@ def test_agenda_keeps_few_events_in_simpys_heap() -> None:
     delays = np.random.default_rng(3).permutation(1000)
     for item, delay in enumerate(delays.tolist()):
         agenda.add(float(delay), NORMAL, item, 0)
-    assert len(agenda.entries) == 1000
+    assert agenda.size == 1000
     assert len(env._queue) <= 20
     env.run()
     assert seen == np.argsort(delays).tolist()
