@@ -11,12 +11,14 @@ The steps of every customer are entries of the run's one ``sim.core.agenda.Agend
 (``WorkRun.calendar``), not a SimPy timeout each: an entry takes the instant and the place in
 the order of events its timeout would have had (a start comes before ordinary events at its
 instant, as SimPy's start of a process), and the agenda hands ``walk`` the entries that are due
-in that order. Renewal dates that come one after another with no other event in between are
-decided together (``decide_batch``: the decision of each depends only on its own customer's
-state, which no other renewal of the batch touches) and carried out one by one in order, each
-at its own instant. Should carrying one out schedule an event that comes before the next (the
-interrupted journey of a churned customer), the rest of the batch goes back to the calendar and
-is decided again when its turn comes.
+in that order. Renewal dates that come one after another with no other event in between
+(``BATCH_MIN`` or more) are decided together (``decide_batch``) and carried out one by one in
+order, each at its own instant. This gives the one-by-one decisions because a decision reads
+only its own customer's state and the clock, and carrying a renewal out changes only its own
+customer (counters, contract, tier, owner and renewal work, its triggers' cycle) besides
+tallies and staff loads that no decision reads. Should carrying one out schedule an event that
+comes before the next (the interrupted journey of a churned customer), the rest of the batch
+goes back to the calendar and is decided again when its turn comes.
 """
 
 from __future__ import annotations
