@@ -1,9 +1,10 @@
 """A customer's life: signature, onboarding (or self-serve), go-live, renewals, churn.
 
-Only the journey to go-live is a SimPy process of its own per customer: a customer waiting for
-a human onboarding queues for a contended desk. Its renewal cycle is a series of entries in the
-run's one renewal calendar (``sim.work.renewal_calendar``), walked in the order the events of
-the run come; nothing wakes per customer per day.
+Only the journey to go-live of a customer needing a human onboarding is a SimPy process of its
+own: it queues for a contended desk. A customer that onboards itself has its journey's start
+and go-live as two entries of the run's one calendar (``sim.work.renewal_calendar``), where its
+renewal cycle is too, keyed as the process's start and timeout would have been; the calendar is
+walked in the order the events of the run come, and nothing wakes per customer per day.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Generator
 
 import numpy as np
 import simpy
+from simpy.core import NORMAL, URGENT
 
 from sim.customers.book import ACTIVE, CHURNED, ONBOARDING, WAITING
 from sim.org.pools import Person
@@ -20,7 +22,12 @@ from sim.work.contracts import churn
 from sim.work.desks import onboarding_desk_for
 from sim.work.handoff import hand_to_csm
 from sim.work.onboarding import onboard
-from sim.work.renewal_calendar import renewal_cycle, start_calendar
+from sim.work.renewal_calendar import (
+    SELF_SERVE_LIVE,
+    SELF_SERVE_START,
+    renewal_cycle,
+    start_calendar,
+)
 from sim.work.run import WorkRun
 from sim.work.touches import assign_owner
 
@@ -28,7 +35,7 @@ from sim.work.touches import assign_owner
 def open_book(world: WorkRun) -> None:
     """Day 0: the initial book goes live and the initial backlog joins the onboarding queues."""
     book = world.book
-    start_calendar(world)
+    start_calendar(world, self_serve_step)
     owners = _named_owners(world)
     for customer in np.flatnonzero(book.arrival_day <= 0):
         if book.initial_live[customer]:
@@ -89,12 +96,35 @@ def _sign(world: WorkRun, customer: int) -> None:
         world.tier_counters.add("new_customers", tier)
         world.tier_counters.add("arr_new", tier, float(book.acv[customer]))
         world.record("arrival", customer, tier=tier, acv=float(book.acv[customer]))
-    world.journeys[customer] = world.env.process(journey(world, customer))
+    if book.human[customer]:
+        world.journeys[customer] = world.env.process(journey(world, customer))
+    else:
+        world.calendar.add(0.0, URGENT, customer, SELF_SERVE_START)
     renewal_cycle(world, customer)
 
 
+def self_serve_step(world: WorkRun, customer: int, step: int) -> None:
+    """A step of a journey that needs no person: its start, then its go-live.
+
+    As the self-serve branch of ``journey``, from the calendar: a customer that churned before
+    its go-live date does not go live.
+    """
+    book = world.book
+    if step == SELF_SERVE_START:
+        book.state[customer] = ONBOARDING  # onboards itself: never in a queue, never waits
+        book.onboarding_start_day[customer] = world.now
+        book.wait_days[customer] = 0.0
+        world.calendar.add(float(book.self_serve_days[customer]), NORMAL, customer,
+                           SELF_SERVE_LIVE)
+    elif book.state[customer] != CHURNED:
+        go_live(world, customer, None)
+
+
 def journey(world: WorkRun, customer: int) -> Generator[simpy.Event, object, None]:
-    """From signature to go-live: a human onboarding or a self-serve one."""
+    """From signature to go-live of a customer needing a human onboarding.
+
+    With no desk to serve it, it onboards itself (as ``self_serve_step``).
+    """
     book = world.book
     desk = onboarding_desk_for(world, customer) if book.human[customer] else None
     onboarder: Person | None = None

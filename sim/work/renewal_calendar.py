@@ -23,6 +23,8 @@ goes back to the calendar and is decided again when its turn comes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from simpy.core import NORMAL, URGENT
 
@@ -34,17 +36,24 @@ from sim.work.contracts import conclude_renewal, renew, renewal_missed
 from sim.work.renewals import open_task
 from sim.work.run import WorkRun
 
-START, WINDOW, DATE = range(3)
-"""The steps of a cycle, as entries of the calendar carry them."""
+START, WINDOW, DATE, SELF_SERVE_START, SELF_SERVE_LIVE = range(5)
+"""The steps of a cycle, as entries of the calendar carry them, and the two steps of a journey
+that needs no person (``sim.work.lifecycle``: its start, its go-live), handed to ``journey``."""
+
+JourneyStep = Callable[[WorkRun, int, int], None]
+"""Handles a journey step of a customer: ``(world, customer, step)``."""
 
 BATCH_MIN = 16
 """Fewest renewal dates in a row decided together; fewer are decided one by one, which is
 faster below about 16 (a batch costs some 70 us more, then about 1 us a renewal against 5 us)."""
 
 
-def start_calendar(world: WorkRun) -> None:
-    """Day 0, before any customer starts its cycle: the calendar's steps are walked here."""
-    world.calendar.walk = lambda calendar: walk(world, calendar)
+def start_calendar(world: WorkRun, journey: JourneyStep) -> None:
+    """Day 0, before any customer starts its cycle: the calendar's steps are walked here.
+
+    The steps of self-serve journeys go to ``journey``.
+    """
+    world.calendar.walk = lambda calendar: walk(world, calendar, journey)
 
 
 def renewal_cycle(world: WorkRun, customer: int) -> None:
@@ -52,7 +61,7 @@ def renewal_cycle(world: WorkRun, customer: int) -> None:
     world.calendar.add(0.0, URGENT, customer, START)
 
 
-def walk(world: WorkRun, calendar: Agenda) -> None:
+def walk(world: WorkRun, calendar: Agenda, journey: JourneyStep) -> None:
     """Handle the calendar's entries while the earliest comes before every other event."""
     while (entry := calendar.due()) is not None:
         if entry[4] == DATE:
@@ -62,6 +71,8 @@ def walk(world: WorkRun, calendar: Agenda) -> None:
         if step == START:
             _next_year(world, customer, float(world.book.first_renewal_day[customer]),
                        world.scenario.renewals.window_days)
+        elif step >= SELF_SERVE_START:
+            journey(world, customer, step)
         elif world.book.state[customer] != CHURNED:
             open_task(world, customer, due)
             _await_date(world, customer, due, window)

@@ -22,8 +22,11 @@ import pandas as pd
 import pytest
 from book_support import book_scenario, known_accounts, write_book
 
+import sim.model as model
+import sim.work.lifecycle as lifecycle
 import sim.work.renewal_calendar as calendar
 from sim import load_scenario, parse_scenario, run
+from sim.core.agenda import Agenda
 from sim.core.calendar import YEAR_DAYS
 from sim.customers.book import ACTIVE, CHURNED
 from sim.model import build, simulate
@@ -150,3 +153,45 @@ def test_batches_and_one_by_one_give_identical_tables(source: str, tmp_path: Pat
     assert sum(count for size, count in sizes.items() if size >= 4) > 20
     for name, table in alone.items():
         pd.testing.assert_frame_equal(together[name], table, check_exact=True, obj=name)
+
+
+
+def _journeys_as_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start every self-serve journey as a SimPy process (``journey`` takes its self-serve
+    branch for a customer that needs no person) instead of as the calendar's entries."""
+    add = Agenda.add
+
+    def add_or_start(agenda: Agenda, delay: float, priority: int, item: int, step: int,
+                     *rest: float) -> None:
+        if step != calendar.SELF_SERVE_START:
+            add(agenda, delay, priority, item, step, *rest)
+            return
+        world = current["world"]
+        world.journeys[item] = world.env.process(lifecycle.journey(world, item))
+
+    current: dict = {}
+    build_world = lifecycle.open_book
+
+    def open_book(world) -> None:  # noqa: ANN001 - the module's signature
+        current["world"] = world
+        build_world(world)
+
+    monkeypatch.setattr(Agenda, "add", add_or_start)
+    monkeypatch.setattr(model, "open_book", open_book)
+
+
+@pytest.mark.parametrize("source", ["scenarios/triggers_tech_touch.yaml",
+                                    "scenarios/stage4_mature.yaml", "book"])
+def test_self_serve_journeys_on_the_calendar_equal_journeys_as_processes(
+        source: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The calendar's self-serve start and go-live give the tables a SimPy process per journey
+    gives (its start and its timeout keyed alike: same instants, same order among events),
+    also on a real book whose whole-day dates tie."""
+    scenario = _book_run_scenario(tmp_path) if source == "book" else load_scenario(source)
+    calendar_run = run(scenario, 1)
+    _journeys_as_processes(monkeypatch)
+    process_run = run(scenario, 1)
+    assert (process_run.customers["wait_days"] == 0).sum() > 100
+    for name in ("timeseries", "workforce", "events", "customers", "summary"):
+        pd.testing.assert_frame_equal(getattr(process_run, name), getattr(calendar_run, name),
+                                      check_exact=True, obj=name)
