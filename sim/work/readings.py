@@ -20,7 +20,7 @@ from sim.org.routing import csm_pool_indices, renewals_shares
 from sim.scenario.hiring import CSM_TRIGGER_DEFAULTS, HiringTrigger
 from sim.work.desks import desk_for
 from sim.work.run import WorkRun
-from sim.work.support import SupportTallies
+from sim.work.ticket_queue import SupportTallies
 
 TOLERANCE = 1e-9
 """Slack in float comparisons of days, and of loads and metrics with their thresholds."""

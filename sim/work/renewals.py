@@ -183,19 +183,19 @@ def work_on_renewals(world: WorkRun, person: Person, hours: float, week_start: f
         return 0.0, 0.0
     tasks = sorted(map(world.renewal_tasks.__getitem__, person.renewal_tasks), key=_BY_DATE)
     share = specialist_share(world, person)
-    # renewal_pace inlined: this runs for every person holding renewal work, every week
-    paces = [task.remaining_hours / (1 + max(0, math.floor((task.due_day - week_start)
-                                                          / WEEK_DAYS))) * share
-             for task in tasks]
-    worked = 0.0
-    for task, pace in zip(tasks, paces, strict=True):
-        step = min(pace if paced else task.remaining_hours * share, hours - worked)
+    ledger, book, pool = world.ledger, world.book, person.pool.index
+    demanded = worked = 0.0
+    for task in tasks:
+        # renewal_pace inlined: this runs for every person holding renewal work, every week
+        remaining = task.remaining_hours
+        pace = remaining / (1 + max(0, math.floor((task.due_day - week_start) / WEEK_DAYS))) * share
+        demanded += pace
+        step = min(pace if paced else remaining * share, hours - worked)
         if step <= 0:
             continue
         task.remaining_hours -= step / share
         worked += step
-        log_one_customer_hours(world.ledger, world.book, person.pool.index, task.customer,
-                               step)
+        log_one_customer_hours(ledger, book, pool, task.customer, step)
     if worked:
         person.held_hours = None
-    return sum(paces), worked
+    return demanded, worked

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import simpy
 
+from sim.core.arrays import add_one_each
 from sim.core.calendar import DAY_HOURS, MONTH_DAYS, WEEK_DAYS
 from sim.core.clock import FIRST, OrderedTimeout
 from sim.customers.book import ACTIVE
@@ -30,6 +31,10 @@ from sim.org.run import OrgRun
 from sim.scenario.schema import Scenario
 from sim.scenario.vocabulary import COMPLEXITIES, SUPPORT, TICKET_LEVELS
 from sim.work.activity import log_hours
+from sim.work.ticket_queue import SupportTallies, TicketQueue, started
+
+__all__ = ["SupportDesk", "SupportTallies", "TicketCandidates", "TicketQueue",
+           "draw_ticket_candidates"]
 
 
 @dataclass
@@ -59,146 +64,6 @@ def draw_ticket_candidates(scenario: Scenario, arrival_day: np.ndarray, complexi
                             rng.uniform(0.0, 1.0, len(day))[order])
 
 
-@dataclass(frozen=True)
-class SupportTallies:
-    """Running totals of one support queue since the start of the run (read by hiring)."""
-
-    tickets: int = 0
-    """Tickets routed to the queue."""
-    hours: float = 0.0
-    """Their hours of work."""
-    answered: int = 0
-    """Tickets whose work started."""
-    response_hours: float = 0.0
-    """Sum of their hours in the queue: the first response less any uncovered-region delay,
-    which hiring into this pool cannot shorten."""
-    breaches: int = 0
-    """SLA breaches the queue caused: tickets that waited in it past their tier's SLA, or are
-    still waiting past it (not those late only by the uncovered-region delay)."""
-
-    def since(self, earlier: SupportTallies) -> SupportTallies:
-        """The totals between an earlier reading and this one."""
-        return SupportTallies(self.tickets - earlier.tickets, self.hours - earlier.hours,
-                              self.answered - earlier.answered,
-                              self.response_hours - earlier.response_hours,
-                              self.breaches - earlier.breaches)
-
-
-COLUMNS = (("open_day", np.float64), ("customer", np.int64), ("hours", np.float64),
-           ("breached", np.bool_))
-"""The columns of a ticket queue and their types."""
-
-
-@dataclass
-class TicketQueue:
-    """Waiting tickets of one support pool, oldest first, and its week's tallies.
-
-    The tickets live in preallocated columns (doubled when full); ``open_day``, ``customer``,
-    ``hours`` and ``breached`` are views of the waiting ones.
-    """
-
-    carry_hours: float = 0.0
-    week_arrived: float = 0.0
-    week_worked: float = 0.0
-    week_backlog: float = 0.0
-    tallies: SupportTallies = SupportTallies()
-    """Running totals since the start of the run."""
-    buffers: dict[str, np.ndarray] = field(default_factory=lambda: {
-        name: np.zeros(16, dtype=kind) for name, kind in COLUMNS})
-    head: int = 0
-    tail: int = 0
-
-    @property
-    def open_day(self) -> np.ndarray:
-        """Opening day of each waiting ticket."""
-        return self.buffers["open_day"][self.head:self.tail]
-
-    @property
-    def customer(self) -> np.ndarray:
-        """Customer of each waiting ticket."""
-        return self.buffers["customer"][self.head:self.tail]
-
-    @property
-    def hours(self) -> np.ndarray:
-        """Hours of work of each waiting ticket."""
-        return self.buffers["hours"][self.head:self.tail]
-
-    @property
-    def breached(self) -> np.ndarray:
-        """Whether each waiting ticket has already been counted as an SLA breach."""
-        return self.buffers["breached"][self.head:self.tail]
-
-    def push(self, open_day: np.ndarray, customer: np.ndarray, hours: np.ndarray) -> None:
-        """Add newly opened tickets at the back."""
-        added = len(open_day)
-        if self.head == self.tail:
-            self.head = self.tail = 0
-        if self.tail + added > len(self.buffers["hours"]):
-            waiting = self.tail - self.head
-            size = max(16, 2 * (waiting + added))
-            for name, kind in COLUMNS:
-                grown = np.zeros(size, dtype=kind)
-                grown[:waiting] = self.buffers[name][self.head:self.tail]
-                self.buffers[name] = grown
-            self.head, self.tail = 0, waiting
-        new = slice(self.tail, self.tail + added)
-        self.buffers["open_day"][new] = open_day
-        self.buffers["customer"][new] = customer
-        self.buffers["hours"][new] = hours
-        self.buffers["breached"][new] = False
-        self.tail += added
-        arrived = float(hours.sum())
-        self.week_arrived += arrived
-        self.count(tickets=added, hours=arrived)
-
-    def count(self, tickets: int = 0, hours: float = 0.0, answered: int = 0,
-              response_hours: float = 0.0, breaches: int = 0) -> None:
-        """Add to the running totals."""
-        totals = self.tallies
-        self.tallies = SupportTallies(
-            totals.tickets + tickets, totals.hours + hours, totals.answered + answered,
-            totals.response_hours + response_hours, totals.breaches + breaches)
-
-    def pop(self, count: int) -> tuple[np.ndarray, ...]:
-        """Take the ``count`` oldest tickets off the queue."""
-        taken = (self.open_day[:count], self.customer[:count], self.hours[:count],
-                 self.breached[:count])
-        self.head += count
-        return taken
-
-    def reorder(self, order: np.ndarray) -> None:
-        """Put the tickets in this order (a permutation of the queue)."""
-        waiting = slice(self.head, self.tail)
-        for name, _ in COLUMNS:
-            column = self.buffers[name]
-            column[waiting] = column[waiting][order]
-
-    def outstanding_hours(self) -> float:
-        """Hours of work queued or in progress."""
-        return float(self.hours.sum()) + self.carry_hours
-
-
-def _started(queue: TicketQueue, rate: float, day_start: float,
-             day_end: float) -> tuple[int, np.ndarray]:
-    """Tickets whose work starts before ``day_end``, and the start of each ticket looked at.
-
-    Starts never decrease along the queue, so only a head that grows until it holds a ticket
-    starting after the day is looked at (the same figures as over the whole queue).
-    """
-    waiting = len(queue.hours)
-    size = min(waiting, 64)
-    while True:
-        hours, open_day = queue.hours[:size], queue.open_day[:size]
-        before = np.cumsum(hours) - hours
-        offset = before / rate
-        free_at = day_start + queue.carry_hours / rate
-        start = offset + np.maximum(free_at, np.maximum.accumulate(open_day - offset))
-        served = int(np.searchsorted(start, day_end, side="left"))
-        if served < size or size == waiting:
-            return served, start
-        size = min(waiting, 4 * size)
-
-
 class SupportDesk:
     """All support queues of a run, served day by day.
 
@@ -224,6 +89,7 @@ class SupportDesk:
         self.route = support_routes(world)
         """(region, level): the least-skilled pool able to answer, the region's own first."""
         self.rates: dict[int, tuple[tuple[int, int], float]] = {}
+        self.tier_count = len(scenario.tiers)
 
     def run(self) -> Generator[simpy.Event, None, None]:
         """The daily process: open the day's tickets, then let every pool work its queue."""
@@ -252,14 +118,21 @@ class SupportDesk:
         level_u = candidates.level_u[window][keep]
         level = (level_u[:, None] >= self.level_edges[tier]).sum(axis=1)
         opened = candidates.day[window][keep]
-        np.add.at(book.tickets, customer, 1)
-        np.add.at(book.cycle_tickets, customer, 1)
-        size = len(self.world.scenario.tiers)
-        self.world.tier_counters.add_many("tickets_opened", np.bincount(tier, minlength=size))
+        add_one_each(book.tickets, customer)
+        add_one_each(book.cycle_tickets, customer)
+        self.world.tier_counters.add_many("tickets_opened",
+                                          np.bincount(tier, minlength=self.tier_count))
         pools = self.route[book.region[customer], level]
+        first = int(pools[0])
+        if (pools == first).all():  # most days: every ticket goes to one pool
+            queue = self.queues.get(first)
+            if queue is not None:
+                queue.push(opened, customer, self.hours[level])
+            return
         for pool_index, queue in self.queues.items():
             mine = pools == pool_index
-            queue.push(opened[mine], customer[mine], self.hours[level[mine]])
+            if mine.any():
+                queue.push(opened[mine], customer[mine], self.hours[level[mine]])
 
     def _serve(self, pool: Pool, day_start: float, day_end: float) -> None:
         queue = self.queues[pool.index]
@@ -270,7 +143,7 @@ class SupportDesk:
                 start = self._by_tier(queue, rate, day_start, day_end)
                 served = int(np.searchsorted(start, day_end, side="left"))
             else:
-                served, start = _started(queue, rate, day_start, day_end)
+                served, start = started(queue, rate, day_start, day_end)
         if served:
             finish = start[served - 1] + queue.hours[served - 1] / rate
             new_carry = max(0.0, finish - day_end) * rate
@@ -341,10 +214,11 @@ class SupportDesk:
     def _respond(self, queue: TicketQueue, opened: np.ndarray, customer: np.ndarray,
                  started: tuple[np.ndarray, np.ndarray], flagged: np.ndarray) -> None:
         """Record first responses; ``started`` is (work starts, first responses)."""
-        book, counters = self.world.book, self.world.tier_counters
+        book, counters, size = self.world.book, self.world.tier_counters, self.tier_count
         tier = book.tier[customer]
-        queued_hours, response_hours = ((day - opened) * DAY_HOURS for day in started)
-        size = len(self.world.scenario.tiers)
+        queued_hours = (started[0] - opened) * DAY_HOURS
+        response_hours = (queued_hours if started[1] is started[0]
+                          else (started[1] - opened) * DAY_HOURS)
         counters.add_many("tickets_resolved", np.bincount(tier, minlength=size))
         counters.add_many("response_hours_sum", np.bincount(tier, response_hours, size))
         sla = self.world.tiers.sla_hours[tier]
@@ -371,10 +245,10 @@ class SupportDesk:
         if not len(customer):
             return
         book = self.world.book
-        np.add.at(book.breaches, customer, 1)
-        np.add.at(book.cycle_breaches, customer, 1)
-        size = len(self.world.scenario.tiers)
-        self.world.tier_counters.add_many("sla_breaches", np.bincount(tier, minlength=size))
+        add_one_each(book.breaches, customer)
+        add_one_each(book.cycle_breaches, customer)
+        self.world.tier_counters.add_many("sla_breaches",
+                                          np.bincount(tier, minlength=self.tier_count))
 
     def week_for(self, pool: Pool, members: list[Person],
                  available: dict[int, float]) -> tuple[dict[int, float], dict[int, float]]:

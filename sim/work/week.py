@@ -75,7 +75,8 @@ def _burn_and_maybe_quit(world: WorkRun, person: Person, demanded: float,
     dynamics = world.scenario.staff
     pressure = demanded / available if available > 0 else 0.0
     person.burnout = update_burnout(person.burnout, pressure, dynamics)
-    if person.rng.uniform() < weekly_quit_probability(person.burnout, dynamics):
+    # random() is uniform() on [0, 1) without its argument handling: the same draw, faster
+    if person.rng.random() < weekly_quit_probability(person.burnout, dynamics):
         depart(world, person)
 
 

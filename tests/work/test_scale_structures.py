@@ -18,7 +18,7 @@ from sim.org.pools import Person, Pool
 from sim.scenario.staff import StaffPool
 from sim.work.onboarding import WaitingLine
 from sim.work.run import WorkRun
-from sim.work.support import TicketQueue, _started
+from sim.work.ticket_queue import TicketQueue, started
 
 
 def _pools() -> list[Pool]:
@@ -153,7 +153,7 @@ def test_the_days_starts_from_the_queue_head_equal_those_over_the_whole_queue() 
         free_at = 5.0 + queue.carry_hours / rate
         start = offset + np.maximum(free_at, np.maximum.accumulate(queue.open_day - offset))
         served = int(np.searchsorted(start, 6.0, side="left"))
-        got, head = _started(queue, rate, 5.0, 6.0)
+        got, head = started(queue, rate, 5.0, 6.0)
         assert got == served
         assert np.array_equal(head[:served], start[:served])
 
