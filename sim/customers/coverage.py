@@ -50,20 +50,20 @@ class Coverage:
 
 def customer_coverage(world: CustomerRun, customer: int) -> Coverage:
     """The customer's coverage over the cycle that ends now (at its renewal date)."""
-    book = world.book
+    book, now = world.book, world.now
     tier = int(book.tier[customer])
-    need = world.scenario.tiers[tier].service_need()
+    need = world.tiers.needs[tier]
     automated_profile = world.profiles.hours[book.profile[customer], tier] <= 0
     automated = need.automatable_share * need.automation_efficacy if automated_profile else 0.0
     human_only = 1.0 - need.automatable_share
     if need.human_hours_per_year <= 0:
         return Coverage(human=1.0, automated=0.0)
-    start = world.now - YEAR_DAYS
+    start = now - YEAR_DAYS
     live = float(book.golive_day[customer])
-    if math.isnan(live) or live >= world.now:
+    if math.isnan(live) or live >= now:
         return Coverage(human=1.0, automated=0.0)  # never live: the wait speaks for the cycle
     unseen = max(0.0, -start)  # days of the cycle before the run started
-    window = world.now - max(start, live) + unseen
+    window = now - max(start, live) + unseen
     rate = need.human_hours_per_year / YEAR_DAYS
     delivered = float(book.cycle_human_hours[customer]) + rate * unseen
     human = delivered / (rate * window) if window > 0 else 1.0

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.scenario.schema import Scenario
+from sim.scenario.service import RenewalChange, ServiceNeed
 from sim.scenario.strategies import TouchChange
 
 FIELDS = {"interval": "touch_interval_days", "hours": "touch_hours",
@@ -31,6 +32,10 @@ class TierTable:
     sla_hours: np.ndarray
     band_edges: list[float]
     band_tiers: list[int]
+    needs: tuple[ServiceNeed, ...]
+    """Each tier's service need (``Tier.service_need``), resolved once."""
+    changes: tuple[RenewalChange, ...]
+    """Each tier's expansion and contraction when fully served (``Tier.contract_change``)."""
 
     @classmethod
     def of(cls, scenario: Scenario) -> TierTable:
@@ -40,6 +45,8 @@ class TierTable:
             sla_hours=np.array([tier.sla_response_hours for tier in tiers]),
             band_edges=sorted(tier.acv_min for tier in tiers),
             band_tiers=sorted(range(len(tiers)), key=lambda index: tiers[index].acv_min),
+            needs=tuple(tier.service_need() for tier in tiers),
+            changes=tuple(tier.contract_change() for tier in tiers),
         )
 
     def tier_of(self, acv: float) -> int:

@@ -70,7 +70,7 @@ def _coverage(world: CustomerRun, customers: np.ndarray,
     """``customer_coverage`` of each customer at its instant: human, automated, human-only."""
     book = world.book
     tier = book.tier[customers]
-    needs = [spec.service_need() for spec in world.scenario.tiers]
+    needs = world.tiers.needs
     hours = np.array([need.human_hours_per_year for need in needs])[tier]
     share = np.array([need.automatable_share for need in needs])[tier]
     efficacy = np.array([need.automation_efficacy for need in needs])[tier]

@@ -90,8 +90,7 @@ def _change_contract(world: WorkRun, customer: int, slot: int, lift: float,
                      coverage: Coverage) -> None:
     book = world.book
     tier = int(book.tier[customer])
-    change = served_change(world.scenario.service_effects,
-                           world.scenario.tiers[tier].contract_change(), coverage)
+    change = served_change(world.scenario.service_effects, world.tiers.changes[tier], coverage)
     draw, z = float(book.change_u[customer, slot]), float(book.change_z[customer, slot])
     old = int(book.acv[customer])
     if draw < change.expansion_probability or lifted_expansion(draw, change, lift):
