@@ -188,6 +188,8 @@ def work_on_renewals(world: WorkRun, person: Person, hours: float, week_start: f
     for task in tasks:
         # renewal_pace inlined: this runs for every person holding renewal work, every week
         remaining = task.remaining_hours
+        if remaining == 0.0:  # done ahead of its date: no pace, nothing to do
+            continue
         pace = remaining / (1 + max(0, math.floor((task.due_day - week_start) / WEEK_DAYS))) * share
         demanded += pace
         step = min(pace if paced else remaining * share, hours - worked)

@@ -90,6 +90,7 @@ class SupportDesk:
         """(region, level): the least-skilled pool able to answer, the region's own first."""
         self.rates: dict[int, tuple[tuple[int, int], float]] = {}
         self.tier_count = len(scenario.tiers)
+        self.sla_days = world.tiers.sla_hours / DAY_HOURS
 
     def run(self) -> Generator[simpy.Event, None, None]:
         """The daily process: open the day's tickets, then let every pool work its queue."""
@@ -221,19 +222,19 @@ class SupportDesk:
                           else (started[1] - opened) * DAY_HOURS)
         counters.add_many("tickets_resolved", np.bincount(tier, minlength=size))
         counters.add_many("response_hours_sum", np.bincount(tier, response_hours, size))
-        sla = self.world.tiers.sla_hours[tier]
+        sla, fresh = self.world.tiers.sla_hours[tier], ~flagged
+        late = (response_hours > sla) & fresh
+        queued_late = late if response_hours is queued_hours else (queued_hours > sla) & fresh
         queue.count(answered=len(customer), response_hours=float(queued_hours.sum()),
-                    breaches=int(np.count_nonzero((queued_hours > sla) & ~flagged)))
-        late = (response_hours > sla) & ~flagged
-        counters.add_many("tickets_sla_met", np.bincount(tier[~late & ~flagged], minlength=size))
+                    breaches=int(np.count_nonzero(queued_late)))
+        counters.add_many("tickets_sla_met", np.bincount(tier[~late & fresh], minlength=size))
         self._breach(customer[late], tier[late])
 
     def _flag_overdue(self, queue: TicketQueue, day_end: float) -> None:
         if not len(queue.open_day):
             return
         tier = self.world.book.tier[queue.customer]
-        overdue = ~queue.breached & (
-            queue.open_day + self.world.tiers.sla_hours[tier] / DAY_HOURS < day_end)
+        overdue = ~queue.breached & (queue.open_day + self.sla_days[tier] < day_end)
         if not overdue.any():
             return
         flagged = queue.breached

@@ -208,8 +208,8 @@ def _serve(owners: np.ndarray, last_touch: np.ndarray, hours: np.ndarray,
     order = np.lexsort((recency, owners) if first is None else (recency, first, owners))
     sorted_owners = owners[order]
     cumulative = np.cumsum(hours[order])
-    starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])
-    group_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(order)]))
+    starts = np.flatnonzero(np.concatenate(([True], sorted_owners[1:] != sorted_owners[:-1])))
+    group_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(order))))
     before = (cumulative - hours[order])[starts]
     within = cumulative - before[group_of]
     limit = np.array([capacity.get(int(owner), 0.0) for owner in sorted_owners[starts]])
@@ -236,6 +236,8 @@ def _count_touches(world: WorkRun, due: np.ndarray, tier: np.ndarray, count: np.
 def _sum_by_owner(owners: np.ndarray, hours: np.ndarray) -> dict[int, float]:
     if len(owners) == 0:
         return {}
-    ids, inverse = np.unique(owners, return_inverse=True)
-    sums = np.bincount(inverse, hours)
-    return {int(owner): float(total) for owner, total in zip(ids, sums, strict=True) if owner >= 0}
+    # Owners are staff ids (-1: none), so a count per id finds them without sorting.
+    shifted = owners + 1
+    sums = np.bincount(shifted, hours)
+    present = np.flatnonzero(np.bincount(shifted)[1:])
+    return dict(zip(present.tolist(), sums[present + 1].tolist(), strict=True))

@@ -159,8 +159,9 @@ def _first_duties(world: WorkRun, person: Person, available: float, start: float
                   first: float) -> tuple[float, float]:
     """A first duty of ``first`` hours, then renewal work at pace."""
     done = min(first, available)
-    log_customer_hours(world.ledger, world.book, person.pool.index, sorted(person.onboardings),
-                       done)
+    if person.onboardings:
+        log_customer_hours(world.ledger, world.book, person.pool.index,
+                           sorted(person.onboardings), done)
     renewal_demand, renewal_done = work_on_renewals(world, person, available - done, start,
                                                     paced=True)
     return first + renewal_demand, done + renewal_done
