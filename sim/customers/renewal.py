@@ -28,15 +28,20 @@ def churn_factor(world: CustomerRun, customer: int, missed_renewal: bool,
     if coverage is None:
         coverage = customer_coverage(world, customer)
     factor = coverage_odds(effects, coverage)
-    if book.renewals_done[customer] == 0 and not book.initial_live[customer]:
+    # A factor of exactly 1 is skipped below: multiplying by it would not change the product.
+    first_cycle = book.renewals_done[customer] == 0
+    if first_cycle and not book.initial_live[customer]:
         factor *= effects.onboarding_wait_per_month ** (_wait_experienced(world, customer)
                                                         / MONTH_DAYS)
     tickets = book.cycle_tickets[customer]
     if tickets > 0:
         # a ticket opened before the last renewal can breach after it: a share is at most 1
         factor *= effects.sla_breaches ** min(1.0, book.cycle_breaches[customer] / tickets)
-    factor *= effects.csm_change ** int(book.cycle_csm_changes[customer])
-    factor *= handoff_churn_odds(world, customer)
+    changes = int(book.cycle_csm_changes[customer])
+    if changes:
+        factor *= effects.csm_change ** changes
+    if first_cycle:
+        factor *= handoff_churn_odds(world, customer)
     if missed_renewal:
         factor *= effects.missed_renewal
     return factor * world.triggers.odds_factor(customer)

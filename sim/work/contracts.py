@@ -65,12 +65,12 @@ def conclude_renewal(world: WorkRun, customer: int, missed: bool, churns: bool,
     The work closes, the renewal is counted (and its miss), the triggers of the cycle settle,
     then the customer churns, or stays and its contract may change. Returns whether it stays.
     """
-    book = world.book
+    book, counters = world.book, world.tier_counters
     tier = int(book.tier[customer])
     close_task(world, customer)
-    world.tier_counters.add("renewals_due", tier)
+    counters.add("renewals_due", tier)
     if missed:
-        world.tier_counters.add("renewals_missed", tier)
+        counters.add("renewals_missed", tier)
         book.renewals_missed[customer] += 1
         world.record("renewal_missed", customer, tier=tier)
     slot = int(book.renewals_done[customer])

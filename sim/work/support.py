@@ -31,7 +31,7 @@ from sim.org.run import OrgRun
 from sim.scenario.schema import Scenario
 from sim.scenario.vocabulary import COMPLEXITIES, SUPPORT, TICKET_LEVELS
 from sim.work.activity import log_hours
-from sim.work.ticket_queue import SupportTallies, TicketQueue, started
+from sim.work.ticket_queue import SupportTallies, TicketQueue, route_tickets, started
 
 __all__ = ["SupportDesk", "SupportTallies", "TicketCandidates", "TicketQueue",
            "draw_ticket_candidates"]
@@ -123,17 +123,8 @@ class SupportDesk:
         add_one_each(book.cycle_tickets, customer)
         self.world.tier_counters.add_many("tickets_opened",
                                           np.bincount(tier, minlength=self.tier_count))
-        pools = self.route[book.region[customer], level]
-        first = int(pools[0])
-        if (pools == first).all():  # most days: every ticket goes to one pool
-            queue = self.queues.get(first)
-            if queue is not None:
-                queue.push(opened, customer, self.hours[level])
-            return
-        for pool_index, queue in self.queues.items():
-            mine = pools == pool_index
-            if mine.any():
-                queue.push(opened[mine], customer[mine], self.hours[level[mine]])
+        route_tickets(self.queues, self.route[book.region[customer], level], opened, customer,
+                      self.hours[level])
 
     def _serve(self, pool: Pool, day_start: float, day_end: float) -> None:
         queue = self.queues[pool.index]

@@ -1,7 +1,8 @@
 """The queue of one support pool: its waiting tickets in preallocated columns, and its tallies.
 
-``started`` finds, for a pool working its queue first come first served as a single fluid server,
-the tickets whose work starts within a day (``sim.work.support``).
+``route_tickets`` adds a day's new tickets to the queues of their pools; ``started`` finds, for a
+pool working its queue first come first served as a single fluid server, the tickets whose work
+starts within a day (``sim.work.support``).
 """
 
 from __future__ import annotations
@@ -161,3 +162,23 @@ def started(queue: TicketQueue, rate: float, day_start: float,
         if served < size or size == waiting:
             return served, start
         size = min(waiting, 4 * size)
+
+
+def route_tickets(queues: dict[int, TicketQueue], pools: np.ndarray, open_day: np.ndarray,
+                  customer: np.ndarray, hours: np.ndarray) -> None:
+    """Add newly opened tickets to the queues of their pools (``pools``: each one's pool index).
+
+    A queue gets its tickets in their order; a pool without a queue gets none.
+    """
+    if not len(pools):
+        return
+    first = int(pools[0])
+    if (pools == first).all():  # most days: every ticket goes to one pool
+        queue = queues.get(first)
+        if queue is not None:
+            queue.push(open_day, customer, hours)
+        return
+    for pool_index, queue in queues.items():
+        mine = pools == pool_index
+        if mine.any():
+            queue.push(open_day[mine], customer[mine], hours[mine])
