@@ -158,9 +158,9 @@ def go_live(world: WorkRun, customer: int, onboarder: Person | None) -> None:
 
 def _activate(world: WorkRun, customer: int) -> None:
     """Make a customer live now: touches scheduled (its CSM comes separately)."""
-    book = world.book
+    book, now = world.book, world.now
     book.state[customer] = ACTIVE
-    book.golive_day[customer] = world.now
+    book.golive_day[customer] = now
     interval = world.touch_interval(customer)
-    book.next_touch[customer] = world.now + interval * book.touch_phase[customer]
-    book.last_touch[customer] = world.now
+    book.next_touch[customer] = now + interval * book.touch_phase[customer]
+    book.last_touch[customer] = now

@@ -104,7 +104,7 @@ class SupportDesk:
 
     def _open_tickets(self, day_end: float) -> None:
         candidates, book = self.candidates, self.world.book
-        stop = int(np.searchsorted(candidates.day, day_end, side="left"))
+        stop = int(candidates.day.searchsorted(day_end, side="left"))
         window = slice(self.next_candidate, stop)
         self.next_candidate = stop
         if stop == window.start:
@@ -133,7 +133,7 @@ class SupportDesk:
         if rate > 0 and len(queue.hours):
             if self.world.scenario.work_priority.support == "tier":
                 start = self._by_tier(queue, rate, day_start, day_end)
-                served = int(np.searchsorted(start, day_end, side="left"))
+                served = int(start.searchsorted(day_end, side="left"))
             else:
                 served, start = started(queue, rate, day_start, day_end)
         if served:

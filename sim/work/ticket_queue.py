@@ -154,11 +154,11 @@ def started(queue: TicketQueue, rate: float, day_start: float,
     size = min(waiting, 64)
     while True:
         hours, open_day = queue.hours[:size], queue.open_day[:size]
-        before = np.cumsum(hours) - hours
+        before = hours.cumsum() - hours
         offset = before / rate
         free_at = day_start + queue.carry_hours / rate
         start = offset + np.maximum(free_at, np.maximum.accumulate(open_day - offset))
-        served = int(np.searchsorted(start, day_end, side="left"))
+        served = int(start.searchsorted(day_end, side="left"))
         if served < size or size == waiting:
             return served, start
         size = min(waiting, 4 * size)
