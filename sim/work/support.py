@@ -211,15 +211,23 @@ class SupportDesk:
         queued_hours = (started[0] - opened) * DAY_HOURS
         response_hours = (queued_hours if started[1] is started[0]
                           else (started[1] - opened) * DAY_HOURS)
-        counters.add_many("tickets_resolved", np.bincount(tier, minlength=size))
+        resolved = np.bincount(tier, minlength=size)
+        counters.add_many("tickets_resolved", resolved)
         counters.add_many("response_hours_sum", np.bincount(tier, response_hours, size))
-        sla, fresh = self.world.tiers.sla_hours[tier], ~flagged
-        late = (response_hours > sla) & fresh
-        queued_late = late if response_hours is queued_hours else (queued_hours > sla) & fresh
+        sla = self.world.tiers.sla_hours[tier]
+        late, queued_late = response_hours > sla, queued_hours > sla
+        if flagged.any():  # tickets already counted as breaches count neither late nor met
+            fresh = ~flagged
+            late &= fresh
+            queued_late &= fresh
+            met = np.bincount(tier[~late & fresh], minlength=size)
+        else:
+            met = np.bincount(tier[~late], minlength=size) if late.any() else resolved
         queue.count(answered=len(customer), response_hours=float(queued_hours.sum()),
                     breaches=int(np.count_nonzero(queued_late)))
-        counters.add_many("tickets_sla_met", np.bincount(tier[~late & fresh], minlength=size))
-        self._breach(customer[late], tier[late])
+        counters.add_many("tickets_sla_met", met)
+        if late.any():
+            self._breach(customer[late], tier[late])
 
     def _flag_overdue(self, queue: TicketQueue, day_end: float) -> None:
         if not len(queue.open_day):
