@@ -30,10 +30,22 @@ def log_one_customer_hours(ledger: Ledger, book: CustomerBook, pool: int, custom
 
 def log_customer_hours(ledger: Ledger, book: CustomerBook, pool: int, customers: Iterable[int],
                        hours: float) -> None:
-    """Share ``hours`` of pool ``pool`` equally among ``customers`` (none: nothing is logged)."""
-    ids = np.fromiter(customers, dtype=np.int64)
-    if len(ids) and hours > 0:
-        log_hours(ledger, pool, book.tier[ids], np.full(len(ids), hours / len(ids)))
+    """Share ``hours`` of pool ``pool`` equally among ``customers`` (none: nothing is logged).
+
+    The same sums as ``log_hours`` of the equal shares (each tier's shares added up in the
+    customers' order, then to the pool's row), without arrays: a person has a few customers.
+    """
+    ids = list(customers)
+    if not ids or hours <= 0:
+        return
+    share = hours / len(ids)
+    sums: dict[int, float] = {}
+    for customer in ids:
+        tier = int(book.tier[customer])
+        sums[tier] = sums.get(tier, 0.0) + share
+    row = ledger.work_hours[pool]
+    for tier, total in sums.items():
+        row[tier] += total
 
 
 def take_hours(ledger: Ledger) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.ledger import Ledger
-from sim.work.activity import log_customer_hours, log_one_customer_hours, take_hours
+from sim.work.activity import log_customer_hours, log_hours, log_one_customer_hours, take_hours
 
 
 class Book:
@@ -29,3 +29,22 @@ def test_one_customer_logs_the_same_sums_as_the_general_path() -> None:
         log_customer_hours(general, book, pool, (customer,), hours)  # type: ignore[arg-type]
         log_one_customer_hours(single, book, pool, customer, hours)  # type: ignore[arg-type]
     assert general.work_hours.tobytes() == single.work_hours.tobytes()
+
+
+def test_hours_shared_among_customers_log_the_same_sums_as_the_array_path() -> None:
+    """Equal shares summed per tier in the customers' order, as ``log_hours`` sums them.
+
+    Six shares of 1.3 / 6 added one by one make 1.3000000000000003, six times a share 1.3.
+    """
+    shared, arrays = Ledger.of(3, 2), Ledger.of(3, 2)
+    book = Book()
+    book.tier = np.array([0, 2, 1, 2, 2, 0, 2, 2, 1, 2])
+    cases = [(0, [1, 3, 4, 6, 7, 0, 2], 0.7), (1, [8, 0], 2.9), (0, [6, 7, 1, 3, 4], 1.3),
+             (1, [1, 3, 4, 6, 7, 9], 1.3), (1, [], 1.0), (0, [2], 0.0)]
+    for pool, customers, hours in cases:
+        log_customer_hours(shared, book, pool, customers, hours)  # type: ignore[arg-type]
+        if customers and hours > 0:
+            ids = np.array(customers)
+            log_hours(arrays, pool, book.tier[ids], np.full(len(ids), hours / len(ids)))
+    assert shared.work_hours.tobytes() == arrays.work_hours.tobytes()
+    assert shared.work_hours.any()
