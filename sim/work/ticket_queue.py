@@ -126,10 +126,11 @@ class TicketQueue:
 
     def pop(self, count: int) -> tuple[np.ndarray, ...]:
         """Take the ``count`` oldest tickets off the queue."""
-        taken = (self.open_day[:count], self.customer[:count], self.hours[:count],
-                 self.breached[:count])
+        buffers = self.buffers
+        oldest = slice(self.head, min(self.head + count, self.tail))
         self.head += count
-        return taken
+        return (buffers["open_day"][oldest], buffers["customer"][oldest], buffers["hours"][oldest],
+                buffers["breached"][oldest])
 
     def reorder(self, order: np.ndarray) -> None:
         """Put the tickets in this order (a permutation of the queue)."""

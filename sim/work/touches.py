@@ -204,15 +204,18 @@ def _serve(owners: np.ndarray, last_touch: np.ndarray, hours: np.ndarray,
 
     Per owner, the smallest ``first`` key first (if given), then the least recently touched.
     """
-    recency = np.nan_to_num(last_touch, nan=-np.inf)
+    recency = np.where(np.isnan(last_touch), -np.inf, last_touch)  # never touched: first
     order = np.lexsort((recency, owners) if first is None else (recency, first, owners))
-    sorted_owners = owners[order]
-    cumulative = np.cumsum(hours[order])
-    starts = np.flatnonzero(np.concatenate(([True], sorted_owners[1:] != sorted_owners[:-1])))
-    group_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(order))))
-    before = (cumulative - hours[order])[starts]
+    sorted_owners, sorted_hours = owners[order], hours[order]
+    cumulative = sorted_hours.cumsum()
+    new_owner = np.empty(len(order), dtype=bool)  # where each owner's accounts start
+    new_owner[0] = True
+    np.not_equal(sorted_owners[1:], sorted_owners[:-1], out=new_owner[1:])
+    starts = np.flatnonzero(new_owner)
+    group_of = new_owner.cumsum() - 1
+    before = (cumulative - sorted_hours)[starts]
     within = cumulative - before[group_of]
-    limit = np.array([capacity.get(int(owner), 0.0) for owner in sorted_owners[starts]])
+    limit = np.array([capacity.get(owner, 0.0) for owner in sorted_owners[starts].tolist()])
     served_sorted = (within <= limit[group_of] + 1e-9) & (sorted_owners >= 0)
     served = np.empty(len(order), dtype=bool)
     served[order] = served_sorted
