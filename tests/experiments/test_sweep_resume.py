@@ -20,9 +20,7 @@ from sim.experiments import read_replicates, read_timeseries, sweep
 from sim.scenario.schema import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
-REPLICATIONS = 50
-"""Pairs of 2 plans x 50 in batches of 2: 50 batches, time enough to stop a sweep part-way
-even on a busy machine whose workers run fast."""
+REPLICATIONS = 20
 VARY = "pools.csm_mid.headcount=1,2"
 PATIENCE_SECONDS = 180
 
@@ -32,13 +30,23 @@ def _arguments(scenario_file: Path, out: Path, jobs: int) -> list[str]:
             "--batch-size", "2", "--jobs", str(jobs), "--out", str(out)]
 
 
+def _as_from_a_terminal() -> None:
+    """In the child before it starts: Ctrl-C handled as a terminal's shell leaves it.
+
+    A test run started in the background of a non-interactive shell (``pytest &``) ignores
+    SIGINT, and the command would inherit that and never see the stop.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _start(arguments: list[str], cwd: Path) -> subprocess.Popen:
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
     # A session of its own: the stop signal goes to the whole process group, workers included,
     # as Ctrl-C in a terminal does.
     return subprocess.Popen([sys.executable, "-m", "sim.cli", *arguments], cwd=cwd,
                             env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_as_from_a_terminal)
 
 
 def _batches(out: Path) -> int:
@@ -104,7 +112,8 @@ def _interrupted(scenario_file: Path, out: Path, jobs: int, batches: int,
     process = _start(_arguments(scenario_file, out, jobs), out.parent)
     _stop_after_batches(process, out, batches, stop)
     stderr = process.stderr.read().decode() if process.stderr else ""
-    assert batches <= _batches(out) < REPLICATIONS  # part-way
+    assert batches <= _batches(out) < REPLICATIONS, (  # part-way: 2 x 20 pairs in batches of 2
+        f"exit {process.returncode}, {_batches(out)} batches; stderr: {stderr[-600:]}")
     return process.returncode, stderr
 
 
