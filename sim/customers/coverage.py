@@ -111,8 +111,8 @@ def coverage_deficit(world: CustomerRun, customers: np.ndarray) -> np.ndarray:
 
     0 for a tier that needs no human hours; negative for a customer served beyond its need.
     """
-    book, tiers = world.book, world.scenario.tiers
-    rate = np.array([tier.service_need().human_hours_per_year for tier in tiers])[
+    book = world.book
+    rate = np.array([need.human_hours_per_year for need in world.tiers.needs])[
         book.tier[customers]] / YEAR_DAYS
     cycle_start = (book.first_renewal_day[customers]
                    + YEAR_DAYS * (book.renewals_done[customers] - 1))

@@ -12,6 +12,7 @@ decision itself is taken in ``sim.work.contracts``. The work before the date is 
 from __future__ import annotations
 
 import math
+from typing import TypeVar
 
 import numpy as np
 
@@ -61,8 +62,14 @@ def _wait_experienced(world: CustomerRun, customer: int) -> float:
     return 0.0
 
 
-def churn_probability(theta: float, factor: float) -> float:
-    """Churn probability when odds θ/(1−θ) are multiplied by ``factor`` (exactly θ at 1)."""
+Odds = TypeVar("Odds", float, np.ndarray)
+
+
+def churn_probability(theta: Odds, factor: Odds) -> Odds:
+    """Churn probability when odds θ/(1−θ) are multiplied by ``factor`` (exactly θ at 1).
+
+    Of one customer (floats) or of many element by element (arrays, ``renewal_batch``).
+    """
     return theta * factor / (1.0 + theta * (factor - 1.0))
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from sim.core.calendar import MONTH_DAYS, YEAR_DAYS
 from sim.customers.book import HANDOFF, POD_HANDOFF, WAITING
 from sim.customers.coverage import Coverage
+from sim.customers.renewal import churn_probability
 from sim.customers.run import CustomerRun
 
 
@@ -58,8 +59,7 @@ def decide_batch(world: CustomerRun, customers: np.ndarray, instants: np.ndarray
     """
     human, automated, human_only = _coverage(world, customers, instants)
     factor = _churn_factor(world, customers, instants, missed, human + automated)
-    theta = world.book.theta[customers]
-    probability = theta * factor / (1.0 + theta * (factor - 1.0))
+    probability = churn_probability(world.book.theta[customers], factor)
     slots = world.book.renewals_done[customers]
     churns = world.book.renewal_u[customers, slots] < probability
     return BatchDecision(human, automated, human_only, probability, churns)
